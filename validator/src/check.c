@@ -1,0 +1,394 @@
+/* check.c - checks one recording: read, parse with json-c, scan for
+ * duplicate keys, classify, run the rule families, then give every
+ * diagnostic its line and column and sort them. Also the validator's
+ * life cycle and the diagnostic emitter. */
+#include "recval_internal.h"
+#include "jsonscan.h"
+#include "stream.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define DEFAULT_MAX_DEPTH 10000
+#define DEFAULT_MAX_FILE_SIZE ((size_t)256 << 20)
+
+/* A dotted Python qualified name: module path and class name. */
+static const char TYPE_NAME_PATTERN[] = "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+$";
+
+recval_validator *recval_validator_new(const recval_options *opts)
+{
+    recval_validator *v = calloc(1, sizeof *v);
+    if (!v) {
+        rv_set_error("out of memory");
+        return NULL;
+    }
+    v->max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
+    v->max_file_size = opts && opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_FILE_SIZE;
+    if (v->max_depth > INT32_MAX)
+        v->max_depth = INT32_MAX;
+    int err;
+    PCRE2_SIZE off;
+    v->type_name_re = pcre2_compile((PCRE2_SPTR)TYPE_NAME_PATTERN, PCRE2_ZERO_TERMINATED, 0, &err,
+                                    &off, NULL);
+    if (!v->type_name_re) {
+        rv_set_error("cannot compile the type-name pattern (PCRE2 error %d)", err);
+        free(v);
+        return NULL;
+    }
+    pcre2_jit_compile(v->type_name_re, PCRE2_JIT_COMPLETE);
+    return v;
+}
+
+void recval_validator_free(recval_validator *v)
+{
+    if (!v)
+        return;
+    pcre2_code_free(v->type_name_re);
+    free(v);
+}
+
+pcre2_match_data *rv_match_data(rv_file *f)
+{
+    if (!f->match_data)
+        f->match_data = pcre2_match_data_create(4, NULL);
+    return f->match_data;
+}
+
+/* --- diagnostics --------------------------------------------------- */
+
+static void emit_v(rv_file *f, rv_rule_id rule, recval_severity sev, const char *pointer,
+                   const char *fmt, va_list ap)
+{
+    if (f->ndiags == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 8;
+        f->diags = xrealloc(f->diags, f->cap * sizeof *f->diags);
+    }
+    strbuf msg = STRBUF_INIT;
+    sb_vprintf(&msg, fmt, ap);
+    recval_diag *d = &f->diags[f->ndiags++];
+    d->rule = rv_rule(rule);
+    d->severity = sev;
+    d->message = sb_detach(&msg);
+    d->pointer = xstrdup(pointer ? pointer : "");
+    d->line = 0;
+    d->column = 0;
+}
+
+void rv_emit(rv_file *f, rv_rule_id rule, const char *pointer, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit_v(f, rule, rv_rule(rule)->severity, pointer, fmt, ap);
+    va_end(ap);
+}
+
+void rv_emit_sev(rv_file *f, rv_rule_id rule, recval_severity sev, const char *pointer,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit_v(f, rule, sev, pointer, fmt, ap);
+    va_end(ap);
+}
+
+/* Emits with an explicit position (parse errors know theirs). */
+static void emit_at(rv_file *f, rv_rule_id rule, const char *pointer, size_t offset,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void emit_at(rv_file *f, rv_rule_id rule, const char *pointer, size_t offset,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    emit_v(f, rule, rv_rule(rule)->severity, pointer, fmt, ap);
+    va_end(ap);
+    recval_diag *d = &f->diags[f->ndiags - 1];
+    jscan_position(f->text, f->len, offset, &d->line, &d->column);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Gives every diagnostic that lacks one the position of its pointer, in
+ * one pass over the text. */
+static void locate_diags(rv_file *f)
+{
+    size_t n = 0;
+    const char **want = xmalloc((f->ndiags + 1) * sizeof *want);
+    for (size_t i = 0; i < f->ndiags; i++)
+        if (f->diags[i].line == 0)
+            want[n++] = f->diags[i].pointer;
+    if (n == 0 || !f->root) {
+        free(want);
+        return;
+    }
+    qsort(want, n, sizeof *want, cmp_cstr);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || strcmp(want[m - 1], want[i]) != 0)
+            want[m++] = want[i];
+    unsigned *lines = xmalloc(m * sizeof *lines), *cols = xmalloc(m * sizeof *cols);
+    jscan_locate(f->text, f->len, want, m, lines, cols);
+    for (size_t i = 0; i < f->ndiags; i++) {
+        recval_diag *d = &f->diags[i];
+        if (d->line)
+            continue;
+        const char **hit = bsearch(&d->pointer, want, m, sizeof *want, cmp_cstr);
+        size_t k = (size_t)(hit - want);
+        d->line = lines[k] ? lines[k] : 1;
+        d->column = lines[k] ? cols[k] : 1;
+    }
+    free(lines);
+    free(cols);
+    free(want);
+}
+
+static int cmp_diag(const void *a, const void *b)
+{
+    const recval_diag *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->column != y->column)
+        return x->column < y->column ? -1 : 1;
+    int c = strcmp(x->rule->name, y->rule->name);
+    return c ? c : strcmp(x->message, y->message);
+}
+
+/* --- parsing ------------------------------------------------------- */
+
+static void on_duplicate(void *ud, const char *pointer, size_t offset, const char *key)
+{
+    rv_file *f = ud;
+    strbuf k = STRBUF_INIT;
+    for (const char *p = key; *p; p++) /* keep messages on one line */
+        sb_putc(&k, (unsigned char)*p < 0x20 ? '?' : *p);
+    emit_at(f, RV_PARSE_DUPLICATE_KEY, pointer, offset,
+            "duplicate key \"%s\": only the last value is kept by the recorder's reader",
+            k.data ? k.data : "");
+    sb_free(&k);
+}
+
+static bool parse_text(rv_file *f)
+{
+    if (f->len > f->validator->max_file_size) {
+        emit_at(f, RV_PARSE_TOO_LARGE, "", 0, "file is %zu bytes, over the %zu-byte limit", f->len,
+                f->validator->max_file_size);
+        return false;
+    }
+    struct json_tokener *tok = json_tokener_new_ex((int)f->validator->max_depth);
+    if (!tok) {
+        emit_at(f, RV_PARSE_UNREADABLE, "", 0, "out of memory");
+        return false;
+    }
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    f->root = json_tokener_parse_ex(tok, f->text, (int)f->len);
+    enum json_tokener_error err = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    if (err == json_tokener_continue && f->len > 0) {
+        /* A number or literal at the very end needs a terminator. */
+        f->root = json_tokener_parse_ex(tok, "", 1);
+        err = json_tokener_get_error(tok);
+        if (err != json_tokener_success)
+            err = json_tokener_continue;
+    }
+    json_tokener_free(tok);
+    if (err == json_tokener_success && end < f->len) {
+        /* Only whitespace may follow the value. */
+        size_t i = end;
+        while (i < f->len && strchr(" \t\r\n", f->text[i]) && f->text[i])
+            i++;
+        if (i < f->len) {
+            json_object_put(f->root);
+            f->root = NULL;
+            char *ptr = xstrdup("");
+            emit_at(f, RV_PARSE_INVALID_JSON, ptr, i, "unexpected data after the JSON value");
+            free(ptr);
+            return false;
+        }
+    }
+    if (err == json_tokener_success)
+        return true;
+    json_object_put(f->root);
+    f->root = NULL;
+    if (end > f->len)
+        end = f->len;
+    char *ptr = jscan_pointer_at(f->text, f->len, end);
+    if (err == json_tokener_continue)
+        emit_at(f, RV_PARSE_INVALID_JSON, ptr, f->len,
+                "unexpected end of file: the JSON value is incomplete (truncated file?)");
+    else if (err == json_tokener_error_depth)
+        emit_at(f, RV_PARSE_TOO_DEEP, ptr, end, "nesting deeper than %zu levels",
+                f->validator->max_depth);
+    else if (err == json_tokener_error_parse_utf8_string)
+        emit_at(f, RV_PARSE_INVALID_UTF8, ptr, end, "invalid UTF-8 byte sequence");
+    else
+        emit_at(f, RV_PARSE_INVALID_JSON, ptr, end, "invalid JSON: %s",
+                json_tokener_error_desc(err));
+    free(ptr);
+    return false;
+}
+
+/* --- one file ------------------------------------------------------ */
+
+static void clear_diags(rv_file *f)
+{
+    for (size_t i = 0; i < f->ndiags; i++) {
+        free(f->diags[i].message);
+        free(f->diags[i].pointer);
+    }
+    f->ndiags = 0;
+}
+
+static void run_checks(rv_file *f)
+{
+    if (!parse_text(f)) {
+        f->kind = RV_KIND_INVALID;
+        return;
+    }
+    size_t bad_at;
+    const char *bad = jscan_check(f->text, f->len, on_duplicate, f, &bad_at);
+    if (bad) {
+        clear_diags(f);
+        json_object_put(f->root);
+        f->root = NULL;
+        f->kind = RV_KIND_INVALID;
+        char *ptr = jscan_pointer_at(f->text, f->len, bad_at);
+        emit_at(f, RV_PARSE_INVALID_JSON, ptr, bad_at, "invalid JSON: %s", bad);
+        free(ptr);
+        return;
+    }
+    rv_classify(f);
+    f->stream = rv_stream_fold(f);
+    rv_check_envelope(f);
+    rv_check_ids(f);
+    rv_check_finish_reason(f);
+    rv_check_usage(f);
+    rv_check_tool_calls(f);
+}
+
+static void finish_result(rv_file *f, recval_result *out)
+{
+    locate_diags(f);
+    qsort(f->diags, f->ndiags, sizeof *f->diags, cmp_diag);
+    memset(out, 0, sizeof *out);
+    out->path = xstrdup(f->path);
+    out->kind = rv_kind_name(f->kind);
+    out->diags = f->diags;
+    out->ndiags = f->ndiags;
+    for (size_t i = 0; i < f->ndiags; i++) {
+        switch (f->diags[i].severity) {
+        case RECVAL_ERROR: out->errors++; break;
+        case RECVAL_WARNING: out->warnings++; break;
+        default: out->notes++; break;
+        }
+    }
+    rv_stream_free(f->stream);
+    if (f->match_data)
+        pcre2_match_data_free(f->match_data);
+    json_object_put(f->root);
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+int recval_check_buffer(const recval_validator *v, const char *path, const char *text, size_t len,
+                        recval_result *out)
+{
+    if (!v || !path || !text || !out) {
+        rv_set_error("recval_check_buffer: NULL argument");
+        return RECVAL_EINVAL;
+    }
+    rv_file f = {.validator = v, .path = path, .base = base_name(path), .text = text, .len = len};
+    run_checks(&f);
+    finish_result(&f, out);
+    return RECVAL_OK;
+}
+
+/* Reads a whole file; NULL with errno set on failure. */
+static char *read_file(const char *path, size_t limit, size_t *len, bool *too_large)
+{
+    *too_large = false;
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    struct stat st;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+        fclose(fp);
+        errno = e ? e : EINVAL;
+        return NULL;
+    }
+    if ((size_t)st.st_size > limit) {
+        fclose(fp);
+        *too_large = true;
+        *len = (size_t)st.st_size;
+        return NULL;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        size_t got = fread(buf + n, 1, cap - n - 1, fp);
+        n += got;
+        if (n < cap - 1) {
+            if (ferror(fp)) {
+                int e = errno;
+                free(buf);
+                fclose(fp);
+                errno = e;
+                return NULL;
+            }
+            break;
+        }
+        cap *= 2; /* the file grew while we read it */
+        buf = xrealloc(buf, cap);
+    }
+    fclose(fp);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+int recval_check_file(const recval_validator *v, const char *path, recval_result *out)
+{
+    if (!v || !path || !out) {
+        rv_set_error("recval_check_file: NULL argument");
+        return RECVAL_EINVAL;
+    }
+    size_t len = 0;
+    bool too_large;
+    char *text = read_file(path, v->max_file_size, &len, &too_large);
+    if (!text) {
+        rv_file f = {.validator = v, .path = path, .base = base_name(path), .text = "", .len = 0};
+        f.kind = RV_KIND_INVALID;
+        if (too_large)
+            emit_at(&f, RV_PARSE_TOO_LARGE, "", 0, "file is %zu bytes, over the %zu-byte limit",
+                    len, v->max_file_size);
+        else
+            emit_at(&f, RV_PARSE_UNREADABLE, "", 0, "cannot read file: %s", strerror(errno));
+        finish_result(&f, out);
+        return RECVAL_OK;
+    }
+    int rc = recval_check_buffer(v, path, text, len, out);
+    free(text);
+    return rc;
+}
+
+void recval_result_free(recval_result *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->ndiags; i++) {
+        free(r->diags[i].message);
+        free(r->diags[i].pointer);
+    }
+    free(r->diags);
+    free(r->path);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,578 @@
+/* jsonscan.c - a small iterative walker over JSON text, used for what the
+ * json-c tree does not keep: key order with duplicates and positions.
+ *
+ * The walker does not validate (json-c does); on text it cannot follow it
+ * stops. One walker serves three jobs, picked by the mode of a scan. */
+#include "jsonscan.h"
+#include "strbuf.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* SCAN_CHECK also finds what json-c's strict mode lets through: bad
+ * number syntax, bare words, single quotes, raw control characters. */
+typedef enum scan_mode { SCAN_CHECK, SCAN_LOCATE, SCAN_UNTIL } scan_mode;
+
+typedef struct span {
+    size_t off, len; /* raw key bytes, without quotes */
+} span;
+
+typedef struct frame {
+    char type;         /* '{' or '[' */
+    size_t index;      /* element index, or member index */
+    span key;          /* current member name */
+    size_t first_key;  /* SCAN_CHECK: first key of this object in keys */
+    size_t ptr_len;    /* SCAN_LOCATE: pointer length of the container */
+    bool started;      /* a member or element has begun */
+} frame;
+
+typedef struct scan {
+    const char *text;
+    size_t len, pos;
+    scan_mode mode;
+    frame *frames;
+    size_t depth, cap;
+    span *keys; /* SCAN_CHECK */
+    size_t nkeys, keys_cap;
+    jscan_dup_fn dup_fn;
+    void *dup_ud;
+    /* SCAN_LOCATE */
+    strbuf ptr;
+    const char *const *want;
+    size_t nwant;
+    unsigned *lines, *columns;
+    unsigned line;
+    size_t line_start;
+    size_t until; /* SCAN_UNTIL */
+    const char *error; /* SCAN_CHECK: what is wrong at s->pos */
+} scan;
+
+/* --- keys ---------------------------------------------------------- */
+
+static void put_utf8(strbuf *sb, uint32_t cp)
+{
+    char b[4];
+    size_t n;
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        b[0] = (char)(0xF0 | (cp >> 18));
+        b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    sb_put(sb, b, n);
+}
+
+static uint32_t hex4(const char *s, size_t avail)
+{
+    uint32_t v = 0;
+    if (avail < 4)
+        return 0xFFFD;
+    for (int i = 0; i < 4; i++) {
+        char c = s[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (uint32_t)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (uint32_t)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (uint32_t)(c - 'A' + 10);
+        else
+            return 0xFFFD;
+    }
+    return v;
+}
+
+/* Decodes the escapes of a raw JSON string body into sb. */
+static void decode_string(strbuf *sb, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        const char *bs = memchr(s + i, '\\', n - i);
+        size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
+        sb_put(sb, s + i, run);
+        i += run;
+        if (i >= n || i + 1 >= n)
+            break;
+        char e = s[i + 1];
+        i += 2;
+        switch (e) {
+        case 'b': sb_putc(sb, '\b'); break;
+        case 'f': sb_putc(sb, '\f'); break;
+        case 'n': sb_putc(sb, '\n'); break;
+        case 'r': sb_putc(sb, '\r'); break;
+        case 't': sb_putc(sb, '\t'); break;
+        case 'u': {
+            uint32_t cp = hex4(s + i, n - i);
+            i += 4;
+            if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u') {
+                uint32_t lo = hex4(s + i + 2, n - i - 2);
+                if (lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    i += 6;
+                }
+            }
+            put_utf8(sb, cp);
+            break;
+        }
+        default: sb_putc(sb, e); break;
+        }
+    }
+}
+
+static void put_key_token(strbuf *sb, const char *text, span k)
+{
+    const char *raw = text + k.off;
+    if (!memchr(raw, '\\', k.len)) {
+        sb_put_pointer_token(sb, raw, k.len);
+        return;
+    }
+    strbuf dec = STRBUF_INIT;
+    decode_string(&dec, raw, k.len);
+    sb_put_pointer_token(sb, dec.data ? dec.data : "", dec.len);
+    sb_free(&dec);
+}
+
+/* Pointer of frames[0..depth) with their current member or element. */
+static void frames_pointer(const scan *s, size_t depth, strbuf *out)
+{
+    for (size_t i = 0; i < depth; i++) {
+        const frame *fr = &s->frames[i];
+        if (!fr->started)
+            break;
+        sb_putc(out, '/');
+        if (fr->type == '{')
+            put_key_token(out, s->text, fr->key);
+        else
+            sb_printf(out, "%zu", fr->index);
+    }
+}
+
+/* --- duplicates ---------------------------------------------------- */
+
+typedef struct keyref {
+    const char *p;
+    size_t len;
+    size_t order; /* position in the object */
+    char *owned;
+} keyref;
+
+static int keyref_cmp(const void *x, const void *y)
+{
+    const keyref *a = x, *b = y;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->p, b->p, n);
+    if (c)
+        return c;
+    if (a->len != b->len)
+        return a->len < b->len ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static keyref make_keyref(const scan *s, span k, size_t order)
+{
+    keyref r = {s->text + k.off, k.len, order, NULL};
+    if (memchr(r.p, '\\', r.len)) {
+        strbuf dec = STRBUF_INIT;
+        decode_string(&dec, r.p, r.len);
+        r.len = dec.len;
+        r.owned = sb_detach(&dec);
+        r.p = r.owned;
+    }
+    return r;
+}
+
+static void report_duplicate(scan *s, const keyref *k, size_t order)
+{
+    span key = s->keys[s->frames[s->depth - 1].first_key + order];
+    strbuf ptr = STRBUF_INIT;
+    frames_pointer(s, s->depth - 1, &ptr);
+    sb_putc(&ptr, '/');
+    sb_put_pointer_token(&ptr, k->p, k->len);
+    char *name = xstrndup(k->p, k->len);
+    s->dup_fn(s->dup_ud, ptr.data, key.off - 1, name);
+    free(name);
+    sb_free(&ptr);
+}
+
+/* Checks the keys of the object closing at the top of the stack. */
+static void check_object_keys(scan *s)
+{
+    frame *fr = &s->frames[s->depth - 1];
+    size_t n = s->nkeys - fr->first_key;
+    if (n < 2)
+        return;
+    keyref *refs = xmalloc(n * sizeof *refs);
+    for (size_t i = 0; i < n; i++)
+        refs[i] = make_keyref(s, s->keys[fr->first_key + i], i);
+    qsort(refs, n, sizeof *refs, keyref_cmp);
+    for (size_t i = 1; i < n; i++)
+        if (refs[i].len == refs[i - 1].len && memcmp(refs[i].p, refs[i - 1].p, refs[i].len) == 0)
+            report_duplicate(s, &refs[i], refs[i].order);
+    for (size_t i = 0; i < n; i++)
+        free(refs[i].owned);
+    free(refs);
+}
+
+/* --- the walker ---------------------------------------------------- */
+
+static void skip_ws(scan *s)
+{
+    while (s->pos < s->len) {
+        char c = s->text[s->pos];
+        if (c == '\n') {
+            s->line++;
+            s->line_start = s->pos + 1;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+            return;
+        }
+        s->pos++;
+    }
+}
+
+/* Moves past the string starting at s->pos (a '"'); false if unterminated. */
+static bool skip_string(scan *s, span *body)
+{
+    const char *start = s->text + s->pos + 1;
+    const char *end = s->text + s->len;
+    const char *p = start;
+    for (;;) {
+        const char *q = memchr(p, '"', (size_t)(end - p));
+        if (!q)
+            return false;
+        const char *r = q;
+        while (r > start && r[-1] == '\\')
+            r--;
+        if (((q - r) & 1) == 0) {
+            if (body) {
+                body->off = (size_t)(start - s->text);
+                body->len = (size_t)(q - start);
+            }
+            s->pos = (size_t)(q - s->text) + 1;
+            return true;
+        }
+        p = q + 1;
+    }
+}
+
+/* Bytes that end a run of plain string characters. */
+static const unsigned char string_stop[256] = {
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
+    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
+    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
+    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
+    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
+/* Like skip_string, but rejects raw control characters (RFC 8259 7). */
+static bool skip_string_checked(scan *s, span *body)
+{
+    const unsigned char *start = (const unsigned char *)s->text + s->pos + 1;
+    const unsigned char *end = (const unsigned char *)s->text + s->len;
+    const unsigned char *p = start;
+    for (;;) {
+        while (p + 4 <= end && !(string_stop[p[0]] | string_stop[p[1]] | string_stop[p[2]] |
+                                 string_stop[p[3]]))
+            p += 4;
+        while (p < end && !string_stop[*p])
+            p++;
+        if (p >= end)
+            return false;
+        if (*p == '"')
+            break;
+        if (*p == '\\') {
+            p += 2;
+            continue;
+        }
+        s->pos = (size_t)((const char *)p - s->text);
+        s->error = "control character in string (must be escaped)";
+        return false;
+    }
+    if (body) {
+        body->off = (size_t)((const char *)start - s->text);
+        body->len = (size_t)(p - start);
+    }
+    s->pos = (size_t)((const char *)p - s->text) + 1;
+    return true;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* True when [p, end) is an RFC 8259 number. */
+static bool valid_number(const char *p, const char *end)
+{
+    if (p < end && *p == '-')
+        p++;
+    if (p >= end || !is_digit(*p))
+        return false;
+    if (*p == '0')
+        p++;
+    else
+        while (p < end && is_digit(*p))
+            p++;
+    if (p < end && *p == '.') {
+        p++;
+        if (p >= end || !is_digit(*p))
+            return false;
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || !is_digit(*p))
+            return false;
+        while (p < end && is_digit(*p))
+            p++;
+    }
+    return p == end;
+}
+
+static bool valid_scalar(const char *p, size_t n)
+{
+    if ((n == 4 && memcmp(p, "true", 4) == 0) || (n == 4 && memcmp(p, "null", 4) == 0) ||
+        (n == 5 && memcmp(p, "false", 5) == 0))
+        return true;
+    return valid_number(p, p + n);
+}
+
+static void skip_scalar(scan *s)
+{
+    while (s->pos < s->len) {
+        char c = s->text[s->pos];
+        if (c == ',' || c == ']' || c == '}' || c == ' ' || c == '\n' || c == '\t' || c == '\r')
+            return;
+        s->pos++;
+    }
+}
+
+static void push(scan *s, char type)
+{
+    if (s->depth == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 32;
+        s->frames = xrealloc(s->frames, s->cap * sizeof *s->frames);
+    }
+    frame *fr = &s->frames[s->depth++];
+    memset(fr, 0, sizeof *fr);
+    fr->type = type;
+    fr->first_key = s->nkeys;
+    fr->ptr_len = s->ptr.len;
+}
+
+static void pop(scan *s)
+{
+    if (s->mode == SCAN_CHECK && s->frames[s->depth - 1].type == '{') {
+        check_object_keys(s);
+        s->nkeys = s->frames[s->depth - 1].first_key;
+    }
+    s->depth--;
+}
+
+static void remember_key(scan *s, span k)
+{
+    s->frames[s->depth - 1].key = k;
+    s->frames[s->depth - 1].started = true;
+    if (s->mode != SCAN_CHECK)
+        return;
+    if (s->nkeys == s->keys_cap) {
+        s->keys_cap = s->keys_cap ? s->keys_cap * 2 : 64;
+        s->keys = xrealloc(s->keys, s->keys_cap * sizeof *s->keys);
+    }
+    s->keys[s->nkeys++] = k;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static unsigned column_of(const char *text, size_t line_start, size_t pos)
+{
+    unsigned col = 1;
+    for (size_t i = line_start; i < pos; i++)
+        if (((unsigned char)text[i] & 0xC0) != 0x80)
+            col++;
+    return col;
+}
+
+/* SCAN_LOCATE: called at the first character of every value. */
+static void at_value(scan *s)
+{
+    if (s->depth) {
+        frame *fr = &s->frames[s->depth - 1];
+        sb_truncate(&s->ptr, fr->ptr_len);
+        sb_putc(&s->ptr, '/');
+        if (fr->type == '{')
+            put_key_token(&s->ptr, s->text, fr->key);
+        else
+            sb_printf(&s->ptr, "%zu", fr->index);
+    } else {
+        sb_truncate(&s->ptr, 0);
+    }
+    const char *cur = s->ptr.data ? s->ptr.data : "";
+    const char **hit = bsearch(&cur, s->want, s->nwant, sizeof *s->want, cmp_str);
+    if (hit) {
+        size_t i = (size_t)(hit - (const char **)s->want);
+        s->lines[i] = s->line;
+        s->columns[i] = column_of(s->text, s->line_start, s->pos);
+    }
+}
+
+/* Runs the walker; stops at the end of the text, at text it cannot follow,
+ * or (SCAN_UNTIL) when reaching s->until. */
+static void walk(scan *s)
+{
+    enum { VALUE, KEY, AFTER } state = VALUE;
+    s->line = 1;
+    for (;;) {
+        skip_ws(s);
+        if (s->pos >= s->len || (s->mode == SCAN_UNTIL && s->pos >= s->until))
+            return;
+        char c = s->text[s->pos];
+        if (state == KEY) {
+            span k;
+            if (c != '"') {
+                s->error = "expected a double-quoted member name";
+                return;
+            }
+            if (!(s->mode == SCAN_CHECK ? skip_string_checked(s, &k) : skip_string(s, &k)))
+                return;
+            remember_key(s, k);
+            skip_ws(s);
+            if (s->pos >= s->len || s->text[s->pos] != ':') {
+                s->error = "expected ':' after a member name";
+                return;
+            }
+            s->pos++;
+            state = VALUE;
+            continue;
+        }
+        if (state == AFTER) {
+            if (s->depth == 0)
+                return;
+            frame *fr = &s->frames[s->depth - 1];
+            if (c == ',') {
+                s->pos++;
+                fr->index++;
+                state = fr->type == '{' ? KEY : VALUE;
+            } else if (c == '}' || c == ']') {
+                s->pos++;
+                pop(s);
+            } else {
+                s->error = "expected ',' or the end of the container";
+                return;
+            }
+            continue;
+        }
+        /* VALUE */
+        if (s->depth)
+            s->frames[s->depth - 1].started = true;
+        if (s->mode == SCAN_LOCATE)
+            at_value(s);
+        if (c == '{' || c == '[') {
+            push(s, c);
+            s->pos++;
+            skip_ws(s);
+            if (s->pos < s->len && (s->text[s->pos] == '}' || s->text[s->pos] == ']')) {
+                s->pos++;
+                pop(s);
+                state = AFTER;
+            } else {
+                state = c == '{' ? KEY : VALUE;
+            }
+        } else if (c == '"') {
+            if (!(s->mode == SCAN_CHECK ? skip_string_checked(s, NULL) : skip_string(s, NULL)))
+                return;
+            state = AFTER;
+        } else if (c == '}' || c == ']' || c == ',' || c == ':') {
+            s->error = "expected a value";
+            return;
+        } else {
+            size_t start = s->pos;
+            skip_scalar(s);
+            if (s->mode == SCAN_CHECK && !valid_scalar(s->text + start, s->pos - start)) {
+                s->pos = start;
+                s->error = c == '\'' ? "strings must use double quotes"
+                                     : "invalid literal or number syntax";
+                return;
+            }
+            state = AFTER;
+        }
+    }
+}
+
+static void scan_free(scan *s)
+{
+    free(s->frames);
+    free(s->keys);
+    sb_free(&s->ptr);
+}
+
+const char *jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset)
+{
+    scan s = {.text = text, .len = len, .mode = SCAN_CHECK, .dup_fn = fn, .dup_ud = ud};
+    walk(&s);
+    const char *error = s.error;
+    if (!error && s.depth)
+        error = "unexpected end of file";
+    *offset = s.pos;
+    scan_free(&s);
+    return error;
+}
+
+void jscan_locate(const char *text, size_t len, const char *const *sorted_pointers, size_t n,
+                  unsigned *lines, unsigned *columns)
+{
+    memset(lines, 0, n * sizeof *lines);
+    memset(columns, 0, n * sizeof *columns);
+    if (n == 0)
+        return;
+    scan s = {.text = text, .len = len, .mode = SCAN_LOCATE, .want = sorted_pointers,
+              .nwant = n, .lines = lines, .columns = columns};
+    sb_reserve(&s.ptr, 64);
+    walk(&s);
+    scan_free(&s);
+}
+
+char *jscan_pointer_at(const char *text, size_t len, size_t offset)
+{
+    scan s = {.text = text, .len = len, .mode = SCAN_UNTIL, .until = offset};
+    walk(&s);
+    strbuf out = STRBUF_INIT;
+    frames_pointer(&s, s.depth, &out);
+    scan_free(&s);
+    return sb_detach(&out);
+}
+
+void jscan_position(const char *text, size_t len, size_t offset, unsigned *line, unsigned *column)
+{
+    unsigned l = 1;
+    size_t start = 0;
+    if (offset > len)
+        offset = len;
+    for (size_t i = 0; i < offset; i++)
+        if (text[i] == '\n') {
+            l++;
+            start = i + 1;
+        }
+    *line = l;
+    *column = column_of(text, start, offset);
+}

@@ -1,0 +1,34 @@
+/* jsonscan.h - one-pass scans over JSON text that json-c cannot do for us:
+ * duplicate object keys, the line and column of a JSON pointer, and the
+ * pointer of the value open at a byte offset (for parse errors).
+ * The scanner is iterative (no recursion) and allocation-light. */
+#ifndef RECVAL_JSONSCAN_H
+#define RECVAL_JSONSCAN_H
+
+#include <stddef.h>
+
+/* Called for each repeated key: pointer of the repeated member, its byte
+ * offset and the decoded key. */
+typedef void (*jscan_dup_fn)(void *ud, const char *pointer, size_t offset, const char *key);
+
+/* Walks text that json-c accepted, reporting every repeated key of every
+ * object, and returns NULL, or, for what json-c's strict mode lets pass
+ * but RFC 8259 forbids (leading zeros, "2.", NaN, single quotes, raw
+ * control characters in strings), a message, with *offset set to the
+ * byte where it is. */
+const char *jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset);
+
+/* For each of the n sorted, distinct pointers, finds the first character of
+ * the value it names and stores its 1-based line and column (code points);
+ * 0/0 when the pointer names nothing. One pass over the text. */
+void jscan_locate(const char *text, size_t len, const char *const *sorted_pointers, size_t n,
+                  unsigned *lines, unsigned *columns);
+
+/* Pointer of the innermost member or element being read at byte `offset`
+ * of possibly invalid JSON; the caller frees it. */
+char *jscan_pointer_at(const char *text, size_t len, size_t offset);
+
+/* 1-based line and column (code points) of byte `offset`. */
+void jscan_position(const char *text, size_t len, size_t offset, unsigned *line, unsigned *column);
+
+#endif

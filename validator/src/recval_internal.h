@@ -1,0 +1,149 @@
+/* recval_internal.h - what the rule families share: the loaded file, the
+ * rule identifiers, the diagnostic emitter, the classification of the
+ * recording and small json-c accessors. Not installed; the CLI and the
+ * suites may include it to test internals. */
+#ifndef RECVAL_INTERNAL_H
+#define RECVAL_INTERNAL_H
+
+#include "recval.h"
+#include "strbuf.h"
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Rule identifiers, in rules.def order. */
+typedef enum rv_rule_id {
+#define RULE(id, name, sev, summary) RV_##id,
+#include "rules.def"
+#undef RULE
+    RV_RULE_COUNT
+} rv_rule_id;
+
+const recval_rule *rv_rule(rv_rule_id id);
+
+/* What a recording holds. Keep in step with rv_kind_name(). */
+typedef enum rv_kind {
+    RV_KIND_INVALID,   /* not JSON */
+    RV_KIND_UNKNOWN,   /* JSON, but no known recording shape */
+    RV_KIND_CHAT_STREAM,
+    RV_KIND_CHAT,
+    RV_KIND_COMPLETION_STREAM,
+    RV_KIND_COMPLETION,
+    RV_KIND_EMBEDDINGS,
+    RV_KIND_MODEL_LIST,
+    RV_KIND_OLLAMA_GENERATE,
+    RV_KIND_OLLAMA_CHAT,
+    RV_KIND_OLLAMA_EMBED,
+    RV_KIND_OLLAMA_PS,
+    RV_KIND_OLLAMA_PULL,
+    RV_KIND_OLLAMA_TAGS,
+    RV_KIND_TOOL_INVOCATION,
+    RV_KIND_RAW_HTTP,
+    RV_KIND_FILE_PROCESSOR,
+    RV_KIND_EXCEPTION,
+    RV_KIND_RAW_BODY, /* plain dicts or SSE strings (Gemini, Anthropic, ...) */
+    RV_KIND_COUNT
+} rv_kind;
+
+const char *rv_kind_name(rv_kind k);
+
+/* How the file is named, which tells the recorder generation. */
+typedef enum rv_name_scheme {
+    RV_NAME_OTHER,   /* not a recorder name */
+    RV_NAME_HASH12,  /* legacy: responses/<12 hex>.json */
+    RV_NAME_HASH64,  /* current: recordings/<64 hex>.json */
+    RV_NAME_MODELS,  /* models-<64 hex>-<8 hex>.json */
+} rv_name_scheme;
+
+/* Streams folded per choice; see stream.h. */
+struct rv_stream;
+
+/* One file being checked. Rule families read it and call rv_emit(). */
+typedef struct rv_file {
+    const recval_validator *validator;
+    const char *path;
+    const char *base; /* file name without directories */
+    const char *text; /* whole file, NUL-terminated */
+    size_t len;
+    json_object *root; /* NULL when the file is not JSON */
+
+    rv_kind kind;
+    rv_name_scheme name_scheme;
+    char name_hash[65]; /* hex digits of the name, "" when RV_NAME_OTHER */
+    char name_digest[9]; /* models-<hash>-<digest> */
+
+    /* Shortcuts into root, NULL when absent or of the wrong type. */
+    json_object *request;      /* object */
+    json_object *request_body; /* object */
+    json_object *response;     /* object */
+    json_object *body;         /* any type, NULL when absent or null */
+    bool is_streaming;
+
+    struct rv_stream *stream; /* folded chat/completion stream or NULL */
+
+    recval_diag *diags;
+    size_t ndiags, cap;
+    void *match_data; /* pcre2_match_data, made on first use */
+} rv_file;
+
+/* Records a diagnostic with the rule's default severity. `pointer` is an
+ * RFC 6901 pointer into the file; line and column are filled in later. */
+void rv_emit(rv_file *f, rv_rule_id rule, const char *pointer, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* The same with an explicit severity. */
+void rv_emit_sev(rv_file *f, rv_rule_id rule, recval_severity sev, const char *pointer,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Rule families: each walks f->root and emits what it finds. */
+void rv_check_envelope(rv_file *f);
+void rv_check_ids(rv_file *f);
+void rv_check_finish_reason(rv_file *f);
+void rv_check_usage(rv_file *f);
+void rv_check_tool_calls(rv_file *f);
+
+/* True when recval has checks for this __type__ (by class name). */
+bool rv_type_is_known(const char *type_name);
+
+/* Fills kind, name scheme and the shortcuts of f from f->root. */
+void rv_classify(rv_file *f);
+
+/* json-c accessors that treat a wrong type like absence. */
+json_object *rv_get(json_object *obj, const char *key);
+json_object *rv_get_object(json_object *obj, const char *key);
+json_object *rv_get_array(json_object *obj, const char *key);
+const char *rv_get_string(json_object *obj, const char *key);
+bool rv_is_null_or_absent(json_object *obj, const char *key);
+bool rv_has(json_object *obj, const char *key);
+/* Integer value of a json int (or an integral double); false otherwise. */
+bool rv_as_int(json_object *v, int64_t *out);
+
+/* True when s is 'n' lower-case hex digits. */
+bool rv_is_hex(const char *s, size_t n);
+
+/* Formats a pointer from a printf format into a caller buffer of size
+ * RV_PTR_MAX; member names with '/' or '~' must go through
+ * sb_put_pointer_token instead. */
+#define RV_PTR_MAX 512
+const char *rv_ptr(char buf[RV_PTR_MAX], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Thread-local last error message of the public API. */
+void rv_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+
+/* The compiled, read-only state shared by all checks. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+struct recval_validator {
+    size_t max_depth;
+    size_t max_file_size;
+    pcre2_code *type_name_re; /* dotted Python qualified name */
+};
+
+/* Per-file scratch for the validator's patterns (one per file, so checks
+ * stay thread-safe). */
+pcre2_match_data *rv_match_data(rv_file *f);
+
+#endif

@@ -1,0 +1,71 @@
+/* stream.h - folds a chat or text completion response, streamed or not,
+ * into its final choices, and records the anomalies met on the way (a
+ * finish_reason given twice, deltas after the finish, a tool call whose id
+ * changes). Shared by the finish-reason, ids, tool-calls and usage families
+ * and by replay. Positions are body item numbers and array positions, from
+ * which rules build JSON pointers. */
+#ifndef RECVAL_STREAM_H
+#define RECVAL_STREAM_H
+
+#include "recval_internal.h"
+
+/* Where a value sits: body item (the chunk; 0 for a single response) and
+ * position in that item's choices array, and for tool calls, position in
+ * the tool_calls array. */
+typedef struct rv_loc {
+    size_t item;
+    size_t choice_pos;
+    size_t call_pos;
+} rv_loc;
+
+typedef struct rv_tool_call {
+    int64_t index;  /* delta index (or position when absent) */
+    char *id;       /* first id seen, NULL if none */
+    char *name;     /* first non-empty name, NULL if none */
+    strbuf arguments;
+    bool has_arguments;
+    rv_loc first;       /* first chunk of this call */
+    bool id_changed;    /* a later chunk carried a different id */
+    rv_loc changed_at;  /* where it did */
+    char *changed_id;
+} rv_tool_call;
+
+typedef struct rv_choice {
+    int64_t index;
+    strbuf content;      /* content (chat) or text (completion) */
+    bool has_content;
+    const char *finish_reason; /* first non-null value, borrowed from the tree */
+    json_object *finish_value; /* the first non-null finish_reason value */
+    rv_loc finish_at;
+    size_t finish_count;  /* non-null finish_reason values seen */
+    rv_loc second_finish_at;
+    bool delta_after_finish;
+    rv_loc after_finish_at;
+    rv_loc last;         /* last chunk that touched this choice */
+    rv_tool_call *calls;
+    size_t ncalls;
+} rv_choice;
+
+typedef struct rv_stream {
+    bool streamed;     /* body was a list of chunks */
+    bool chat;         /* chat (message/delta) rather than text completion */
+    size_t nitems;
+    rv_choice *choices;
+    size_t nchoices;
+} rv_stream;
+
+/* Folds f->body when f->kind is a chat or completion kind; NULL otherwise.
+ * The result borrows strings from f->root and is freed with
+ * rv_stream_free(). */
+rv_stream *rv_stream_fold(const rv_file *f);
+
+void rv_stream_free(rv_stream *s);
+
+/* The __data__ of body item i (for single responses, i is 0), or NULL. */
+json_object *rv_body_data(const rv_file *f, size_t i);
+
+/* Pointer of the choice at loc ("/response/body/3/__data__/choices/0" or,
+ * for single responses, "/response/body/__data__/choices/0"). */
+const char *rv_choice_ptr(char buf[RV_PTR_MAX], const rv_file *f, rv_loc loc, const char *suffix);
+
+#endif

@@ -1,0 +1,99 @@
+/* util.c - json-c accessors, pointer formatting and the thread-local error
+ * message of the public API. */
+#include "recval_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static _Thread_local char last_error[512];
+
+void rv_set_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
+}
+
+const char *recval_last_error(void)
+{
+    return last_error;
+}
+
+const char *recval_version(void)
+{
+    return RECVAL_VERSION;
+}
+
+json_object *rv_get(json_object *obj, const char *key)
+{
+    json_object *v = NULL;
+    if (obj && json_object_is_type(obj, json_type_object))
+        json_object_object_get_ex(obj, key, &v);
+    return v;
+}
+
+json_object *rv_get_object(json_object *obj, const char *key)
+{
+    json_object *v = rv_get(obj, key);
+    return json_object_is_type(v, json_type_object) ? v : NULL;
+}
+
+json_object *rv_get_array(json_object *obj, const char *key)
+{
+    json_object *v = rv_get(obj, key);
+    return json_object_is_type(v, json_type_array) ? v : NULL;
+}
+
+const char *rv_get_string(json_object *obj, const char *key)
+{
+    json_object *v = rv_get(obj, key);
+    return json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+}
+
+bool rv_has(json_object *obj, const char *key)
+{
+    return obj && json_object_is_type(obj, json_type_object) &&
+           json_object_object_get_ex(obj, key, NULL);
+}
+
+bool rv_is_null_or_absent(json_object *obj, const char *key)
+{
+    return rv_get(obj, key) == NULL;
+}
+
+bool rv_as_int(json_object *v, int64_t *out)
+{
+    if (json_object_is_type(v, json_type_int)) {
+        *out = json_object_get_int64(v);
+        return true;
+    }
+    if (json_object_is_type(v, json_type_double)) {
+        double d = json_object_get_double(v);
+        if (isfinite(d) && d == floor(d) && fabs(d) < 9007199254740992.0) {
+            *out = (int64_t)d;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool rv_is_hex(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    }
+    return true;
+}
+
+const char *rv_ptr(char buf[RV_PTR_MAX], const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, RV_PTR_MAX, fmt, ap);
+    va_end(ap);
+    return buf;
+}
