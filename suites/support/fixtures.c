@@ -1,0 +1,297 @@
+/* fixtures.c - shared helpers of the cmocka suites (see fixtures.h). */
+#include "fixtures.h"
+
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+const char *rvt_source_dir(void)
+{
+    const char *d = getenv("RECVAL_SOURCE_DIR");
+    return d && *d ? d : ".";
+}
+
+const char *rvt_shared_dir(void)
+{
+    static char buf[4096];
+    const char *d = getenv("RECVAL_SHARED_DIR");
+    if (!d || !*d) {
+        snprintf(buf, sizeof buf, "%s/../shared", rvt_source_dir());
+        d = buf;
+    }
+    struct stat st;
+    return stat(d, &st) == 0 && S_ISDIR(st.st_mode) ? d : NULL;
+}
+
+const char *rvt_path(const char *rel)
+{
+    static _Thread_local char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", rvt_source_dir(), rel);
+    return buf;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static size_t walk(const char *dir, void (*fn)(const char *, void *), void *ud)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        names = realloc(names, (n + 1) * sizeof *names);
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t plen = strlen(dir) + strlen(names[i]) + 2;
+        char *path = malloc(plen);
+        snprintf(path, plen, "%s/%s", dir, names[i]);
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            count += walk(path, fn, ud);
+        } else {
+            size_t len = strlen(names[i]);
+            if (len > 5 && strcmp(names[i] + len - 5, ".json") == 0) {
+                fn(path, ud);
+                count++;
+            }
+        }
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    return count;
+}
+
+size_t rvt_each_json(const char *dir, void (*fn)(const char *path, void *ud), void *ud)
+{
+    return walk(dir, fn, ud);
+}
+
+static recval_validator *shared_validator(void)
+{
+    static recval_validator *v;
+    if (!v)
+        v = recval_validator_new(NULL);
+    return v;
+}
+
+recval_result rvt_check(const char *path)
+{
+    recval_result r;
+    int rc = recval_check_file(shared_validator(), path, &r);
+    assert_int_equal(rc, RECVAL_OK);
+    return r;
+}
+
+int rvt_has(const recval_result *r, const char *rule, const char *pointer)
+{
+    for (size_t i = 0; i < r->ndiags; i++)
+        if (strcmp(r->diags[i].rule->name, rule) == 0 && strcmp(r->diags[i].pointer, pointer) == 0)
+            return 1;
+    return 0;
+}
+
+typedef struct family_run {
+    const char *family;
+    size_t fixtures, failures;
+    /* rule name -> fixtures expecting it */
+    const char *rules[256];
+    size_t counts[256];
+    size_t nrules;
+} family_run;
+
+static char **read_expectations(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "r");
+    *n = 0;
+    if (!fp)
+        return NULL;
+    char **lines = NULL;
+    char line[8192];
+    while (fgets(line, sizeof line, fp)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' || line[0] == '\0')
+            continue;
+        lines = realloc(lines, (*n + 1) * sizeof *lines);
+        lines[(*n)++] = strdup(line);
+    }
+    fclose(fp);
+    return lines;
+}
+
+static void count_rule(family_run *run, const char *rule)
+{
+    for (size_t i = 0; i < run->nrules; i++)
+        if (strcmp(run->rules[i], rule) == 0) {
+            run->counts[i]++;
+            return;
+        }
+    if (run->nrules < 256) {
+        run->rules[run->nrules] = strdup(rule);
+        run->counts[run->nrules++] = 1;
+    }
+}
+
+static void check_one_fixture(const char *path, void *ud)
+{
+    family_run *run = ud;
+    char expect_path[4096];
+    snprintf(expect_path, sizeof expect_path, "%.*s.expect", (int)(strlen(path) - 5), path);
+    size_t nexp;
+    char **exp = read_expectations(expect_path, &nexp);
+    run->fixtures++;
+    if (!exp && access(expect_path, R_OK) != 0) {
+        print_error("%s: no expectation file %s\n", path, expect_path);
+        run->failures++;
+        return;
+    }
+    recval_result r = rvt_check(path);
+    char **got = calloc(r.ndiags + 1, sizeof *got);
+    for (size_t i = 0; i < r.ndiags; i++) {
+        size_t len = strlen(r.diags[i].rule->name) + strlen(r.diags[i].pointer) + 2;
+        got[i] = malloc(len);
+        snprintf(got[i], len, "%s %s", r.diags[i].rule->name, r.diags[i].pointer);
+    }
+    /* Trailing space of an empty pointer is optional in the file. */
+    for (size_t i = 0; i < nexp; i++)
+        if (!strchr(exp[i], ' ')) {
+            char *e = malloc(strlen(exp[i]) + 2);
+            sprintf(e, "%s ", exp[i]);
+            free(exp[i]);
+            exp[i] = e;
+        }
+    qsort(got, r.ndiags, sizeof *got, cmp_str);
+    if (exp)
+        qsort(exp, nexp, sizeof *exp, cmp_str);
+    int same = nexp == r.ndiags;
+    for (size_t i = 0; same && i < nexp; i++)
+        same = strcmp(exp[i], got[i]) == 0;
+    if (!same) {
+        run->failures++;
+        print_error("%s: diagnostics differ from %s\n  expected:\n", path, expect_path);
+        for (size_t i = 0; i < nexp; i++)
+            print_error("    %s\n", exp[i]);
+        print_error("  got:\n");
+        for (size_t i = 0; i < r.ndiags; i++)
+            print_error("    %s:%u:%u %s (%s)\n", path, r.diags[i].line, r.diags[i].column, got[i],
+                        r.diags[i].message);
+    }
+    /* Rule coverage: count each expected rule once per fixture. */
+    for (size_t i = 0; i < nexp; i++) {
+        char rule[256];
+        sscanf(exp[i], "%255s", rule);
+        int seen = 0;
+        for (size_t k = 0; k < i; k++)
+            if (strncmp(exp[k], rule, strlen(rule)) == 0 && exp[k][strlen(rule)] == ' ')
+                seen = 1;
+        if (!seen)
+            count_rule(run, rule);
+    }
+    for (size_t i = 0; i < nexp; i++)
+        free(exp[i]);
+    free(exp);
+    for (size_t i = 0; i < r.ndiags; i++)
+        free(got[i]);
+    free(got);
+    recval_result_free(&r);
+}
+
+void rvt_check_family_fixtures(const char *family)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/recordings/invalid/%s", rvt_source_dir(), family);
+    family_run run = {.family = family};
+    rvt_each_json(dir, check_one_fixture, &run);
+    size_t nrules;
+    const recval_rule *rules = recval_rules(&nrules);
+    size_t flen = strlen(family);
+    for (size_t i = 0; i < nrules; i++) {
+        if (strncmp(rules[i].name, family, flen) != 0 || rules[i].name[flen] != '/')
+            continue;
+        size_t c = 0;
+        for (size_t k = 0; k < run.nrules; k++)
+            if (strcmp(run.rules[k], rules[i].name) == 0)
+                c = run.counts[k];
+        if (c < 3) {
+            print_error("rule %s has %zu failing fixtures under %s (need 3)\n", rules[i].name, c,
+                        dir);
+            run.failures++;
+        }
+    }
+    for (size_t k = 0; k < run.nrules; k++)
+        free((char *)run.rules[k]);
+    print_message("%s: %zu fixtures checked\n", family, run.fixtures);
+    assert_true(run.fixtures > 0);
+    assert_int_equal(run.failures, 0);
+}
+
+static char *slurp_fd(int fd)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    ssize_t got;
+    while ((got = read(fd, buf + n, cap - n - 1)) > 0) {
+        n += (size_t)got;
+        if (n + 1 >= cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+int rvt_run(const char *const argv[], char **out, char **err)
+{
+    char out_tmpl[] = "/tmp/recval-out-XXXXXX", err_tmpl[] = "/tmp/recval-err-XXXXXX";
+    int ofd = mkstemp(out_tmpl), efd = mkstemp(err_tmpl);
+    if (ofd < 0 || efd < 0)
+        return -1;
+    unlink(out_tmpl);
+    unlink(err_tmpl);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(ofd, 1);
+        dup2(efd, 2);
+        int nul = open("/dev/null", O_RDONLY);
+        dup2(nul, 0);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int status = -1;
+    waitpid(pid, &status, 0);
+    lseek(ofd, 0, SEEK_SET);
+    lseek(efd, 0, SEEK_SET);
+    char *o = slurp_fd(ofd), *e = slurp_fd(efd);
+    close(ofd);
+    close(efd);
+    if (out)
+        *out = o;
+    else
+        free(o);
+    if (err)
+        *err = e;
+    else
+        free(e);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
