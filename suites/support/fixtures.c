@@ -66,8 +66,8 @@ static size_t walk(const char *dir, void (*fn)(const char *, void *), void *ud)
         size_t plen = strlen(dir) + strlen(names[i]) + 2;
         char *path = malloc(plen);
         snprintf(path, plen, "%s/%s", dir, names[i]);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        struct stat st; /* lstat: a symlink fixture is a file, even to a directory */
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
             count += walk(path, fn, ud);
         } else {
             size_t len = strlen(names[i]);

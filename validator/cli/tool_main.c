@@ -1,17 +1,48 @@
-/* tool_main.c - placeholder */
-#include "recval.h"
-#include <stdio.h>
+/* tool_main.c - the recval command: dispatches to its subcommands. */
+#include "tool.h"
+
+#include <string.h>
+
+void tool_usage(FILE *out)
+{
+    fputs("usage: recval <command> [options]\n"
+          "\n"
+          "commands:\n"
+          "  validate [--format=text|json|junit] [--output=FILE] [--junit=FILE]\n"
+          "           [--strict] [--jobs=N] PATH...\n"
+          "           check recordings (files, or directories searched for *.json)\n"
+          "  rules [--format=text|json]\n"
+          "           list every rule: name, default severity, summary\n"
+          "\n"
+          "options:\n"
+          "  -h, --help     show this help\n"
+          "  --version      show the version\n"
+          "\n"
+          "Exit status: 0 no errors, 1 errors found (--strict: or warnings),\n"
+          "2 usage error or nothing could be read. See docs/cli.md.\n",
+          out);
+}
+
 int main(int argc, char **argv)
 {
-    recval_validator *v = recval_validator_new(NULL);
-    for (int i = 1; i < argc; i++) {
-        recval_result r;
-        recval_check_file(v, argv[i], &r);
-        for (size_t k = 0; k < r.ndiags; k++)
-            printf("%s:%u:%u: %s: %s [%s] %s\n", r.path, r.diags[k].line, r.diags[k].column, recval_severity_name(r.diags[k].severity), r.diags[k].message, r.diags[k].rule->name, r.diags[k].pointer);
-        printf("%s kind=%s\n", r.path, r.kind);
-        recval_result_free(&r);
+    if (argc < 2) {
+        tool_usage(stderr);
+        return TOOL_EXIT_USAGE;
     }
-    recval_validator_free(v);
-    return 0;
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
+        tool_usage(stdout);
+        return TOOL_EXIT_OK;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("recval %s\n", recval_version());
+        return TOOL_EXIT_OK;
+    }
+    if (strcmp(cmd, "validate") == 0)
+        return tool_validate(argc - 1, argv + 1);
+    if (strcmp(cmd, "rules") == 0)
+        return tool_rules(argc - 1, argv + 1);
+    fprintf(stderr, "recval: unknown command '%s'\n", cmd);
+    tool_usage(stderr);
+    return TOOL_EXIT_USAGE;
 }

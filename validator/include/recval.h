@@ -106,7 +106,8 @@ int recval_check_buffer(const recval_validator *v, const char *path, const char 
 /** Frees what a check put in `r` and zeroes it. */
 void recval_result_free(recval_result *r);
 
-/** The rule table, sorted by name; `*count` receives its length. */
+/** The rule table, grouped by family in docs order; `*count` receives its
+ * length. */
 const recval_rule *recval_rules(size_t *count);
 
 /** Looks up a rule by its full name; NULL when there is none. */

@@ -1,0 +1,67 @@
+/* tool.h - what the files of the recval command share: subcommand entry
+ * points, the run report and its writers, file collection and escaping.
+ * The command is a thin layer over the library (validator/include/recval.h). */
+#ifndef RECVAL_TOOL_H
+#define RECVAL_TOOL_H
+
+#include "recval.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit statuses shared by all subcommands. */
+enum { TOOL_EXIT_OK = 0, TOOL_EXIT_FINDINGS = 1, TOOL_EXIT_USAGE = 2 };
+
+int tool_validate(int argc, char **argv);
+int tool_rules(int argc, char **argv);
+void tool_usage(FILE *out);
+
+/* Output formats of the reporting subcommands. */
+typedef enum tool_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JUNIT } tool_format;
+bool tool_parse_format(const char *s, tool_format *out);
+
+/* One run: the results in output order and how they count. */
+typedef struct tool_report {
+    recval_result *results;
+    double *seconds; /* check time of each file */
+    size_t nresults;
+    bool strict;     /* warnings fail too */
+    double total_seconds;
+    const char *suite_name; /* JUnit testsuite name */
+} tool_report;
+
+typedef struct tool_totals {
+    size_t files, passed, failed, errors, warnings, notes;
+} tool_totals;
+
+/* True when r fails under the report's strictness. */
+bool tool_result_fails(const tool_report *rep, const recval_result *r);
+tool_totals tool_report_totals(const tool_report *rep);
+
+void tool_write_text(FILE *out, const tool_report *rep);
+void tool_write_json(FILE *out, const tool_report *rep);
+void tool_write_junit(FILE *out, const tool_report *rep);
+
+/* Writes the report in `fmt` to `path` ("-" or NULL: stdout). Returns 0,
+ * or -1 with a message on stderr. */
+int tool_write_report(const char *path, tool_format fmt, const tool_report *rep);
+
+/* Expands PATHs into the files to check: directories recursively (only
+ * *.json, sorted by path), files as given, duplicates dropped. Missing
+ * paths are kept so that the library reports them. Returns the count. */
+size_t tool_collect_files(char **paths, size_t npaths, char ***out);
+void tool_free_files(char **files, size_t n);
+
+/* Escapers: JSON string body (with quotes), XML text/attribute content.
+ * Both replace invalid UTF-8 with U+FFFD; the XML one also drops
+ * characters XML 1.0 forbids, writing them as U+FFFD. */
+void tool_put_json_string(FILE *out, const char *s);
+void tool_put_xml(FILE *out, const char *s);
+/* Text output: control characters and invalid UTF-8 made visible. */
+void tool_put_text(FILE *out, const char *s);
+
+/* "--name=value" or "--name value": returns the value and advances *i,
+ * or NULL when argv[*i] is not that option. */
+const char *tool_opt_value(int argc, char **argv, int *i, const char *name);
+
+#endif

@@ -1,0 +1,127 @@
+/* tool_escape.c - writes untrusted text (paths, messages quoting
+ * recordings) safely into text, JSON and XML output. */
+#include "tool.h"
+
+#include <stdint.h>
+
+/* Decodes one UTF-8 sequence at s; returns its length (0 when invalid) and
+ * stores the code point. */
+static size_t utf8_decode(const unsigned char *s, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t n;
+    uint32_t v, min;
+    if ((c & 0xE0) == 0xC0) {
+        n = 2, v = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+        n = 3, v = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+        n = 4, v = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+static const char REPLACEMENT[] = "\xEF\xBF\xBD";
+
+void tool_put_json_string(FILE *out, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    fputc('"', out);
+    while (*s) {
+        uint32_t cp;
+        size_t n = utf8_decode(s, &cp);
+        if (n == 0) {
+            fputs(REPLACEMENT, out);
+            s++;
+            continue;
+        }
+        switch (cp) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        case '\b': fputs("\\b", out); break;
+        case '\f': fputs("\\f", out); break;
+        default:
+            if (cp < 0x20)
+                fprintf(out, "\\u%04x", (unsigned)cp);
+            else
+                fwrite(s, 1, n, out);
+        }
+        s += n;
+    }
+    fputc('"', out);
+}
+
+/* XML 1.0 Char production. */
+static int xml_allowed(uint32_t cp)
+{
+    return cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) ||
+           (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
+}
+
+void tool_put_xml(FILE *out, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    while (*s) {
+        uint32_t cp;
+        size_t n = utf8_decode(s, &cp);
+        if (n == 0 || !xml_allowed(cp)) {
+            fputs(REPLACEMENT, out);
+            s += n ? n : 1;
+            continue;
+        }
+        switch (cp) {
+        case '&': fputs("&amp;", out); break;
+        case '<': fputs("&lt;", out); break;
+        case '>': fputs("&gt;", out); break;
+        case '"': fputs("&quot;", out); break;
+        case '\'': fputs("&apos;", out); break;
+        case '\t': fputs("&#9;", out); break;
+        case '\n': fputs("&#10;", out); break;
+        case '\r': fputs("&#13;", out); break;
+        default: fwrite(s, 1, n, out);
+        }
+        s += n;
+    }
+}
+
+void tool_put_text(FILE *out, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    while (*s) {
+        uint32_t cp;
+        size_t n = utf8_decode(s, &cp);
+        if (n == 0) {
+            fprintf(out, "\\x%02x", *s);
+            s++;
+            continue;
+        }
+        if (cp == '\n')
+            fputs("\\n", out);
+        else if (cp == '\r')
+            fputs("\\r", out);
+        else if (cp == '\t')
+            fputs("\\t", out);
+        else if (cp < 0x20 || cp == 0x7F)
+            fprintf(out, "\\x%02x", (unsigned)cp);
+        else
+            fwrite(s, 1, n, out);
+        s += n;
+    }
+}

@@ -1,0 +1,30 @@
+/* tool_opts.c - small helpers for parsing the command line. */
+#include "tool.h"
+
+#include <string.h>
+
+const char *tool_opt_value(int argc, char **argv, int *i, const char *name)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return NULL;
+    if (arg[n] == '=')
+        return arg + n + 1;
+    if (arg[n] == '\0' && *i + 1 < argc)
+        return argv[++*i];
+    return NULL;
+}
+
+bool tool_parse_format(const char *s, tool_format *out)
+{
+    if (strcmp(s, "text") == 0)
+        *out = FORMAT_TEXT;
+    else if (strcmp(s, "json") == 0)
+        *out = FORMAT_JSON;
+    else if (strcmp(s, "junit") == 0)
+        *out = FORMAT_JUNIT;
+    else
+        return false;
+    return true;
+}
