@@ -121,21 +121,35 @@ typedef struct family_run {
     size_t nrules;
 } family_run;
 
-static char **read_expectations(const char *path, size_t *n)
+/* "#! max-file-size=N max-depth=N" lines set the validator options. */
+static void read_options(const char *line, recval_options *opts)
+{
+    const char *p;
+    if ((p = strstr(line, "max-file-size=")))
+        opts->max_file_size = strtoull(p + 14, NULL, 10);
+    if ((p = strstr(line, "max-depth=")))
+        opts->max_depth = strtoull(p + 10, NULL, 10);
+}
+
+static char **read_expectations(const char *path, size_t *n, recval_options *opts)
 {
     FILE *fp = fopen(path, "r");
     *n = 0;
     if (!fp)
         return NULL;
     char **lines = NULL;
-    char line[8192];
-    while (fgets(line, sizeof line, fp)) {
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, fp) >= 0) {
         line[strcspn(line, "\n")] = '\0';
+        if (line[0] == '#' && line[1] == '!')
+            read_options(line, opts);
         if (line[0] == '#' || line[0] == '\0')
             continue;
         lines = realloc(lines, (*n + 1) * sizeof *lines);
         lines[(*n)++] = strdup(line);
     }
+    free(line);
     fclose(fp);
     return lines;
 }
@@ -159,14 +173,22 @@ static void check_one_fixture(const char *path, void *ud)
     char expect_path[4096];
     snprintf(expect_path, sizeof expect_path, "%.*s.expect", (int)(strlen(path) - 5), path);
     size_t nexp;
-    char **exp = read_expectations(expect_path, &nexp);
+    recval_options opts = {0};
+    char **exp = read_expectations(expect_path, &nexp, &opts);
     run->fixtures++;
     if (!exp && access(expect_path, R_OK) != 0) {
         print_error("%s: no expectation file %s\n", path, expect_path);
         run->failures++;
         return;
     }
-    recval_result r = rvt_check(path);
+    recval_result r;
+    if (opts.max_depth || opts.max_file_size) {
+        recval_validator *v = recval_validator_new(&opts);
+        assert_int_equal(recval_check_file(v, path, &r), RECVAL_OK);
+        recval_validator_free(v);
+    } else {
+        r = rvt_check(path);
+    }
     char **got = calloc(r.ndiags + 1, sizeof *got);
     for (size_t i = 0; i < r.ndiags; i++) {
         size_t len = strlen(r.diags[i].rule->name) + strlen(r.diags[i].pointer) + 2;

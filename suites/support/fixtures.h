@@ -5,7 +5,9 @@
  * Expectation files: recordings/invalid/<family>/.../<name>.expect sits
  * next to <name>.json and lists, one per line, every diagnostic the file
  * must produce as "<rule> <pointer>" (pointer may be empty; '#' starts a
- * comment line). The match is exact: same multiset, nothing more. */
+ * comment line). The match is exact: same multiset, nothing more.
+ * A line "#! max-file-size=N max-depth=N" checks the fixture with those
+ * validator options (for the size and depth limits). */
 #ifndef RECVAL_SUITE_FIXTURES_H
 #define RECVAL_SUITE_FIXTURES_H
 

@@ -257,7 +257,10 @@ static void run_checks(rv_file *f)
         f->root = NULL;
         f->kind = RV_KIND_INVALID;
         char *ptr = jscan_pointer_at(f->text, f->len, bad_at);
-        emit_at(f, RV_PARSE_INVALID_JSON, ptr, bad_at, "invalid JSON: %s", bad);
+        if (strcmp(bad, "invalid UTF-8 byte sequence") == 0)
+            emit_at(f, RV_PARSE_INVALID_UTF8, ptr, bad_at, "%s", bad);
+        else
+            emit_at(f, RV_PARSE_INVALID_JSON, ptr, bad_at, "invalid JSON: %s", bad);
         free(ptr);
         return;
     }

@@ -276,7 +276,31 @@ static const unsigned char string_stop[256] = {
     [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
     [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
     [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1, ['\\'] = 1,
+    [0x80 ... 0xff] = 2,
 };
+
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), 0 when ill-formed. */
+static size_t utf8_sequence(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char c = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else
+        return 0;
+    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
 
 /* Like skip_string, but rejects raw control characters (RFC 8259 7). */
 static bool skip_string_checked(scan *s, span *body)
@@ -297,6 +321,16 @@ static bool skip_string_checked(scan *s, span *body)
         if (*p == '\\') {
             p += 2;
             continue;
+        }
+        if (string_stop[*p] == 2) {
+            size_t n = utf8_sequence(p, end);
+            if (n) {
+                p += n;
+                continue;
+            }
+            s->pos = (size_t)((const char *)p - s->text);
+            s->error = "invalid UTF-8 byte sequence";
+            return false;
         }
         s->pos = (size_t)((const char *)p - s->text);
         s->error = "control character in string (must be escaped)";
@@ -444,7 +478,11 @@ static void walk(scan *s)
     s->line = 1;
     for (;;) {
         skip_ws(s);
-        if (s->pos >= s->len || (s->mode == SCAN_UNTIL && s->pos >= s->until))
+        if (s->pos >= s->len)
+            return;
+        if (state == VALUE && s->depth)
+            s->frames[s->depth - 1].started = true;
+        if (s->mode == SCAN_UNTIL && s->pos >= s->until)
             return;
         char c = s->text[s->pos];
         if (state == KEY) {
@@ -483,8 +521,6 @@ static void walk(scan *s)
             continue;
         }
         /* VALUE */
-        if (s->depth)
-            s->frames[s->depth - 1].started = true;
         if (s->mode == SCAN_LOCATE)
             at_value(s);
         if (c == '{' || c == '[') {

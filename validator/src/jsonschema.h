@@ -1,0 +1,126 @@
+/* jsonschema.h - JSON Schema draft 2020-12 validation engine over json-c values.
+ *
+ * Usage: create a registry, register the bundled metaschemas and any local
+ * schema documents, compile a schema (every $ref is resolved, every pattern
+ * compiled, every keyword checked at this point), then validate instances
+ * against the compiled schema from any number of threads.
+ *
+ * Threading: compiling mutates the registry and must not run concurrently
+ * with another compile on the same registry. A compiled js_schema is never
+ * modified afterwards, so validating against it from many threads at once
+ * (even while another schema is being compiled) is safe; all per-call state
+ * lives in the caller's stack frame. */
+#ifndef RECVAL_JSONSCHEMA_H
+#define RECVAL_JSONSCHEMA_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct js_registry js_registry;
+/* A compiled schema (any subschema of a compiled document is one too). */
+typedef struct js_schema js_schema;
+
+/* Registry options (bit flags). */
+enum {
+    /* Treat keywords the engine does not know as annotations instead of
+     * failing the compile. Off by default: recval's own schemas must not
+     * silently ignore a misspelled or unimplemented keyword. */
+    JS_ALLOW_UNKNOWN_KEYWORDS = 1u << 0,
+};
+
+/* Base URI of the draft 2020-12 metaschemas. */
+#define JS_DRAFT2020_12_BASE "https://json-schema.org/draft/2020-12/"
+/* Maximum nesting accepted when parsing a schema file. */
+#define JS_MAX_JSON_DEPTH 512
+
+/* Creates an empty registry with the given JS_* option flags. */
+js_registry *js_registry_new(unsigned options);
+
+/* Frees the registry, every document it holds and every schema compiled
+ * from it. NULL is accepted. */
+void js_registry_free(js_registry *reg);
+
+/* Registers a parsed schema document under retrieval URI `uri` (absolute,
+ * without fragment; NULL gives it a fresh "urn:recval:anonymous:N" URI).
+ * Indexes its $id, $anchor and $dynamicAnchor identifiers. The registry
+ * takes its own reference to `doc`. On success returns 0 and, if `uri_out`
+ * is not NULL, stores the URI used (owned by the registry). On failure
+ * returns -1 and sets *err to a heap message the caller frees. */
+int js_registry_add_document(js_registry *reg, const char *uri, json_object *doc,
+                             const char **uri_out, char **err);
+
+/* Parses the file at `path` strictly and registers it under `uri`
+ * (NULL: "file://" + absolute path). Same return convention. */
+int js_registry_add_file(js_registry *reg, const char *uri, const char *path, char **err);
+
+/* Maps every URI starting with `base_uri` to files below `dir`: a reference
+ * to base_uri + "a/b.json" loads dir/a/b.json on first use (also trying a
+ * ".json" suffix, so ".../meta/core" finds meta/core.json). Nothing is ever
+ * fetched from the network. Returns 0, or -1 with *err set. */
+int js_registry_add_dir(js_registry *reg, const char *base_uri, const char *dir, char **err);
+
+/* Makes the bundled draft 2020-12 metaschemas available under
+ * JS_DRAFT2020_12_BASE, reading them from `schema_dir`/meta/draft2020-12
+ * (pass NULL for the directory recval was built with). Returns 0 or -1. */
+int js_registry_add_metaschemas(js_registry *reg, const char *schema_dir, char **err);
+
+/* The repository's schema/ directory as configured at build time. */
+const char *js_bundled_schema_dir(void);
+
+/* Compiles the schema identified by `uri` (absolute, fragment allowed:
+ * "x.json#/$defs/a" or "x.json#anchor"). Fails on unknown keywords (unless
+ * JS_ALLOW_UNKNOWN_KEYWORDS), malformed keyword values, invalid patterns,
+ * unresolvable references and unsupported dialects/vocabularies. Returns the
+ * schema (owned by the registry), or NULL with *err set. */
+const js_schema *js_compile(js_registry *reg, const char *uri, char **err);
+
+/* Registers `doc` like js_registry_add_document and compiles its root. */
+const js_schema *js_compile_document(js_registry *reg, const char *uri, json_object *doc,
+                                     char **err);
+
+/* Absolute location of a compiled schema: "<resource URI>#<JSON pointer>". */
+const char *js_schema_location(const js_schema *schema);
+
+/* One validation failure. All strings are valid only during the callback
+ * (js_validate) or until js_error_list_free (js_validate_collect). */
+typedef struct js_error {
+    const char *instance_location;         /* RFC 6901 pointer into the instance */
+    const char *keyword_location;          /* evaluation path, e.g. /properties/a/$ref/type */
+    const char *absolute_keyword_location; /* canonical URI#pointer of the keyword */
+    const char *message;                   /* e.g. expected integer, got string */
+} js_error;
+
+/* Receives each error; return 0 to continue, non-zero to stop validating. */
+typedef int (*js_error_fn)(const js_error *error, void *ctx);
+
+/* Fast boolean check: no message is built, evaluation stops at the first
+ * failure. */
+bool js_is_valid(const js_schema *schema, json_object *instance);
+
+/* Validates and reports every failure to `on_error` (NULL behaves like
+ * js_is_valid). Returns true when the instance is valid. */
+bool js_validate(const js_schema *schema, json_object *instance, js_error_fn on_error, void *ctx);
+
+/* Errors collected by js_validate_collect; items own their strings. */
+typedef struct js_error_list {
+    js_error *items;
+    size_t count;
+    size_t cap;
+} js_error_list;
+
+#define JS_ERROR_LIST_INIT {NULL, 0, 0}
+
+/* Validates and appends up to `max_errors` errors (0: no limit) to `out`.
+ * Returns true when the instance is valid. */
+bool js_validate_collect(const js_schema *schema, json_object *instance, size_t max_errors,
+                         js_error_list *out);
+
+/* Frees the strings and array of a list filled by js_validate_collect. */
+void js_error_list_free(js_error_list *list);
+
+/* Reads and strictly parses one JSON file (depth limit JS_MAX_JSON_DEPTH).
+ * Returns a new reference, or NULL with *err set. */
+json_object *js_load_json_file(const char *path, char **err);
+
+#endif

@@ -1,0 +1,289 @@
+/* normalize.c - the recorder's _normalize_body_for_hash(): floats rounded to
+ * 5 decimals, and in strings the file_search noise (scores, attributes,
+ * document ids, citations) replaced and long decimals rounded, with
+ * Python re's meaning of \d and \s on str. Patterns are compiled once per
+ * process; each call makes its own match data, so calls are thread-safe. */
+#include "pyjson.h"
+#include "reqhash.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Code points of the digit zero of every run of ten Unicode decimal
+ * digits (category Nd), Unicode 14.0 as in Python 3.11: Python's \d and
+ * float() accept exactly these digits. */
+static const uint32_t digit_zeros[] = {
+    0x30,    0x660,   0x6f0,   0x7c0,   0x966,   0x9e6,   0xa66,   0xae6,   0xb66,   0xbe6,
+    0xc66,   0xce6,   0xd66,   0xde6,   0xe50,   0xed0,   0xf20,   0x1040,  0x1090,  0x17e0,
+    0x1810,  0x1946,  0x19d0,  0x1a80,  0x1a90,  0x1b50,  0x1bb0,  0x1c40,  0x1c50,  0xa620,
+    0xa8d0,  0xa900,  0xa9d0,  0xa9f0,  0xaa50,  0xabf0,  0xff10,  0x104a0, 0x10d30, 0x11066,
+    0x110f0, 0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730, 0x118e0,
+    0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2,
+    0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
+};
+#define N_DIGIT_RUNS (sizeof digit_zeros / sizeof digit_zeros[0])
+
+/* Python's \s on str (str.isspace()): PCRE2's \s lacks \x1c-\x1f and
+ * \x85, so the class is spelled out. */
+#define PY_SPACE "[\\t-\\r\\x1c-\\x20\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}" \
+                 "\\x{202f}\\x{205f}\\x{3000}]"
+#define UUID "[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"
+
+/* The recorder's substitutions, in the order it applies them; "\\d"
+ * stands for Python's \d and is expanded before compiling. */
+typedef enum step_id { STEP_SCORE, STEP_ATTRIBUTES, STEP_DOCUMENT_ID, STEP_CITATION, STEP_FLOAT, N_STEPS } step_id;
+
+typedef struct step {
+    const char *pattern;
+    const char *replacement; /* NULL: the matched decimal, rounded */
+    reqhash_norm_level level; /* lowest level that applies it */
+} step;
+
+static const step steps[N_STEPS] = {
+    [STEP_SCORE] = {"score:" PY_SPACE "*[-+]?\\d*\\.?\\d+(?:[eE][-+]?\\d+)?", "score: __NORMALIZED__",
+                    REQHASH_NORM_FS_PARTIAL},
+    [STEP_ATTRIBUTES] = {",?" PY_SPACE "*attributes:" PY_SPACE "*\\{[^}]*\\}", "", REQHASH_NORM_FS_PARTIAL},
+    [STEP_DOCUMENT_ID] = {"document_id:" PY_SPACE "*" UUID, "document_id: __NORMALIZED__",
+                          REQHASH_NORM_CURRENT},
+    [STEP_CITATION] = {"<\\|" UUID "\\|>", "<|__NORMALIZED__|>", REQHASH_NORM_CURRENT},
+    [STEP_FLOAT] = {"-?\\d+\\.\\d{4,}", NULL, REQHASH_NORM_FLOATS},
+};
+
+static pcre2_code *compiled[N_STEPS];
+static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
+
+/* Python's \d as a class of the runs in digit_zeros. */
+static void put_digit_class(strbuf *sb)
+{
+    sb_putc(sb, '[');
+    for (size_t i = 0; i < N_DIGIT_RUNS; i++)
+        sb_printf(sb, "\\x{%x}-\\x{%x}", (unsigned)digit_zeros[i], (unsigned)digit_zeros[i] + 9);
+    sb_putc(sb, ']');
+}
+
+/* The pattern with each "\\d" replaced by the digit class. */
+static char *expand_pattern(const char *p)
+{
+    strbuf sb = STRBUF_INIT;
+    for (; *p; p++) {
+        if (p[0] == '\\' && p[1] == 'd') {
+            put_digit_class(&sb);
+            p++;
+        } else if (p[0] == '\\' && p[1]) {
+            sb_put(&sb, p, 2);
+            p++;
+        } else {
+            sb_putc(&sb, *p);
+        }
+    }
+    return sb_detach(&sb);
+}
+
+/* Compiles every step; a failure leaves its slot NULL (reported by
+ * normalize_string as an error, which cannot happen with these
+ * fixed patterns unless PCRE2 lacks UTF support). */
+static void compile_steps(void)
+{
+    for (int i = 0; i < N_STEPS; i++) {
+        char *pattern = expand_pattern(steps[i].pattern);
+        int errcode;
+        PCRE2_SIZE erroff;
+        compiled[i] = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode,
+                                    &erroff, NULL);
+        if (compiled[i])
+            pcre2_jit_compile(compiled[i], PCRE2_JIT_COMPLETE); /* optional speed-up */
+        free(pattern);
+    }
+}
+
+/* Value of a Python decimal digit code point, -1 if it is none. */
+static int digit_value(uint32_t cp)
+{
+    size_t lo = 0, hi = N_DIGIT_RUNS;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (digit_zeros[mid] <= cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo > 0 && cp - digit_zeros[lo - 1] < 10 ? (int)(cp - digit_zeros[lo - 1]) : -1;
+}
+
+/* f"{float(m):.5f}" for a match of the decimal pattern (valid UTF-8,
+ * digits possibly non-ASCII). */
+static void put_rounded_decimal(strbuf *out, const char *m, size_t n)
+{
+    char ascii[512];
+    size_t k = 0;
+    strbuf big = STRBUF_INIT;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp = (unsigned char)m[i];
+        size_t len = pyjson_utf8_decode(m + i, n - i, &cp);
+        int d = digit_value(cp);
+        char c = d >= 0 ? (char)('0' + d) : (char)cp; /* '-' or '.' */
+        if (k + 1 < sizeof ascii)
+            ascii[k++] = c;
+        else
+            sb_putc(&big, c);
+        i += len ? len : 1;
+    }
+    ascii[k] = '\0';
+    if (big.len) {
+        sb_put(&big, "", 0);
+        strbuf whole = STRBUF_INIT;
+        sb_puts(&whole, ascii);
+        sb_put(&whole, big.data, big.len);
+        sb_printf(out, "%.5f", strtod(whole.data, NULL));
+        sb_free(&whole);
+    } else {
+        sb_printf(out, "%.5f", strtod(ascii, NULL));
+    }
+    sb_free(&big);
+}
+
+/* Replaces every match of step id in s[0..n) into out (s and out
+ * distinct). Returns the number of matches, or a PCRE2 error (< 0). */
+static int substitute(step_id id, const char *s, size_t n, pcre2_match_data *md, uint32_t opts, strbuf *out)
+{
+    size_t copied = 0;
+    int count = 0;
+    for (;;) {
+        int rc = pcre2_match(compiled[id], (PCRE2_SPTR)s, n, copied, opts, md, NULL);
+        if (rc == PCRE2_ERROR_NOMATCH)
+            break;
+        if (rc < 0)
+            return rc;
+        opts |= PCRE2_NO_UTF_CHECK;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+        sb_put(out, s + copied, ov[0] - copied);
+        if (steps[id].replacement)
+            sb_puts(out, steps[id].replacement);
+        else
+            put_rounded_decimal(out, s + ov[0], ov[1] - ov[0]);
+        copied = ov[1]; /* no pattern matches the empty string */
+        count++;
+    }
+    if (count)
+        sb_put(out, s + copied, n - copied);
+    return count;
+}
+
+int reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, strbuf *out, int *fs_changed)
+{
+    pthread_once(&compile_once, compile_steps);
+    pcre2_match_data *md = pcre2_match_data_create(2, NULL);
+    strbuf buf[2] = {STRBUF_INIT, STRBUF_INIT};
+    const char *cur = s;
+    size_t cur_len = n;
+    uint32_t opts = 0; /* UTF-8 is checked on the first match only */
+    int changed = 0, rc = 0;
+    for (int i = 0; i < N_STEPS && rc >= 0; i++) {
+        if (steps[i].level > level)
+            continue;
+        strbuf *dst = &buf[cur == buf[0].data && buf[0].data ? 1 : 0];
+        sb_truncate(dst, 0);
+        rc = compiled[i] ? substitute((step_id)i, cur, cur_len, md, opts, dst) : PCRE2_ERROR_NULL;
+        opts = PCRE2_NO_UTF_CHECK;
+        if (rc > 0) {
+            cur = dst->data;
+            cur_len = dst->len;
+            changed = 1;
+            if (i != STEP_FLOAT && fs_changed)
+                *fs_changed = 1;
+        }
+    }
+    if (rc >= 0 && changed)
+        sb_put(out, cur, cur_len);
+    sb_free(&buf[0]);
+    sb_free(&buf[1]);
+    pcre2_match_data_free(md);
+    return rc < 0 ? -1 : changed;
+}
+
+/* --- values ---------------------------------------------------------- */
+
+typedef struct norm {
+    reqhash_norm_level level;
+    int fs_changed, bad_utf8;
+    strbuf scratch;
+} norm;
+
+static json_object *norm_value(norm *c, json_object *v);
+
+static json_object *norm_object(norm *c, json_object *v)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_foreach(v, key, val) json_object_object_add(o, key, norm_value(c, val));
+    return o;
+}
+
+static json_object *norm_array(norm *c, json_object *v)
+{
+    size_t n = json_object_array_length(v);
+    json_object *a = json_object_new_array_ext((int)n);
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(a, norm_value(c, json_object_array_get_idx(v, i)));
+    return a;
+}
+
+static json_object *norm_string(norm *c, json_object *v)
+{
+    sb_truncate(&c->scratch, 0);
+    int rc = reqhash_normalize_string(json_object_get_string(v), (size_t)json_object_get_string_len(v), c->level,
+                                      &c->scratch, &c->fs_changed);
+    if (rc < 0)
+        c->bad_utf8 = 1;
+    if (rc <= 0)
+        return json_object_get(v);
+    return json_object_new_string_len(c->scratch.data, (int)c->scratch.len);
+}
+
+static json_object *norm_value(norm *c, json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_object:
+        return norm_object(c, v);
+    case json_type_array:
+        return norm_array(c, v);
+    case json_type_double:
+        return json_object_new_double(pyjson_round(json_object_get_double(v), 5));
+    case json_type_string:
+        return norm_string(c, v);
+    default: /* null, booleans and integers are kept */
+        return json_object_get(v);
+    }
+}
+
+/* The top-level tweaks: provider credentials and Bedrock's varying
+ * stream options do not take part in the hash. */
+static void strip_root(json_object *root, int drop_stream_options)
+{
+    if (!json_object_is_type(root, json_type_object))
+        return;
+    if (drop_stream_options)
+        json_object_object_del(root, "stream_options");
+    static const char *const extras[] = {"extra_body", "extra_query"};
+    for (size_t i = 0; i < 2; i++) {
+        json_object *extra = NULL;
+        if (json_object_object_get_ex(root, extras[i], &extra) && json_object_is_type(extra, json_type_object))
+            json_object_object_del(extra, "project_id");
+    }
+}
+
+json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int drop_stream_options,
+                               int *fs_changed, int *bad_utf8)
+{
+    norm c = {.level = level, .scratch = STRBUF_INIT};
+    json_object *out = norm_value(&c, body);
+    strip_root(out, drop_stream_options);
+    sb_free(&c.scratch);
+    if (fs_changed && c.fs_changed)
+        *fs_changed = 1;
+    if (bad_utf8 && c.bad_utf8)
+        *bad_utf8 = 1;
+    return out;
+}

@@ -1,0 +1,485 @@
+/* pyjson.c - json.dumps(obj, sort_keys=True) of Python 3.11, byte for byte,
+ * over json-c values; Python's float repr and round(); and the scan for
+ * tokens json-c reads differently from Python's json.loads. */
+#include "pyjson.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- floats ---------------------------------------------------------- */
+
+/* A decimal significand as digit characters and the power of ten of the
+ * first digit: value = 0.d1d2d3... * 10^(exp10 + 1). */
+typedef struct decimal {
+    char digits[24];
+    int ndigits;
+    int exp10;
+} decimal;
+
+/* Splits the output of "%.*e" ("d.ddde+XX") into a decimal. */
+static void decimal_from_e(const char *s, decimal *d)
+{
+    d->ndigits = 0;
+    for (; *s && *s != 'e'; s++)
+        if (*s >= '0' && *s <= '9')
+            d->digits[d->ndigits++] = *s;
+    d->exp10 = *s == 'e' ? atoi(s + 1) : 0;
+}
+
+/* Reads d back as a double, correctly rounded like Python's float(). */
+static double decimal_value(const decimal *d)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "%c.%.*se%d", d->digits[0], d->ndigits - 1, d->digits + 1, d->exp10);
+    return strtod(buf, NULL);
+}
+
+/* Moves d one unit in its last digit up (+1) or down (-1), keeping the
+ * number of digits: 9.99e2 + 1 -> 1.00e3, 1.00e3 - 1 -> 9.99e2. */
+static void decimal_step(decimal *d, int dir)
+{
+    int i = d->ndigits - 1;
+    if (dir > 0) {
+        while (i >= 0 && d->digits[i] == '9')
+            d->digits[i--] = '0';
+        if (i >= 0) {
+            d->digits[i]++;
+        } else {
+            d->digits[0] = '1';
+            d->exp10++;
+        }
+        return;
+    }
+    while (i >= 0 && d->digits[i] == '0')
+        d->digits[i--] = '9';
+    d->digits[i]--;
+    if (d->digits[0] == '0') {
+        memset(d->digits, '9', (size_t)d->ndigits);
+        d->exp10--;
+    }
+}
+
+/* The correctly rounded decimal of x with prec digits; true when it reads
+ * back as x. */
+static int nearest_roundtrips(double x, int prec, decimal *d)
+{
+    char buf[48];
+    snprintf(buf, sizeof buf, "%.*e", prec - 1, x);
+    decimal_from_e(buf, d);
+    return decimal_value(d) == x;
+}
+
+/* Powers of two: the gap to the next double below is half the gap above,
+ * so a shortest decimal may lie on the far side of x from the correctly
+ * rounded one. Tries, length by length, the nearest candidate and its
+ * neighbour on the other side of x. */
+static void shortest_decimal_linear(double x, decimal *d)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        if (nearest_roundtrips(x, prec, d))
+            return;
+        decimal other = *d;
+        decimal_step(&other, decimal_value(d) < x ? 1 : -1);
+        if (decimal_value(&other) == x) {
+            *d = other;
+            return;
+        }
+    }
+}
+
+/* The shortest decimal that reads back as x (finite, > 0), and of those
+ * the closest to x: what Python's repr() prints (dtoa mode 0). Elsewhere
+ * than at powers of two the rounding interval of x is symmetric, so the
+ * correctly rounded candidate is the one to try and "it reads back" is
+ * monotonic in the length: a binary search finds the shortest. */
+static void shortest_decimal(double x, decimal *d)
+{
+    int exp2;
+    if (frexp(x, &exp2) == 0.5) {
+        shortest_decimal_linear(x, d);
+    } else {
+        int lo = 1, hi = 17;
+        while (lo < hi) {
+            int mid = (lo + hi) / 2;
+            if (nearest_roundtrips(x, mid, d))
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        nearest_roundtrips(x, hi, d);
+    }
+    while (d->ndigits > 1 && d->digits[d->ndigits - 1] == '0')
+        d->ndigits--;
+}
+
+/* Formats d like Python's float_repr_style 'short': positional notation
+ * when -4 <= exponent < 16, else d.ddde+XX with at least two exponent
+ * digits; positional values always show a fractional part. */
+static size_t format_decimal(const decimal *d, int negative, char *out)
+{
+    char *p = out;
+    int n = d->ndigits, decpt = d->exp10 + 1;
+    if (negative)
+        *p++ = '-';
+    if (decpt <= -4 || decpt > 16) {
+        *p++ = d->digits[0];
+        if (n > 1) {
+            *p++ = '.';
+            memcpy(p, d->digits + 1, (size_t)n - 1);
+            p += n - 1;
+        }
+        p += sprintf(p, "e%c%02d", d->exp10 < 0 ? '-' : '+', abs(d->exp10));
+    } else if (decpt <= 0) {
+        p += sprintf(p, "0.%.*s%.*s", -decpt, "0000", n, d->digits);
+    } else if (decpt >= n) {
+        p += sprintf(p, "%.*s%.*s.0", n, d->digits, decpt - n, "0000000000000000");
+    } else {
+        p += sprintf(p, "%.*s.%.*s", decpt, d->digits, n - decpt, d->digits + decpt);
+    }
+    return (size_t)(p - out);
+}
+
+size_t pyjson_float_repr(double x, char buf[PYJSON_REPR_MAX])
+{
+    if (isnan(x))
+        return (size_t)sprintf(buf, "nan");
+    if (isinf(x))
+        return (size_t)sprintf(buf, x < 0 ? "-inf" : "inf");
+    decimal d = {.digits = "0", .ndigits = 1, .exp10 = 0};
+    if (x != 0)
+        shortest_decimal(fabs(x), &d);
+    return format_decimal(&d, signbit(x) != 0, buf);
+}
+
+double pyjson_round(double x, int ndigits)
+{
+    if (!isfinite(x) || ndigits < 0 || ndigits > 17)
+        return x;
+    /* glibc's printf is exact on the binary value and rounds half to
+     * even, as Python's dtoa mode 3 does; 310 integer digits at most. */
+    char buf[400];
+    snprintf(buf, sizeof buf, "%.*f", ndigits, x);
+    return strtod(buf, NULL);
+}
+
+/* --- strings --------------------------------------------------------- */
+
+size_t pyjson_utf8_decode(const char *str, size_t n, uint32_t *cp)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    static const uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t len = s[0] < 0x80 ? 1 : s[0] < 0xC2 ? 0 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : s[0] < 0xF5 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    uint32_t c = len == 1 ? s[0] : s[0] & (0x3F >> (len - 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    if (c < min_cp[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return len;
+}
+
+/* Appends the escape Python's ensure_ascii encoder uses for cp. */
+static void put_escape(strbuf *out, uint32_t cp)
+{
+    static const char shorts[] = "\"\"\\\\\nn\rr\tt\bb\ff";
+    for (const char *p = shorts; *p; p += 2) {
+        if ((uint32_t)(unsigned char)p[0] == cp) {
+            sb_putc(out, '\\');
+            sb_putc(out, p[1]);
+            return;
+        }
+    }
+    if (cp >= 0x10000) {
+        cp -= 0x10000;
+        sb_printf(out, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+        return;
+    }
+    sb_printf(out, "\\u%04x", cp);
+}
+
+int pyjson_put_string(strbuf *out, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int rc = 0;
+    sb_putc(out, '"');
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        /* Printable ASCII other than '"' and '\\' goes out as is. */
+        while (run < n && u[run] >= 0x20 && u[run] < 0x7F && u[run] != '"' && u[run] != '\\')
+            run++;
+        sb_put(out, s + i, run - i);
+        i = run;
+        if (i == n)
+            break;
+        uint32_t cp;
+        size_t len = pyjson_utf8_decode(s + i, n - i, &cp);
+        if (len == 0) {
+            cp = 0xFFFD;
+            len = 1;
+            rc = -1;
+        }
+        put_escape(out, cp);
+        i += len;
+    }
+    sb_putc(out, '"');
+    return rc;
+}
+
+/* --- values ---------------------------------------------------------- */
+
+typedef struct member {
+    const char *key;
+    json_object *value;
+} member;
+
+static int member_cmp(const void *a, const void *b)
+{
+    /* strcmp compares bytes as unsigned char: UTF-8 byte order is code
+     * point order, which is how Python sorts str keys. */
+    return strcmp(((const member *)a)->key, ((const member *)b)->key);
+}
+
+static void dump_value(json_object *v, strbuf *out, int *bad);
+
+static void dump_object(json_object *v, strbuf *out, int *bad)
+{
+    size_t n = (size_t)json_object_object_length(v), i = 0;
+    if (n == 0) {
+        sb_puts(out, "{}");
+        return;
+    }
+    member *m = xmalloc(n * sizeof *m);
+    json_object_object_foreach(v, key, val)
+    {
+        m[i].key = key;
+        m[i++].value = val;
+    }
+    qsort(m, n, sizeof *m, member_cmp);
+    sb_putc(out, '{');
+    for (i = 0; i < n; i++) {
+        if (i)
+            sb_puts(out, ", ");
+        if (pyjson_put_string(out, m[i].key, strlen(m[i].key)) < 0)
+            *bad = 1;
+        sb_puts(out, ": ");
+        dump_value(m[i].value, out, bad);
+    }
+    sb_putc(out, '}');
+    free(m);
+}
+
+static void dump_array(json_object *v, strbuf *out, int *bad)
+{
+    size_t n = json_object_array_length(v);
+    sb_putc(out, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sb_puts(out, ", ");
+        dump_value(json_object_array_get_idx(v, i), out, bad);
+    }
+    sb_putc(out, ']');
+}
+
+/* json-c keeps integers above INT64_MAX as uint64; both getters clamp. */
+static void dump_int(json_object *v, strbuf *out)
+{
+    int64_t i = json_object_get_int64(v);
+    if (i == INT64_MAX)
+        sb_printf(out, "%llu", (unsigned long long)json_object_get_uint64(v));
+    else
+        sb_printf(out, "%lld", (long long)i);
+}
+
+static void dump_double(double x, strbuf *out)
+{
+    if (isnan(x)) {
+        sb_puts(out, "NaN");
+    } else if (isinf(x)) {
+        sb_puts(out, x < 0 ? "-Infinity" : "Infinity");
+    } else {
+        char buf[PYJSON_REPR_MAX];
+        sb_put(out, buf, pyjson_float_repr(x, buf));
+    }
+}
+
+static void dump_value(json_object *v, strbuf *out, int *bad)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        sb_puts(out, "null");
+        break;
+    case json_type_boolean:
+        sb_puts(out, json_object_get_boolean(v) ? "true" : "false");
+        break;
+    case json_type_int:
+        dump_int(v, out);
+        break;
+    case json_type_double:
+        dump_double(json_object_get_double(v), out);
+        break;
+    case json_type_string:
+        if (pyjson_put_string(out, json_object_get_string(v), (size_t)json_object_get_string_len(v)) < 0)
+            *bad = 1;
+        break;
+    case json_type_array:
+        dump_array(v, out, bad);
+        break;
+    case json_type_object:
+        dump_object(v, out, bad);
+        break;
+    }
+}
+
+int pyjson_dumps(json_object *v, strbuf *out, int *unreproducible)
+{
+    int bad = 0;
+    dump_value(v, out, &bad);
+    if (unreproducible && bad)
+        *unreproducible = 1;
+    return 0;
+}
+
+/* --- scan ------------------------------------------------------------ */
+
+typedef struct scanner {
+    const char *text;
+    size_t len, pos, count;
+    pyjson_issue_fn fn;
+    void *ud;
+    int stop;
+} scanner;
+
+static void report(scanner *s, size_t offset, const char *reason)
+{
+    pyjson_issue issue = {offset, reason};
+    s->count++;
+    if (s->fn && s->fn(&issue, s->ud))
+        s->stop = 1;
+}
+
+static int hex_value(const char *p, size_t avail, uint32_t *out)
+{
+    if (avail < 4)
+        return 0;
+    uint32_t v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return 0;
+        v = v * 16 + (uint32_t)d;
+    }
+    *out = v;
+    return 1;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static int is_number_char(char c)
+{
+    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+}
+
+/* True when a member name ends at s->pos (the next token is ':'). */
+static int followed_by_colon(const scanner *s, size_t pos)
+{
+    while (pos < s->len && is_space(s->text[pos]))
+        pos++;
+    return pos < s->len && s->text[pos] == ':';
+}
+
+/* Checks the \u escape at p (just after the backslash-u) and returns
+ * how many bytes of the string it used beyond "\u". */
+static size_t check_unicode_escape(scanner *s, size_t start, size_t p, int *has_nul)
+{
+    uint32_t cp, lo;
+    const char *t = s->text;
+    if (!hex_value(t + p, s->len - p, &cp))
+        return 0;
+    if (cp == 0)
+        *has_nul = 1;
+    if (cp >= 0xDC00 && cp <= 0xDFFF) {
+        report(s, start, "unpaired surrogate escape (json-c reads U+FFFD)");
+    } else if (cp >= 0xD800 && cp <= 0xDBFF) {
+        if (p + 6 <= s->len && t[p + 4] == '\\' && t[p + 5] == 'u' &&
+            hex_value(t + p + 6, s->len - p - 6, &lo) && lo >= 0xDC00 && lo <= 0xDFFF)
+            return 10;
+        report(s, start, "unpaired surrogate escape (json-c reads U+FFFD)");
+    }
+    return 4;
+}
+
+static void scan_string(scanner *s)
+{
+    size_t start = s->pos, p = s->pos + 1;
+    int has_nul = 0;
+    while (p < s->len && s->text[p] != '"' && !s->stop) {
+        if (s->text[p] != '\\') {
+            p++;
+            continue;
+        }
+        if (p + 1 < s->len && s->text[p + 1] == 'u')
+            p += 2 + check_unicode_escape(s, start, p + 2, &has_nul);
+        else
+            p += 2;
+    }
+    s->pos = p + 1;
+    if (has_nul && !s->stop && followed_by_colon(s, s->pos))
+        report(s, start, "member name with an escaped NUL (json-c cuts the name)");
+}
+
+/* True when the decimal digits d[0..n) exceed the limit (same length
+ * digits compared as text). */
+static int digits_exceed(const char *d, size_t n, const char *limit)
+{
+    while (n > 1 && *d == '0')
+        d++, n--;
+    size_t ln = strlen(limit);
+    return n != ln ? n > ln : memcmp(d, limit, n) > 0;
+}
+
+static void scan_number(scanner *s)
+{
+    size_t start = s->pos, p = s->pos;
+    int negative = s->text[p] == '-', integral = 1;
+    if (negative)
+        p++;
+    size_t digits = p;
+    while (p < s->len && is_number_char(s->text[p])) {
+        if (s->text[p] == '.' || s->text[p] == 'e' || s->text[p] == 'E')
+            integral = 0;
+        p++;
+    }
+    s->pos = p;
+    if (!integral)
+        return;
+    if (digits_exceed(s->text + digits, p - digits, negative ? "9223372036854775808" : "18446744073709551615"))
+        report(s, start, "integer outside json-c's int64/uint64 range (json-c clamps it)");
+}
+
+size_t pyjson_scan(const char *text, size_t len, pyjson_issue_fn fn, void *ud)
+{
+    scanner s = {.text = text, .len = len, .fn = fn, .ud = ud};
+    while (s.pos < s.len && !s.stop) {
+        char c = text[s.pos];
+        if (c == '"')
+            scan_string(&s);
+        else if (c == '-' || (c >= '0' && c <= '9'))
+            scan_number(&s);
+        else
+            s.pos++;
+    }
+    return s.count;
+}

@@ -1,0 +1,59 @@
+/* pyjson.h - Python 3.11 json semantics over json-c values: the exact bytes
+ * of json.dumps(obj, sort_keys=True), Python's float repr and round(), and
+ * a scan for what json-c reads differently from Python's json.loads.
+ * Used to reproduce the request hashes of the recorder (reqhash.h). */
+#ifndef RECVAL_PYJSON_H
+#define RECVAL_PYJSON_H
+
+#include "strbuf.h"
+
+#include <json-c/json.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest output of pyjson_float_repr, with its NUL. */
+#define PYJSON_REPR_MAX 32
+
+/* Appends json.dumps(v, sort_keys=True) (ensure_ascii, separators ", " and
+ * ": ", NaN/Infinity spelled as Python does) to out. NULL is JSON null.
+ * Sets *unreproducible (when not NULL) if v holds what Python could not
+ * have produced: a string that is not valid UTF-8. Returns 0. */
+int pyjson_dumps(json_object *v, strbuf *out, int *unreproducible);
+
+/* Appends the JSON string literal of s[0..n) as Python's ensure_ascii
+ * encoder writes it. Returns -1 (having written U+FFFD for the bad bytes)
+ * when s is not valid UTF-8, else 0. */
+int pyjson_put_string(strbuf *out, const char *s, size_t n);
+
+/* Decodes one UTF-8 sequence at s[0..n) as strictly as Python does (no
+ * overlongs, no surrogates, nothing above U+10FFFF) into *cp. Returns its
+ * length, or 0 when the bytes are not valid UTF-8. */
+size_t pyjson_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Writes repr(x) of a Python float into buf: the shortest digits that read
+ * back as x, e.g. "0.7", "1e-05", "1e+16", "100.0", "-0.0", "inf", "nan".
+ * Returns the length. (json.dumps spells inf and nan as Infinity, NaN.) */
+size_t pyjson_float_repr(double x, char buf[PYJSON_REPR_MAX]);
+
+/* Python's round(x, ndigits) for a float and 0 <= ndigits <= 17: the value
+ * correctly rounded (half to even on the exact binary value) to ndigits
+ * decimals; non-finite values are returned unchanged. */
+double pyjson_round(double x, int ndigits);
+
+/* Something in JSON text that json-c reads differently from Python. */
+typedef struct pyjson_issue {
+    size_t offset;      /* byte offset of the token */
+    const char *reason; /* static text */
+} pyjson_issue;
+
+/* Called for each issue found; return nonzero to stop the scan. */
+typedef int (*pyjson_issue_fn)(const pyjson_issue *issue, void *ud);
+
+/* Scans JSON text (already accepted by json-c) for tokens whose json-c
+ * value differs from Python's: integers outside [INT64_MIN, UINT64_MAX]
+ * (json-c clamps them), unpaired \uD800-\uDFFF escapes (json-c substitutes
+ * U+FFFD) and escaped NUL in member names (json-c cuts the name). Returns
+ * the number of issues reported. */
+size_t pyjson_scan(const char *text, size_t len, pyjson_issue_fn fn, void *ud);
+
+#endif

@@ -1,0 +1,128 @@
+/* reqhash.h - the request hashes the OGX / llama-stack test recorder names
+ * its recording files by, computed byte-exact (the recorder hashes
+ * json.dumps(..., sort_keys=True) of Python values; pyjson.h reproduces
+ * that). scripts/hash_oracle.py is the Python reference.
+ *
+ * Inference recordings (request has url and body):
+ *   current      sha256 of {"method": METHOD.upper(), "endpoint": urlparse(url).path,
+ *                "body": normalize(body), "test_id": test_id} - test_id left out for
+ *                the paths /api/tags, /v1/models, /v1/openai/v1/models; the file is
+ *                <hash>.json, or models-<hash>-<digest>.json when request.endpoint
+ *                is one of those paths.
+ *   current_raw  the same without normalize(): a file named by it is stale.
+ *   legacy       sha256 of {"method", "endpoint": url path, "body": raw body}; the
+ *                file is responses/<first 12 hex>.json.
+ *   older_*      the current scheme with the normalization of earlier recorders,
+ *                which lacked the file_search substitutions (see reqhash_norm_level).
+ * Tool invocations (request has tool_name, kwargs):
+ *   current      sha256 of {"provider", "tool_name", "kwargs"} (nothing normalized).
+ * Raw HTTP (request has url, method, payload):
+ *   current      sha256 of {"test_id", "url", "method": METHOD.upper(),
+ *                "payload": normalize(payload)}; current_raw without normalize().
+ * File processor (request has api, file_id): no formula is known (the recorder
+ *   that wrote them is not public and the obvious constructions do not match). */
+#ifndef RECVAL_REQHASH_H
+#define RECVAL_REQHASH_H
+
+#include "strbuf.h"
+
+#include <json-c/json.h>
+#include <stddef.h>
+
+typedef enum reqhash_kind {
+    REQHASH_KIND_UNKNOWN,
+    REQHASH_KIND_INFERENCE,
+    REQHASH_KIND_TOOL,
+    REQHASH_KIND_HTTP,
+    REQHASH_KIND_FILE_PROCESSOR, /* recognised, but no hash is known */
+} reqhash_kind;
+
+/* How much of the recorder's body normalization to apply; each level
+ * is what some recorder generation did (all of them round floats). */
+typedef enum reqhash_norm_level {
+    REQHASH_NORM_FLOATS,     /* floats to round(x, 5), decimals in strings to %.5f */
+    REQHASH_NORM_FS_PARTIAL, /* + "score: X" and ", attributes: {...}" in strings */
+    REQHASH_NORM_CURRENT,    /* + "document_id: <uuid>" and "<|uuid|>" */
+} reqhash_norm_level;
+
+#define REQHASH_REASON_MAX 320
+
+/* Lower-case hex digests, "" where a scheme does not apply. */
+typedef struct reqhash_result {
+    reqhash_kind kind;
+    char current[65];
+    char current_raw[65];
+    char legacy[65];
+    /* Only set when the body has file_search text that the current
+     * normalization rewrites (else they equal current). */
+    char older_fs_partial[65]; /* REQHASH_NORM_FS_PARTIAL */
+    char older_fs_none[65];    /* REQHASH_NORM_FLOATS */
+    int is_model_list;         /* request.endpoint is a model-list endpoint */
+    char models_digest[9];     /* for models-<hash>-<digest>.json, "" if n/a */
+    /* Set when the recorder's Python could not have hashed the same
+     * values json-c holds (clamped big integers, unpaired surrogates,
+     * invalid UTF-8, ...): the hashes above are then not trustworthy. */
+    int unreproducible;
+    char reason[REQHASH_REASON_MAX]; /* why, with a JSON pointer if known */
+} reqhash_result;
+
+/* Hashes a whole recording: uses recording.request and recording.test_id.
+ * text/len, when text is not NULL, is the file the recording was parsed
+ * from; it is scanned for values json-c reads differently from Python
+ * (pyjson_scan) under /request and /test_id. Returns 0, or -1 with a
+ * heap message in *err (when err is not NULL) if the request has no
+ * usable shape (e.g. url not a string). */
+int reqhash_compute(json_object *recording, const char *text, size_t len, reqhash_result *out,
+                    char **err);
+
+/* The same for a request object and the recording's test_id (a string,
+ * or NULL / json null for None). No text scan. */
+int reqhash_compute_request(json_object *request, json_object *test_id, reqhash_result *out,
+                            char **err);
+
+/* The digest of models-<hash>-<digest>.json: the first 8 hex of the
+ * SHA-256 of the sorted, distinct model identifiers joined with '|' (the
+ * "id" of each model, or each "model" of body.models for /api/tags),
+ * looking through {"__type__", "__data__"} wrappers. Returns 0, or -1 when
+ * the recording is not a model list or an identifier is not a string. */
+int reqhash_models_digest(json_object *recording, char out[9]);
+
+/* Which scheme names a file, from its base name and a computed result. */
+typedef enum reqhash_match {
+    REQHASH_MATCH_NONE,
+    REQHASH_MATCH_CURRENT,
+    REQHASH_MATCH_CURRENT_RAW,      /* stale: named before normalization */
+    REQHASH_MATCH_OLDER_FS_PARTIAL, /* stale: earlier normalization */
+    REQHASH_MATCH_OLDER_FS_NONE,    /* stale: earlier normalization */
+    REQHASH_MATCH_LEGACY,
+} reqhash_match;
+
+/* Matches "<64 hex>.json", "<12 hex>.json" (legacy) and
+ * "models-<64 hex>-<8 hex>.json" against r; for the last, *digest_ok (when
+ * not NULL) tells whether the digest part equals r->models_digest. */
+reqhash_match reqhash_match_name(const reqhash_result *r, const char *basename, int *digest_ok);
+
+const char *reqhash_match_name_str(reqhash_match m);
+const char *reqhash_kind_str(reqhash_kind k);
+
+/* The recorder's normalization of a request body: a new value (the caller
+ * puts it) with floats rounded and strings rewritten per level; at the top
+ * level "project_id" is removed from the extra_body and extra_query
+ * objects, and "stream_options" too when drop_stream_options. *fs_changed
+ * (when not NULL) is set when a file_search substitution changed a string;
+ * *bad_utf8 when a string is not valid UTF-8 (left as is). */
+json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int drop_stream_options,
+                               int *fs_changed, int *bad_utf8);
+
+/* The recorder's normalization of one string, appended to out. Returns 1
+ * when the string changed, 0 when not (out untouched), -1 when s is not
+ * valid UTF-8 (out untouched). */
+int reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, strbuf *out,
+                             int *fs_changed);
+
+/* Python's urlparse(url): the netloc and the path (without ;params, query
+ * and fragment) appended to the buffers. Returns -1 where Python raises
+ * ValueError (unbalanced brackets in the netloc). */
+int reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path);
+
+#endif
