@@ -216,12 +216,15 @@ def diagnose(schemas, doc, stats):
 
 
 def kind(doc):
-    request = doc.get("request", {}) if isinstance(doc, dict) else {}
+    """(layout, request kind) of a recording, for the counts."""
+    if not isinstance(doc, dict):
+        return "not-an-object", "-"
+    request, response = doc.get("request"), doc.get("response")
     layout = "current" if "test_id" in doc else "legacy"
     for key, name in (("tool_name", "tool"), ("payload", "raw-http"), ("api", "file-processor")):
-        if key in request:
+        if isinstance(request, dict) and key in request:
             return layout, name
-    if doc.get("response", {}).get("is_exception"):
+    if isinstance(response, dict) and response.get("is_exception"):
         return layout, "exception"
     return layout, "inference"
 
