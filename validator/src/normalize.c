@@ -28,24 +28,33 @@ static const uint32_t digit_zeros[] = {
 
 /* Python's \s on str (str.isspace()): PCRE2's \s lacks \x1c-\x1f and
  * \x85, so the class is spelled out. */
-#define PY_SPACE "[\\t-\\r\\x1c-\\x20\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}" \
-                 "\\x{202f}\\x{205f}\\x{3000}]"
+#define PY_SPACE                                                                                   \
+    "[\\t-\\r\\x1c-\\x20\\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}"              \
+    "\\x{202f}\\x{205f}\\x{3000}]"
 #define UUID "[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"
 
 /* The recorder's substitutions, in the order it applies them; "\\d"
  * stands for Python's \d and is expanded before compiling. */
-typedef enum step_id { STEP_SCORE, STEP_ATTRIBUTES, STEP_DOCUMENT_ID, STEP_CITATION, STEP_FLOAT, N_STEPS } step_id;
+typedef enum step_id {
+    STEP_SCORE,
+    STEP_ATTRIBUTES,
+    STEP_DOCUMENT_ID,
+    STEP_CITATION,
+    STEP_FLOAT,
+    N_STEPS
+} step_id;
 
 typedef struct step {
     const char *pattern;
-    const char *replacement; /* NULL: the matched decimal, rounded */
+    const char *replacement;  /* NULL: the matched decimal, rounded */
     reqhash_norm_level level; /* lowest level that applies it */
 } step;
 
 static const step steps[N_STEPS] = {
-    [STEP_SCORE] = {"score:" PY_SPACE "*[-+]?\\d*\\.?\\d+(?:[eE][-+]?\\d+)?", "score: __NORMALIZED__",
-                    REQHASH_NORM_FS_PARTIAL},
-    [STEP_ATTRIBUTES] = {",?" PY_SPACE "*attributes:" PY_SPACE "*\\{[^}]*\\}", "", REQHASH_NORM_FS_PARTIAL},
+    [STEP_SCORE] = {"score:" PY_SPACE "*[-+]?\\d*\\.?\\d+(?:[eE][-+]?\\d+)?",
+                    "score: __NORMALIZED__", REQHASH_NORM_FS_PARTIAL},
+    [STEP_ATTRIBUTES] = {",?" PY_SPACE "*attributes:" PY_SPACE "*\\{[^}]*\\}", "",
+                         REQHASH_NORM_FS_PARTIAL},
     [STEP_DOCUMENT_ID] = {"document_id:" PY_SPACE "*" UUID, "document_id: __NORMALIZED__",
                           REQHASH_NORM_CURRENT},
     [STEP_CITATION] = {"<\\|" UUID "\\|>", "<|__NORMALIZED__|>", REQHASH_NORM_CURRENT},
@@ -117,37 +126,22 @@ static int digit_value(uint32_t cp)
  * digits possibly non-ASCII). */
 static void put_rounded_decimal(strbuf *out, const char *m, size_t n)
 {
-    char ascii[512];
-    size_t k = 0;
-    strbuf big = STRBUF_INIT;
+    strbuf ascii = STRBUF_INIT;
     for (size_t i = 0; i < n;) {
         uint32_t cp = (unsigned char)m[i];
         size_t len = pyjson_utf8_decode(m + i, n - i, &cp);
         int d = digit_value(cp);
-        char c = d >= 0 ? (char)('0' + d) : (char)cp; /* '-' or '.' */
-        if (k + 1 < sizeof ascii)
-            ascii[k++] = c;
-        else
-            sb_putc(&big, c);
+        sb_putc(&ascii, d >= 0 ? (char)('0' + d) : (char)cp); /* else '-' or '.' */
         i += len ? len : 1;
     }
-    ascii[k] = '\0';
-    if (big.len) {
-        sb_put(&big, "", 0);
-        strbuf whole = STRBUF_INIT;
-        sb_puts(&whole, ascii);
-        sb_put(&whole, big.data, big.len);
-        sb_printf(out, "%.5f", strtod(whole.data, NULL));
-        sb_free(&whole);
-    } else {
-        sb_printf(out, "%.5f", strtod(ascii, NULL));
-    }
-    sb_free(&big);
+    sb_printf(out, "%.5f", strtod(ascii.data, NULL));
+    sb_free(&ascii);
 }
 
 /* Replaces every match of step id in s[0..n) into out (s and out
  * distinct). Returns the number of matches, or a PCRE2 error (< 0). */
-static int substitute(step_id id, const char *s, size_t n, pcre2_match_data *md, uint32_t opts, strbuf *out)
+static int substitute(step_id id, const char *s, size_t n, pcre2_match_data *md, uint32_t opts,
+                      strbuf *out)
 {
     size_t copied = 0;
     int count = 0;
@@ -172,19 +166,19 @@ static int substitute(step_id id, const char *s, size_t n, pcre2_match_data *md,
     return count;
 }
 
-int reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, strbuf *out, int *fs_changed)
+/* reqhash_normalize_string() with the caller's match data. */
+static int normalize_string(pcre2_match_data *md, const char *s, size_t n, reqhash_norm_level level,
+                            strbuf *out, int *fs_changed)
 {
-    pthread_once(&compile_once, compile_steps);
-    pcre2_match_data *md = pcre2_match_data_create(2, NULL);
     strbuf buf[2] = {STRBUF_INIT, STRBUF_INIT};
     const char *cur = s;
     size_t cur_len = n;
-    uint32_t opts = 0; /* UTF-8 is checked on the first match only */
+    uint32_t opts = 0; /* UTF-8 is checked by the first match only */
     int changed = 0, rc = 0;
     for (int i = 0; i < N_STEPS && rc >= 0; i++) {
         if (steps[i].level > level)
             continue;
-        strbuf *dst = &buf[cur == buf[0].data && buf[0].data ? 1 : 0];
+        strbuf *dst = cur == buf[0].data ? &buf[1] : &buf[0];
         sb_truncate(dst, 0);
         rc = compiled[i] ? substitute((step_id)i, cur, cur_len, md, opts, dst) : PCRE2_ERROR_NULL;
         opts = PCRE2_NO_UTF_CHECK;
@@ -200,8 +194,22 @@ int reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, 
         sb_put(out, cur, cur_len);
     sb_free(&buf[0]);
     sb_free(&buf[1]);
-    pcre2_match_data_free(md);
     return rc < 0 ? -1 : changed;
+}
+
+static pcre2_match_data *new_match_data(void)
+{
+    pthread_once(&compile_once, compile_steps);
+    return pcre2_match_data_create(2, NULL);
+}
+
+int reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, strbuf *out,
+                             int *fs_changed)
+{
+    pcre2_match_data *md = new_match_data();
+    int rc = normalize_string(md, s, n, level, out, fs_changed);
+    pcre2_match_data_free(md);
+    return rc;
 }
 
 /* --- values ---------------------------------------------------------- */
@@ -210,6 +218,7 @@ typedef struct norm {
     reqhash_norm_level level;
     int fs_changed, bad_utf8;
     strbuf scratch;
+    pcre2_match_data *md;
 } norm;
 
 static json_object *norm_value(norm *c, json_object *v);
@@ -233,8 +242,9 @@ static json_object *norm_array(norm *c, json_object *v)
 static json_object *norm_string(norm *c, json_object *v)
 {
     sb_truncate(&c->scratch, 0);
-    int rc = reqhash_normalize_string(json_object_get_string(v), (size_t)json_object_get_string_len(v), c->level,
-                                      &c->scratch, &c->fs_changed);
+    int rc =
+        normalize_string(c->md, json_object_get_string(v), (size_t)json_object_get_string_len(v),
+                         c->level, &c->scratch, &c->fs_changed);
     if (rc < 0)
         c->bad_utf8 = 1;
     if (rc <= 0)
@@ -269,7 +279,8 @@ static void strip_root(json_object *root, int drop_stream_options)
     static const char *const extras[] = {"extra_body", "extra_query"};
     for (size_t i = 0; i < 2; i++) {
         json_object *extra = NULL;
-        if (json_object_object_get_ex(root, extras[i], &extra) && json_object_is_type(extra, json_type_object))
+        if (json_object_object_get_ex(root, extras[i], &extra) &&
+            json_object_is_type(extra, json_type_object))
             json_object_object_del(extra, "project_id");
     }
 }
@@ -277,10 +288,11 @@ static void strip_root(json_object *root, int drop_stream_options)
 json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int drop_stream_options,
                                int *fs_changed, int *bad_utf8)
 {
-    norm c = {.level = level, .scratch = STRBUF_INIT};
+    norm c = {.level = level, .scratch = STRBUF_INIT, .md = new_match_data()};
     json_object *out = norm_value(&c, body);
     strip_root(out, drop_stream_options);
     sb_free(&c.scratch);
+    pcre2_match_data_free(c.md);
     if (fs_changed && c.fs_changed)
         *fs_changed = 1;
     if (bad_utf8 && c.bad_utf8)

@@ -171,7 +171,12 @@ size_t pyjson_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
     static const uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t len = s[0] < 0x80 ? 1 : s[0] < 0xC2 ? 0 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : s[0] < 0xF5 ? 4 : 0;
+    size_t len = s[0] < 0x80   ? 1
+                 : s[0] < 0xC2 ? 0
+                 : s[0] < 0xE0 ? 2
+                 : s[0] < 0xF0 ? 3
+                 : s[0] < 0xF5 ? 4
+                               : 0;
     if (len == 0 || len > n)
         return 0;
     uint32_t c = len == 1 ? s[0] : s[0] & (0x3F >> (len - 1));
@@ -327,7 +332,8 @@ static void dump_value(json_object *v, strbuf *out, int *bad)
         dump_double(json_object_get_double(v), out);
         break;
     case json_type_string:
-        if (pyjson_put_string(out, json_object_get_string(v), (size_t)json_object_get_string_len(v)) < 0)
+        if (pyjson_put_string(out, json_object_get_string(v),
+                              (size_t)json_object_get_string_len(v)) < 0)
             *bad = 1;
         break;
     case json_type_array:
@@ -373,7 +379,10 @@ static int hex_value(const char *p, size_t avail, uint32_t *out)
     uint32_t v = 0;
     for (int i = 0; i < 4; i++) {
         char c = p[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
         if (d < 0)
             return 0;
         v = v * 16 + (uint32_t)d;
@@ -465,7 +474,8 @@ static void scan_number(scanner *s)
     s->pos = p;
     if (!integral)
         return;
-    if (digits_exceed(s->text + digits, p - digits, negative ? "9223372036854775808" : "18446744073709551615"))
+    if (digits_exceed(s->text + digits, p - digits,
+                      negative ? "9223372036854775808" : "18446744073709551615"))
         report(s, start, "integer outside json-c's int64/uint64 range (json-c clamps it)");
 }
 
