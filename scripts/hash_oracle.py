@@ -12,6 +12,8 @@ can be checked against it byte for byte.
 Schemes (see docs in reqhash.h):
   current      sha256(json.dumps({method, endpoint, body: normalize(body)[, test_id]}, sort_keys=True))
   current_raw  the same without normalize()
+  older_fs_*   current with an earlier recorder's normalization (no, or only some,
+               file_search substitutions); given only when that differs
   legacy       sha256(json.dumps({method, endpoint, body}, sort_keys=True)), file = first 12 hex
   tool         sha256(json.dumps({provider, tool_name, kwargs}, sort_keys=True))
   http         sha256(json.dumps({test_id, url, method, payload: normalize(payload)}, sort_keys=True))
@@ -39,37 +41,58 @@ def sha(obj):
     return hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()
 
 
-def normalize_string(s):
-    s = SCORE.sub("score: __NORMALIZED__", s)
-    s = ATTRIBUTES.sub("", s)
-    s = DOCUMENT_ID.sub("document_id: __NORMALIZED__", s)
-    s = CITATION.sub("<|__NORMALIZED__|>", s)
-    return FLOAT_IN_STRING.sub(lambda m: f"{float(m.group(0)):.5f}", s)
+# Normalization levels: what successive recorder generations did.
+FLOATS, FS_PARTIAL, CURRENT = 0, 1, 2
 
 
-def normalize(value, drop_stream_options=False, root=True):
-    if isinstance(value, dict):
-        out = {k: normalize(v, root=False) for k, v in value.items()}
-        if drop_stream_options:
-            out.pop("stream_options", None)
-        if root:
-            for extra in ("extra_body", "extra_query"):
-                if isinstance(out.get(extra), dict):
-                    out[extra].pop("project_id", None)
-        return out
-    if isinstance(value, list):
-        return [normalize(v, root=False) for v in value]
-    if isinstance(value, float):
-        return round(value, 5)
-    if isinstance(value, str):
-        return normalize_string(value)
-    return value
+class Norm:
+    """normalize() of the recorder at a given level; notes whether a
+    file_search substitution changed anything (as the C side does)."""
+
+    def __init__(self, level=CURRENT):
+        self.level = level
+        self.fs_changed = False
+
+    def string(self, s):
+        subs = []
+        if self.level >= FS_PARTIAL:
+            subs += [(SCORE, "score: __NORMALIZED__"), (ATTRIBUTES, "")]
+        if self.level >= CURRENT:
+            subs += [(DOCUMENT_ID, "document_id: __NORMALIZED__"), (CITATION, "<|__NORMALIZED__|>")]
+        for pattern, repl in subs:
+            t = pattern.sub(repl, s)
+            self.fs_changed |= t != s
+            s = t
+        return FLOAT_IN_STRING.sub(lambda m: f"{float(m.group(0)):.5f}", s)
+
+    def value(self, value, drop_stream_options=False, root=True):
+        if isinstance(value, dict):
+            out = {k: self.value(v, root=False) for k, v in value.items()}
+            if drop_stream_options:
+                out.pop("stream_options", None)
+            if root:
+                for extra in ("extra_body", "extra_query"):
+                    if isinstance(out.get(extra), dict):
+                        out[extra].pop("project_id", None)
+            return out
+        if isinstance(value, list):
+            return [self.value(v, root=False) for v in value]
+        if isinstance(value, float):
+            return round(value, 5)
+        if isinstance(value, str):
+            return self.string(value)
+        return value
+
+
+def normalize(value, drop_stream_options=False, level=CURRENT):
+    return Norm(level).value(value, drop_stream_options)
 
 
 def inference_hashes(request, test_id):
     url = urlparse(request.get("url", ""))
     method = str(request.get("method", "")).upper()
     body = request.get("body")
+    bedrock = "bedrock" in url.netloc
 
     def build(b):
         d = {"method": method, "endpoint": url.path, "body": b}
@@ -77,11 +100,16 @@ def inference_hashes(request, test_id):
             d["test_id"] = test_id
         return d
 
-    return {
-        "current": sha(build(normalize(body, drop_stream_options="bedrock" in url.netloc))),
+    norm = Norm()
+    out = {
+        "current": sha(build(norm.value(body, bedrock))),
         "current_raw": sha(build(body)),
         "legacy": sha({"method": method, "endpoint": url.path, "body": body}),
     }
+    if norm.fs_changed:
+        out["older_fs_partial"] = sha(build(normalize(body, bedrock, FS_PARTIAL)))
+        out["older_fs_none"] = sha(build(normalize(body, bedrock, FLOATS)))
+    return out
 
 
 def models_digest(request, response):
@@ -113,10 +141,6 @@ def recording_kind(request):
     return "unknown"
 
 
-def file_processor_hash(request):
-    return sha({k: request.get(k) for k in ("provider", "api", "file_id")})
-
-
 def recording_hashes(rec):
     request = rec.get("request") if isinstance(rec, dict) else None
     kind = recording_kind(request)
@@ -135,26 +159,28 @@ def recording_hashes(rec):
                 "method": str(request.get("method", "")).upper()}
         out["current"] = sha(dict(base, payload=normalize(request["payload"])))
         out["current_raw"] = sha(dict(base, payload=request["payload"]))
-    elif kind == "file_processor":
-        out["current"] = file_processor_hash(request)
+    # file_processor: no formula known (see reqhash.h); no hashes.
     return out
 
 
 def name_match(name, h):
-    """Which scheme a file name matches: current, current_raw, legacy or none."""
+    """Which scheme a file name matches (the C side's reqhash_match_name)."""
     stem = name[:-5] if name.endswith(".json") else name
     m = re.fullmatch(r"models-([0-9a-f]{64})-([0-9a-f]{8})", stem)
     if m:
-        if h.get("models_digest") not in (None, m.group(2)):
-            return "none"
         stem = m.group(1)
-    if stem == h.get("current"):
-        return "current"
-    if stem == h.get("current_raw"):
-        return "current_raw"
-    if h.get("legacy") and len(stem) == 12 and h["legacy"].startswith(stem):
+    if len(stem) == 64:
+        for scheme in ("current", "current_raw", "older_fs_partial", "older_fs_none"):
+            if stem == h.get(scheme):
+                return scheme
+    if len(stem) == 12 and h.get("legacy", "").startswith(stem):
         return "legacy"
     return "none"
+
+
+def digest_ok(name, h):
+    m = re.fullmatch(r"models-[0-9a-f]{64}-([0-9a-f]{8})\.json", name)
+    return m is None or m.group(1) == h.get("models_digest")
 
 
 def iter_files(paths):
@@ -176,6 +202,7 @@ def cmd_files(args):
                 rec = json.load(f)
             h = recording_hashes(rec)
             h["name"] = name_match(os.path.basename(path), h)
+            h["digest_ok"] = digest_ok(os.path.basename(path), h)
         except (ValueError, UnicodeDecodeError, RecursionError) as e:
             h = {"kind": "unloadable", "error": str(e)}
         result[path] = h
@@ -267,6 +294,7 @@ def cases():
                          endpoint="/v1/models")
     yield inference_case("null_test_id", j(chat("hi")), test_id=None)
     yield inference_case("method_lower", j(chat("hi")), method="post")
+    yield inference_case("method_upper", j(chat("hi")))
     yield inference_case("vertexai", j({"model": "gemini", "contents": [{"parts": [{"text": "hi"}]}]}),
                          url="vertexai:///generate_content", endpoint="/generate_content")
     yield inference_case("url_query_fragment", j(chat("hi")), url="http://h:1/a/b;p?q=1#f")
@@ -274,6 +302,9 @@ def cases():
     yield inference_case("url_userinfo_ipv6", j(chat("hi")), url="https://u:p@[::1]:8080/v1/x?y")
     yield inference_case("nested_lists", '{"model": "m", "a": [[1.123456789, [0.0000051]], {"b": [true, false, null]}], '
                          '"c": {}, "d": []}')
+    # json-c cannot hold these as Python does: the C side must say so.
+    yield inference_case("unreproducible_big_int", '{"model": "m", "seed": 123456789012345678901234567890}')
+    yield inference_case("unreproducible_lone_surrogate", '{"model": "m", "prompt": "half \\ud83d of a pair"}')
     yield ("tool", '{"test_id": "t::x", "request": {"test_id": "t::x", "provider": "tavily", '
            '"tool_name": "web_search", "kwargs": {"query": "score: 0.123456 \U0001F600", "n": 1.5}}, '
            '"response": {"body": null}}')
@@ -295,7 +326,8 @@ def cmd_vectors(args):
             url = urlparse(rec["request"]["url"])
             body = normalize(rec["request"]["body"], drop_stream_options="bedrock" in url.netloc)
             canon = json.dumps(body, sort_keys=True)
-        vectors.append(dict(h, name=name, recording=text, canonical_body=canon))
+        vectors.append(dict(h, name=name, recording=text, canonical_body=canon,
+                            unreproducible=name.startswith("unreproducible")))
     data = {"generator": "scripts/hash_oracle.py vectors",
             "python": sys.version.split()[0], "vectors": vectors}
     text = json.dumps(data, indent=1, sort_keys=True, ensure_ascii=True) + "\n"
