@@ -1,7 +1,338 @@
-/* rules_tool_calls.c - the tool-calls rule family (placeholder until its checks land). */
-#include "recval_internal.h"
+/* rules_tool_calls.c - the tool-calls rule family. Every tool call of a
+ * chat completion response (reassembled per choice and tool index when
+ * streamed, see stream.h) and of the request's assistant messages has a
+ * function name and arguments that parse as a JSON object; a call in the
+ * response names a function the request declares in tools, when it
+ * declares any. Empty arguments ("" or none at all) mean "no arguments"
+ * and are accepted, as clients read them as {}. */
+#include "jsonscan.h"
+#include "stream.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bytes of arguments quoted in a message around the place they break. */
+#define SNIPPET_MAX 40
+/* Declared function names listed in an undeclared-function message. */
+#define DECLARED_SHOWN_MAX 6
+
+/* Function names the request declares in tools (borrowed strings). */
+typedef struct declared {
+    const char **names;
+    size_t n;
+} declared;
+
+/* Why arguments are not a JSON object: byte offset and reason. */
+typedef struct args_error {
+    size_t offset;
+    const char *reason;
+    char reason_buf[96];
+} args_error;
+
+static void ignore_duplicate(void *ud, const char *pointer, size_t offset, const char *key)
+{
+    (void)ud, (void)pointer, (void)offset, (void)key;
+}
+
+static bool only_whitespace(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (!strchr(" \t\r\n", s[i]) || !s[i])
+            return false;
+    return true;
+}
+
+static const char *json_type_phrase(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return "a boolean";
+    case json_type_double:
+    case json_type_int:
+        return "a number";
+    case json_type_string:
+        return "a string";
+    case json_type_array:
+        return "an array";
+    default:
+        return "an object";
+    }
+}
+
+/* Parses n bytes at s strictly (RFC 8259); true when they are one JSON
+ * object with nothing but whitespace after it. */
+static bool parse_object(const char *s, size_t n, size_t max_depth, args_error *err)
+{
+    struct json_tokener *tok = json_tokener_new_ex((int)max_depth);
+    if (!tok) {
+        *err = (args_error){0, "out of memory", ""};
+        return false;
+    }
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_object *obj = json_tokener_parse_ex(tok, s, (int)n);
+    enum json_tokener_error e = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    if (e == json_tokener_continue) {
+        /* A number or literal at the very end needs a terminator. */
+        obj = json_tokener_parse_ex(tok, "", 1);
+        if (json_tokener_get_error(tok) != json_tokener_success)
+            e = json_tokener_continue;
+        else
+            e = json_tokener_success;
+    }
+    json_tokener_free(tok);
+    bool ok = false;
+    if (e == json_tokener_continue) {
+        *err = (args_error){n, "the JSON text ends too early (cut off?)", ""};
+    } else if (e != json_tokener_success) {
+        *err = (args_error){end < n ? end : n, json_tokener_error_desc(e), ""};
+    } else if (!only_whitespace(s, end, n)) {
+        *err = (args_error){end, "unexpected text after the JSON value", ""};
+    } else if (!json_object_is_type(obj, json_type_object)) {
+        size_t start = 0;
+        while (start < n && strchr(" \t\r\n", s[start]))
+            start++;
+        *err = (args_error){start, NULL, ""};
+        snprintf(err->reason_buf, sizeof err->reason_buf, "the JSON value is %s",
+                 json_type_phrase(obj));
+        err->reason = err->reason_buf;
+    } else {
+        const char *bad = jscan_check(s, n, ignore_duplicate, NULL, &err->offset);
+        err->reason = bad;
+        ok = bad == NULL;
+    }
+    json_object_put(obj);
+    return ok;
+}
+
+/* Appends up to SNIPPET_MAX bytes of s around offset as a JSON string. */
+static void put_snippet(strbuf *sb, const char *s, size_t n, size_t offset)
+{
+    size_t from = offset > SNIPPET_MAX / 2 ? offset - SNIPPET_MAX / 2 : 0;
+    size_t to = from + SNIPPET_MAX < n ? from + SNIPPET_MAX : n;
+    while (from > 0 && ((unsigned char)s[from] & 0xC0) == 0x80)
+        from--; /* whole UTF-8 sequences only */
+    while (to < n && ((unsigned char)s[to] & 0xC0) == 0x80)
+        to++;
+    json_object *str = json_object_new_string_len(s + from, (int)(to - from));
+    sb_puts(sb, from > 0 ? "..." : "");
+    sb_puts(sb, json_object_to_json_string_ext(str, JSON_C_TO_STRING_PLAIN |
+                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
+    sb_puts(sb, to < n ? "..." : "");
+    json_object_put(str);
+}
+
+/* Appends "<reason> at byte <offset> of <n>, near <snippet>". */
+static void describe_args_error(strbuf *sb, const char *s, size_t n, const args_error *err)
+{
+    sb_printf(sb, "%s at byte %zu of %zu, near ", err->reason, err->offset, n);
+    put_snippet(sb, s, n, err->offset);
+}
+
+/* --- declared functions -------------------------------------------- */
+
+static declared read_declared(const rv_file *f)
+{
+    declared d = {NULL, 0};
+    json_object *tools = rv_get_array(f->request_body, "tools");
+    size_t n = tools ? json_object_array_length(tools) : 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *tool = json_object_array_get_idx(tools, i);
+        const char *name = rv_get_string(rv_get_object(tool, "function"), "name");
+        if (!name)
+            name = rv_get_string(rv_get_object(tool, "custom"), "name");
+        if (!name)
+            name = rv_get_string(tool, "name"); /* Responses-style flat tools */
+        if (!name)
+            continue;
+        d.names = xrealloc(d.names, (d.n + 1) * sizeof *d.names);
+        d.names[d.n++] = name;
+    }
+    return d;
+}
+
+static bool is_declared(const declared *d, const char *name)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->names[i], name) == 0)
+            return true;
+    return false;
+}
+
+static void put_declared_list(strbuf *sb, const declared *d)
+{
+    for (size_t i = 0; i < d->n && i < DECLARED_SHOWN_MAX; i++)
+        sb_printf(sb, "%s%s", i ? ", " : "", d->names[i]);
+    if (d->n > DECLARED_SHOWN_MAX)
+        sb_printf(sb, ", and %zu more", d->n - DECLARED_SHOWN_MAX);
+}
+
+/* --- calls of the response ----------------------------------------- */
+
+/* The fragment of a streamed call's arguments holding byte offset. */
+static const rv_arg_frag *fragment_at(const rv_tool_call *t, size_t offset)
+{
+    for (size_t i = 0; i < t->nfrags; i++)
+        if (offset < t->frags[i].end)
+            return &t->frags[i];
+    return &t->frags[t->nfrags - 1];
+}
+
+/* "tool call 1 (get_weather) of choice 0" */
+static void put_call_label(strbuf *sb, const rv_choice *c, const rv_tool_call *t)
+{
+    sb_printf(sb, "tool call %" PRId64, t->index);
+    if (t->name)
+        sb_printf(sb, " (%s)", t->name);
+    sb_printf(sb, " of choice %" PRId64, c->index);
+}
+
+static void check_response_arguments(rv_file *f, const rv_stream *s, const rv_choice *c,
+                                     const rv_tool_call *t)
+{
+    char ptr[RV_PTR_MAX];
+    strbuf msg = STRBUF_INIT;
+    put_call_label(&msg, c, t);
+    if (t->bad_arguments_type) {
+        json_object *fn = rv_get_object(rv_call_at(f, s, t->bad_arguments_at), "function");
+        sb_printf(&msg, ": arguments are %s, not a string holding a JSON object",
+                  json_type_phrase(rv_get(fn, "arguments")));
+        rv_emit(f, RV_TOOL_CALLS_INVALID_ARGUMENTS,
+                rv_call_ptr(ptr, f, s, t->bad_arguments_at, "/function/arguments"), "%s", msg.data);
+    } else if (t->arguments.len > 0) {
+        args_error err;
+        if (!parse_object(t->arguments.data, t->arguments.len, f->validator->max_depth, &err)) {
+            const rv_arg_frag *frag = fragment_at(t, err.offset);
+            sb_puts(&msg, ": arguments are not a JSON object: ");
+            describe_args_error(&msg, t->arguments.data, t->arguments.len, &err);
+            if (s->streamed)
+                sb_printf(&msg, "; reassembled from %zu chunk%s", t->nfrags,
+                          t->nfrags == 1 ? "" : "s");
+            rv_emit(f, RV_TOOL_CALLS_INVALID_ARGUMENTS,
+                    rv_call_ptr(ptr, f, s, frag->at, "/function/arguments"), "%s", msg.data);
+        }
+    }
+    sb_free(&msg);
+}
+
+/* Where a missing name belongs: the name member when present (null or
+ * empty), else the function (or custom) object, else the tool call. */
+static const char *missing_name_suffix(json_object *call)
+{
+    if (rv_get_object(call, "function"))
+        return rv_has(rv_get_object(call, "function"), "name") ? "/function/name" : "/function";
+    if (rv_get_object(call, "custom"))
+        return rv_has(rv_get_object(call, "custom"), "name") ? "/custom/name" : "/custom";
+    return "";
+}
+
+static void check_response_name(rv_file *f, const rv_stream *s, const rv_choice *c,
+                                const rv_tool_call *t, const declared *d)
+{
+    char ptr[RV_PTR_MAX];
+    if (!t->name) {
+        const char *suffix = missing_name_suffix(rv_call_at(f, s, t->first));
+        rv_emit(f, RV_TOOL_CALLS_MISSING_NAME, rv_call_ptr(ptr, f, s, t->first, suffix),
+                "tool call %" PRId64 " of choice %" PRId64 " (id %s) has no function name%s; "
+                "replay cannot dispatch it",
+                t->index, c->index, t->id ? t->id : "none",
+                s->streamed ? " in any of its chunks" : "");
+        return;
+    }
+    if (d->n == 0 || is_declared(d, t->name))
+        return;
+    strbuf list = STRBUF_INIT;
+    put_declared_list(&list, d);
+    rv_emit(f, RV_TOOL_CALLS_UNDECLARED_FUNCTION,
+            rv_call_ptr(ptr, f, s, t->name_at, "/function/name"),
+            "tool call %" PRId64 " of choice %" PRId64 " calls \"%s\", which the request does not "
+            "declare in tools (declared: %s)",
+            t->index, c->index, t->name, list.data);
+    sb_free(&list);
+}
+
+static void check_response_calls(rv_file *f, const declared *d)
+{
+    const rv_stream *s = f->stream;
+    if (!s || !s->chat)
+        return;
+    for (size_t i = 0; i < s->nchoices; i++) {
+        const rv_choice *c = &s->choices[i];
+        for (size_t k = 0; k < c->ncalls; k++) {
+            check_response_name(f, s, c, &c->calls[k], d);
+            check_response_arguments(f, s, c, &c->calls[k]);
+        }
+    }
+}
+
+/* --- calls of the request's assistant messages ------------------------ */
+
+static bool is_chat_request(const rv_file *f)
+{
+    const char *endpoint = rv_get_string(f->request, "endpoint");
+    const char *suffix = "/chat/completions";
+    size_t n = endpoint ? strlen(endpoint) : 0, m = strlen(suffix);
+    return n >= m && strcmp(endpoint + n - m, suffix) == 0;
+}
+
+static void check_request_call(rv_file *f, json_object *call, size_t msg_pos, size_t call_pos)
+{
+    char base[RV_PTR_MAX], ptr[RV_PTR_MAX];
+    rv_ptr(base, "/request/body/messages/%zu/tool_calls/%zu", msg_pos, call_pos);
+    json_object *fn = rv_get_object(call, "function");
+    json_object *name = rv_get(fn ? fn : rv_get_object(call, "custom"), "name");
+    if (!json_object_is_type(name, json_type_string) || json_object_get_string_len(name) == 0)
+        rv_emit(f, RV_TOOL_CALLS_MISSING_NAME, rv_ptr(ptr, "%s%s", base, missing_name_suffix(call)),
+                "tool call %zu of message %zu has no function name", call_pos, msg_pos);
+    json_object *args = rv_get(fn, "arguments");
+    if (!args)
+        return;
+    rv_ptr(ptr, "%s/function/arguments", base);
+    if (!json_object_is_type(args, json_type_string)) {
+        rv_emit(f, RV_TOOL_CALLS_INVALID_ARGUMENTS, ptr,
+                "tool call %zu of message %zu: arguments are %s, not a string holding a JSON "
+                "object",
+                call_pos, msg_pos, json_type_phrase(args));
+        return;
+    }
+    const char *text = json_object_get_string(args);
+    size_t len = (size_t)json_object_get_string_len(args);
+    args_error err;
+    if (len == 0 || parse_object(text, len, f->validator->max_depth, &err))
+        return;
+    strbuf msg = STRBUF_INIT;
+    describe_args_error(&msg, text, len, &err);
+    rv_emit(f, RV_TOOL_CALLS_INVALID_ARGUMENTS, ptr,
+            "tool call %zu of message %zu: arguments are not a JSON object: %s", call_pos, msg_pos,
+            msg.data);
+    sb_free(&msg);
+}
+
+static void check_request_calls(rv_file *f)
+{
+    json_object *messages = rv_get_array(f->request_body, "messages");
+    if (!messages || !is_chat_request(f))
+        return;
+    size_t n = json_object_array_length(messages);
+    for (size_t i = 0; i < n; i++) {
+        json_object *calls = rv_get_array(json_object_array_get_idx(messages, i), "tool_calls");
+        size_t ncalls = calls ? json_object_array_length(calls) : 0;
+        for (size_t k = 0; k < ncalls; k++) {
+            json_object *call = json_object_array_get_idx(calls, k);
+            if (json_object_is_type(call, json_type_object))
+                check_request_call(f, call, i, k);
+        }
+    }
+}
 
 void rv_check_tool_calls(rv_file *f)
 {
-    (void)f;
+    declared d = read_declared(f);
+    check_response_calls(f, &d);
+    check_request_calls(f);
+    free(d.names);
 }

@@ -1,7 +1,303 @@
-/* rules_usage.c - the usage rule family (placeholder until its checks land). */
-#include "recval_internal.h"
+/* rules_usage.c - the usage rule family. Checks the token counts of every
+ * OpenAI-typed usage object (chat, text completion, embeddings; streamed
+ * or single): totals add up, cached and reasoning counts fit in their
+ * parents, counts are non-negative integers, usage repeated on several
+ * chunks agrees, and a stream whose request asked for usage carries it.
+ * Provider-native usage (Gemini, Anthropic, Ollama) is not OpenAI usage and
+ * is left alone. */
+#include "stream.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One count as read from a usage object. */
+typedef struct count {
+    bool present; /* member present and not null */
+    bool valid;   /* a non-negative integer */
+    int64_t value;
+} count;
+
+/* The three counts every usage object has (completion is 0 when absent
+ * or null, as embeddings usage has none). */
+typedef struct usage_counts {
+    count prompt, completion, total;
+} usage_counts;
+
+/* A usage object of the body and where it is. */
+typedef struct usage_at {
+    json_object *usage;
+    size_t item;
+    char ptr[RV_PTR_MAX]; /* pointer of the usage object */
+} usage_at;
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static count read_count(json_object *obj, const char *key)
+{
+    count c = {false, false, 0};
+    json_object *v = rv_get(obj, key);
+    if (!v)
+        return c;
+    c.present = true;
+    c.valid = rv_as_int(v, &c.value) && c.value >= 0;
+    return c;
+}
+
+static usage_counts read_counts(json_object *usage)
+{
+    usage_counts u = {read_count(usage, "prompt_tokens"), read_count(usage, "completion_tokens"),
+                      read_count(usage, "total_tokens")};
+    if (!u.completion.present)
+        u.completion.valid = true; /* value 0 */
+    return u;
+}
+
+/* Says what is wrong with a value that is not a count, for messages. */
+static const char *type_phrase(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return "a boolean";
+    case json_type_double: {
+        double d = json_object_get_double(v);
+        if (isfinite(d) && d == floor(d))
+            return d < 0 ? "negative" : "too large";
+        return "not an integer";
+    }
+    case json_type_int:
+        return "negative";
+    case json_type_string:
+        return "a string";
+    case json_type_array:
+        return "an array";
+    default:
+        return "an object";
+    }
+}
+
+/* usage/invalid-count for every *_tokens member of obj. Null means "not
+ * reported" and is allowed, except for the top-level prompt_tokens and
+ * total_tokens that every usage object reports. */
+static void check_counts_of(rv_file *f, json_object *obj, const char *obj_ptr, bool top_level)
+{
+    json_object_object_foreach(obj, key, val)
+    {
+        if (!has_suffix(key, "_tokens"))
+            continue;
+        bool required =
+            top_level && (strcmp(key, "prompt_tokens") == 0 || strcmp(key, "total_tokens") == 0);
+        int64_t n;
+        if ((!val && !required) || (val && rv_as_int(val, &n) && n >= 0))
+            continue;
+        strbuf ptr = STRBUF_INIT;
+        sb_puts(&ptr, obj_ptr);
+        sb_putc(&ptr, '/');
+        sb_put_pointer_token(&ptr, key, strlen(key));
+        if (val)
+            rv_emit(f, RV_USAGE_INVALID_COUNT, ptr.data,
+                    "%s is %s (%.40s): token counts are non-negative integers", key,
+                    type_phrase(val), json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
+        else
+            rv_emit(f, RV_USAGE_INVALID_COUNT, ptr.data,
+                    "%s is null: every usage object reports it as a non-negative integer", key);
+        sb_free(&ptr);
+    }
+}
+
+static void check_invalid_counts(rv_file *f, const usage_at *u)
+{
+    char ptr[RV_PTR_MAX];
+    check_counts_of(f, u->usage, u->ptr, true);
+    static const char *const details[] = {"prompt_tokens_details", "completion_tokens_details"};
+    for (size_t i = 0; i < 2; i++) {
+        json_object *d = rv_get_object(u->usage, details[i]);
+        if (d)
+            check_counts_of(f, d, rv_ptr(ptr, "%s/%s", u->ptr, details[i]), false);
+    }
+}
+
+static void check_total(rv_file *f, const usage_at *u, const usage_counts *c)
+{
+    if (!c->total.valid || !c->prompt.valid || !c->completion.valid)
+        return;
+    int64_t sum;
+    bool overflow = __builtin_add_overflow(c->prompt.value, c->completion.value, &sum);
+    if (!overflow && sum == c->total.value)
+        return;
+    char ptr[RV_PTR_MAX];
+    rv_emit(f, RV_USAGE_TOTAL_MISMATCH, rv_ptr(ptr, "%s/total_tokens", u->ptr),
+            "total_tokens is %" PRId64 " but prompt_tokens (%" PRId64
+            ") + completion_tokens (%" PRId64 "%s) = %s%" PRId64,
+            c->total.value, c->prompt.value, c->completion.value,
+            c->completion.present ? "" : ", absent", overflow ? "more than " : "",
+            overflow ? INT64_MAX : sum);
+}
+
+/* Emits `rule` when the count at obj/key exceeds limit. */
+static void check_not_above(rv_file *f, rv_rule_id rule, json_object *obj, const char *obj_ptr,
+                            const char *key, const char *limit_name, int64_t limit)
+{
+    count c = read_count(obj, key);
+    if (!c.valid || c.value <= limit)
+        return;
+    char ptr[RV_PTR_MAX];
+    rv_emit(f, rule, rv_ptr(ptr, "%s/%s", obj_ptr, key),
+            "%s is %" PRId64 ", more than %s (%" PRId64 ")", key, c.value, limit_name, limit);
+}
+
+static void check_parts(rv_file *f, const usage_at *u, const usage_counts *c)
+{
+    char ptr[RV_PTR_MAX];
+    if (c->prompt.valid) {
+        json_object *pd = rv_get_object(u->usage, "prompt_tokens_details");
+        check_not_above(f, RV_USAGE_CACHED_EXCEEDS_PROMPT, pd,
+                        rv_ptr(ptr, "%s/prompt_tokens_details", u->ptr), "cached_tokens",
+                        "prompt_tokens", c->prompt.value);
+        check_not_above(f, RV_USAGE_CACHED_EXCEEDS_PROMPT, u->usage, u->ptr, "cached_tokens",
+                        "prompt_tokens", c->prompt.value);
+    }
+    if (c->completion.valid) {
+        json_object *cd = rv_get_object(u->usage, "completion_tokens_details");
+        check_not_above(f, RV_USAGE_REASONING_EXCEEDS_COMPLETION, cd,
+                        rv_ptr(ptr, "%s/completion_tokens_details", u->ptr), "reasoning_tokens",
+                        "completion_tokens", c->completion.value);
+    }
+}
+
+static bool counts_agree(const usage_counts *a, const usage_counts *b)
+{
+    return a->prompt.value == b->prompt.value && a->completion.value == b->completion.value &&
+           a->total.value == b->total.value;
+}
+
+static bool counts_all_valid(const usage_counts *c)
+{
+    return c->prompt.valid && c->completion.valid && c->total.valid;
+}
+
+/* The member of b that first differs from a, for the pointer. */
+static const char *first_difference(const usage_counts *a, const usage_counts *b)
+{
+    if (a->prompt.value != b->prompt.value)
+        return "prompt_tokens";
+    if (a->completion.value != b->completion.value)
+        return b->completion.present ? "completion_tokens" : NULL;
+    return "total_tokens";
+}
+
+/* usage/inconsistent-repeat: every usage of a stream agrees with the
+ * first one on prompt, completion and total. One diagnostic per stream,
+ * at the first chunk that disagrees. */
+static void check_repeats(rv_file *f, const usage_at *all, size_t n)
+{
+    const usage_at *first = NULL, *bad = NULL;
+    usage_counts c0 = {0}, cbad = {0};
+    size_t nbad = 0;
+    for (size_t i = 0; i < n; i++) {
+        usage_counts c = read_counts(all[i].usage);
+        if (!counts_all_valid(&c))
+            continue;
+        if (!first) {
+            first = &all[i];
+            c0 = c;
+        } else if (!counts_agree(&c0, &c) && nbad++ == 0) {
+            bad = &all[i];
+            cbad = c;
+        }
+    }
+    if (!bad)
+        return;
+    const char *member = first_difference(&c0, &cbad);
+    char ptr[RV_PTR_MAX];
+    rv_emit(f, RV_USAGE_INCONSISTENT_REPEAT,
+            member ? rv_ptr(ptr, "%s/%s", bad->ptr, member) : bad->ptr,
+            "usage of chunk %zu (prompt %" PRId64 ", completion %" PRId64 ", total %" PRId64
+            ") disagrees with the usage of chunk %zu (prompt %" PRId64 ", completion %" PRId64
+            ", total %" PRId64 ")%s",
+            bad->item, cbad.prompt.value, cbad.completion.value, cbad.total.value, first->item,
+            c0.prompt.value, c0.completion.value, c0.total.value,
+            nbad > 1 ? "; later chunks disagree too" : "");
+}
+
+static bool is_stream_kind(rv_kind k)
+{
+    return k == RV_KIND_CHAT_STREAM || k == RV_KIND_COMPLETION_STREAM;
+}
+
+static bool has_usage_kind(rv_kind k)
+{
+    return is_stream_kind(k) || k == RV_KIND_CHAT || k == RV_KIND_COMPLETION ||
+           k == RV_KIND_EMBEDDINGS;
+}
+
+/* True when the request's stream_options sets `option` to true. */
+static bool stream_option(const rv_file *f, const char *option)
+{
+    json_object *so = rv_get_object(f->request_body, "stream_options");
+    json_object *v = rv_get(so, option);
+    return json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
+/* usage/missing-in-stream. */
+static void check_missing_in_stream(rv_file *f, size_t nusage)
+{
+    if (nusage > 0 || !is_stream_kind(f->kind) || !json_object_is_type(f->body, json_type_array) ||
+        !stream_option(f, "include_usage"))
+        return;
+    rv_emit(f, RV_USAGE_MISSING_IN_STREAM, "/request/body/stream_options/include_usage",
+            "the request sets stream_options.include_usage but none of the %zu chunks carries "
+            "usage; a client that waits for the final usage chunk gets none on replay",
+            json_object_array_length(f->body));
+}
+
+/* Collects the usage objects of OpenAI-typed body items. */
+static size_t collect_usages(const rv_file *f, usage_at **out)
+{
+    bool streamed = json_object_is_type(f->body, json_type_array);
+    size_t nitems = streamed ? json_object_array_length(f->body) : 1;
+    usage_at *all = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < nitems; i++) {
+        json_object *item = streamed ? json_object_array_get_idx(f->body, i) : f->body;
+        const char *type = rv_get_string(item, "__type__");
+        json_object *usage = rv_get_object(rv_get_object(item, "__data__"), "usage");
+        if (!usage || !type || strncmp(type, "openai.", 7) != 0)
+            continue;
+        all = xrealloc(all, (n + 1) * sizeof *all);
+        all[n].usage = usage;
+        all[n].item = i;
+        if (streamed)
+            rv_ptr(all[n].ptr, "/response/body/%zu/__data__/usage", i);
+        else
+            rv_ptr(all[n].ptr, "/response/body/__data__/usage");
+        n++;
+    }
+    *out = all;
+    return n;
+}
 
 void rv_check_usage(rv_file *f)
 {
-    (void)f;
+    if (!has_usage_kind(f->kind))
+        return;
+    usage_at *all;
+    size_t n = collect_usages(f, &all);
+    for (size_t i = 0; i < n; i++) {
+        usage_counts c = read_counts(all[i].usage);
+        check_invalid_counts(f, &all[i]);
+        check_total(f, &all[i], &c);
+        check_parts(f, &all[i], &c);
+    }
+    if (n > 1 && !stream_option(f, "continuous_usage_stats"))
+        check_repeats(f, all, n);
+    check_missing_in_stream(f, n);
+    free(all);
 }

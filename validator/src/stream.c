@@ -1,4 +1,6 @@
-/* stream.c - folds chat/text completion responses into final choices. */
+/* stream.c - folds chat/text completion responses, streamed or single,
+ * into their final choices: content, finish_reason, tool calls reassembled
+ * per (choice, tool index) with where each piece came from, and usage. */
 #include "stream.h"
 
 #include <stdio.h>
@@ -21,6 +23,36 @@ const char *rv_choice_ptr(char buf[RV_PTR_MAX], const rv_file *f, rv_loc loc, co
         return rv_ptr(buf, "/response/body/%zu/__data__/choices/%zu%s", loc.item, loc.choice_pos,
                       suffix);
     return rv_ptr(buf, "/response/body/__data__/choices/%zu%s", loc.choice_pos, suffix);
+}
+
+json_object *rv_choice_at(const rv_file *f, rv_loc loc)
+{
+    json_object *choices = rv_get_array(rv_body_data(f, loc.item), "choices");
+    return choices ? json_object_array_get_idx(choices, loc.choice_pos) : NULL;
+}
+
+/* The member of a choice that holds its output: delta (streamed chat),
+ * message (single chat) or the choice itself (text completion). */
+static json_object *choice_output(json_object *choice, bool chat, bool streamed)
+{
+    if (!chat)
+        return choice;
+    return rv_get_object(choice, streamed ? "delta" : "message");
+}
+
+json_object *rv_call_at(const rv_file *f, const rv_stream *s, rv_loc loc)
+{
+    json_object *out = choice_output(rv_choice_at(f, loc), s->chat, s->streamed);
+    json_object *calls = rv_get_array(out, "tool_calls");
+    return calls ? json_object_array_get_idx(calls, loc.call_pos) : NULL;
+}
+
+const char *rv_call_ptr(char buf[RV_PTR_MAX], const rv_file *f, const rv_stream *s, rv_loc loc,
+                        const char *suffix)
+{
+    char tail[RV_PTR_MAX];
+    rv_ptr(tail, "/%s/tool_calls/%zu%s", s->streamed ? "delta" : "message", loc.call_pos, suffix);
+    return rv_choice_ptr(buf, f, loc, tail);
 }
 
 static rv_choice *choice_for(rv_stream *s, int64_t index)
@@ -53,6 +85,40 @@ static bool nonempty_string(json_object *v)
     return json_object_is_type(v, json_type_string) && json_object_get_string_len(v) > 0;
 }
 
+static void fold_call_id(rv_tool_call *t, json_object *tc, rv_loc loc)
+{
+    const char *id = rv_get_string(tc, "id");
+    if (!id || !*id)
+        return;
+    if (!t->id) {
+        t->id = xstrdup(id);
+    } else if (strcmp(t->id, id) != 0 && !t->id_changed) {
+        t->id_changed = true;
+        t->changed_at = loc;
+        t->changed_id = xstrdup(id);
+    }
+}
+
+static void fold_call_arguments(rv_tool_call *t, json_object *args, rv_loc loc)
+{
+    if (!args)
+        return;
+    if (!json_object_is_type(args, json_type_string)) {
+        if (!t->bad_arguments_type) {
+            t->bad_arguments_type = true;
+            t->bad_arguments_at = loc;
+        }
+        return;
+    }
+    t->has_arguments = true;
+    size_t n = (size_t)json_object_get_string_len(args);
+    if (n == 0)
+        return;
+    sb_put(&t->arguments, json_object_get_string(args), n);
+    t->frags = xrealloc(t->frags, (t->nfrags + 1) * sizeof *t->frags);
+    t->frags[t->nfrags++] = (rv_arg_frag){loc, t->arguments.len};
+}
+
 /* Folds one tool_calls entry (delta or message) into its call. */
 static void fold_tool_call(rv_choice *c, json_object *tc, size_t pos, rv_loc loc, bool streamed)
 {
@@ -61,34 +127,36 @@ static void fold_tool_call(rv_choice *c, json_object *tc, size_t pos, rv_loc loc
     if (streamed && iv)
         rv_as_int(iv, &index);
     rv_tool_call *t = call_for(c, index, loc);
-    const char *id = rv_get_string(tc, "id");
-    if (id && *id) {
-        if (!t->id) {
-            t->id = xstrdup(id);
-        } else if (strcmp(t->id, id) != 0 && !t->id_changed) {
-            t->id_changed = true;
-            t->changed_at = loc;
-            t->changed_id = xstrdup(id);
-        }
-    }
+    fold_call_id(t, tc, loc);
     json_object *fn = rv_get_object(tc, "function");
-    json_object *name = rv_get(fn, "name");
-    if (nonempty_string(name) && !t->name)
+    /* Custom tool calls (type custom) carry custom {name, input}. */
+    json_object *name = rv_get(fn ? fn : rv_get_object(tc, "custom"), "name");
+    if (nonempty_string(name) && !t->name) {
         t->name = xstrdup(json_object_get_string(name));
-    json_object *args = rv_get(fn, "arguments");
-    if (json_object_is_type(args, json_type_string)) {
-        sb_put(&t->arguments, json_object_get_string(args), (size_t)json_object_get_string_len(args));
-        t->has_arguments = true;
+        t->name_at = loc;
     }
+    fold_call_arguments(t, rv_get(fn, "arguments"), loc);
 }
 
-static bool delta_has_output(json_object *delta, bool chat)
+/* The first member of a delta (or message, or text choice) that carries
+ * output, or NULL when it carries none: non-empty text, a tool call, a
+ * function call. Role, logprobs and empty strings carry nothing. */
+static const char *output_member(json_object *out, bool chat)
 {
-    json_object *content = rv_get(delta, chat ? "content" : "text");
-    if (nonempty_string(content))
-        return true;
-    json_object *calls = rv_get_array(delta, "tool_calls");
-    return calls && json_object_array_length(calls) > 0;
+    static const char *const text_members[] = {"content", "refusal", "reasoning_content",
+                                               "reasoning"};
+    if (!chat)
+        return nonempty_string(rv_get(out, "text")) ? "text" : NULL;
+    for (size_t i = 0; i < sizeof text_members / sizeof text_members[0]; i++)
+        if (nonempty_string(rv_get(out, text_members[i])))
+            return text_members[i];
+    json_object *calls = rv_get_array(out, "tool_calls");
+    if (calls && json_object_array_length(calls) > 0)
+        return "tool_calls";
+    json_object *fc = rv_get_object(out, "function_call");
+    if (nonempty_string(rv_get(fc, "name")) || nonempty_string(rv_get(fc, "arguments")))
+        return "function_call";
+    return NULL;
 }
 
 static void fold_finish(rv_choice *c, json_object *fr, rv_loc loc)
@@ -98,8 +166,8 @@ static void fold_finish(rv_choice *c, json_object *fr, rv_loc loc)
     c->finish_count++;
     if (c->finish_count == 1) {
         c->finish_value = fr;
-        c->finish_reason = json_object_is_type(fr, json_type_string) ? json_object_get_string(fr)
-                                                                      : NULL;
+        c->finish_reason =
+            json_object_is_type(fr, json_type_string) ? json_object_get_string(fr) : NULL;
         c->finish_at = loc;
     } else if (c->finish_count == 2) {
         c->second_finish_at = loc;
@@ -112,10 +180,14 @@ static void fold_choice(rv_stream *s, json_object *ch, rv_loc loc)
     int64_t index = (int64_t)loc.choice_pos;
     rv_as_int(rv_get(ch, "index"), &index);
     rv_choice *c = choice_for(s, index);
-    json_object *msg = s->chat ? rv_get_object(ch, s->streamed ? "delta" : "message") : ch;
-    if (c->finish_count > 0 && !c->delta_after_finish && delta_has_output(msg, s->chat)) {
-        c->delta_after_finish = true;
-        c->after_finish_at = loc;
+    json_object *msg = choice_output(ch, s->chat, s->streamed);
+    if (c->finish_count > 0 && !c->delta_after_finish) {
+        const char *member = output_member(msg, s->chat);
+        if (member) {
+            c->delta_after_finish = true;
+            c->after_finish_at = loc;
+            c->after_finish_member = member;
+        }
     }
     json_object *content = rv_get(msg, s->chat ? "content" : "text");
     if (json_object_is_type(content, json_type_string)) {
@@ -134,8 +206,19 @@ static void fold_choice(rv_stream *s, json_object *ch, rv_loc loc)
     c->last = loc;
 }
 
+static void fold_usage(rv_stream *s, json_object *data, size_t item)
+{
+    json_object *usage = rv_get_object(data, "usage");
+    if (!usage)
+        return;
+    s->usage = usage;
+    s->usage_item = item;
+    s->usage_count++;
+}
+
 static void fold_item(rv_stream *s, json_object *data, size_t item)
 {
+    fold_usage(s, data, item);
     json_object *choices = rv_get_array(data, "choices");
     size_t n = choices ? json_object_array_length(choices) : 0;
     for (size_t k = 0; k < n; k++) {
@@ -150,10 +233,15 @@ rv_stream *rv_stream_fold(const rv_file *f)
     bool chat;
     switch (f->kind) {
     case RV_KIND_CHAT_STREAM:
-    case RV_KIND_CHAT: chat = true; break;
+    case RV_KIND_CHAT:
+        chat = true;
+        break;
     case RV_KIND_COMPLETION_STREAM:
-    case RV_KIND_COMPLETION: chat = false; break;
-    default: return NULL;
+    case RV_KIND_COMPLETION:
+        chat = false;
+        break;
+    default:
+        return NULL;
     }
     rv_stream *s = xcalloc(1, sizeof *s);
     s->chat = chat;
@@ -185,6 +273,7 @@ void rv_stream_free(rv_stream *s)
             free(c->calls[k].id);
             free(c->calls[k].name);
             free(c->calls[k].changed_id);
+            free(c->calls[k].frags);
             sb_free(&c->calls[k].arguments);
         }
         free(c->calls);
