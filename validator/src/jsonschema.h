@@ -60,9 +60,16 @@ int js_registry_add_file(js_registry *reg, const char *uri, const char *path, ch
  * fetched from the network. Returns 0, or -1 with *err set. */
 int js_registry_add_dir(js_registry *reg, const char *base_uri, const char *dir, char **err);
 
-/* Makes the bundled draft 2020-12 metaschemas available under
- * JS_DRAFT2020_12_BASE, reading them from `schema_dir`/meta/draft2020-12
- * (pass NULL for the directory recval was built with). Returns 0 or -1. */
+/* Like js_registry_add_dir, but the files come from the schema/ tree
+ * compiled into the library (schema_bundle.h): base_uri + "x/y" loads
+ * bundle_dir/x/y or bundle_dir/x/y.json. No file system access. */
+int js_registry_add_bundle(js_registry *reg, const char *base_uri, const char *bundle_dir,
+                           char **err);
+
+/* Makes the draft 2020-12 metaschemas available under JS_DRAFT2020_12_BASE,
+ * reading them from `schema_dir`/meta/draft2020-12, or, when schema_dir is
+ * NULL, from the copy of schema/meta/draft2020-12 compiled into the
+ * library. Returns 0 or -1. */
 int js_registry_add_metaschemas(js_registry *reg, const char *schema_dir, char **err);
 
 /* The repository's schema/ directory as configured at build time. */
@@ -109,7 +116,10 @@ typedef struct js_error_list {
     size_t cap;
 } js_error_list;
 
-#define JS_ERROR_LIST_INIT {NULL, 0, 0}
+#define JS_ERROR_LIST_INIT                                                                         \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 /* Validates and appends up to `max_errors` errors (0: no limit) to `out`.
  * Returns true when the instance is valid. */

@@ -236,13 +236,20 @@ typedef struct js_kw {
         unsigned type_mask;
         json_object *value; /* const */
         struct {
+            json_object *json; /* the enum array, for messages */
             json_object **values;
             uint64_t *hashes;
             size_t count;
         } enumeration;
-        js_num limit;       /* minimum & co */
-        js_decimal divisor; /* multipleOf */
-        uint64_t count;     /* min/max Length/Items/Properties */
+        struct {
+            js_num num;
+            json_object *json;
+        } limit; /* minimum & co */
+        struct {
+            js_decimal dec;
+            json_object *json;
+        } divisor;      /* multipleOf */
+        uint64_t count; /* min/max Length/Items/Properties */
         js_regex *pattern;
         struct {
             js_name *names;
@@ -271,8 +278,8 @@ typedef struct js_kw {
         } patprops;
         struct {
             const js_schema *schema;
-            const js_propmap *props;                  /* sibling properties */
-            const js_pattern_schema *patterns;        /* sibling patternProperties */
+            const js_propmap *props;           /* sibling properties */
+            const js_pattern_schema *patterns; /* sibling patternProperties */
             size_t npatterns;
         } additional;
         struct {
@@ -302,6 +309,7 @@ struct js_schema {
  * its $dynamicAnchor names. */
 struct js_resource {
     char *uri;
+    const void *info; /* the index's js_resinfo (compile-time key) */
     size_t nanchors;
     char **anchor_names;
     const js_schema **anchor_schemas;
@@ -354,8 +362,13 @@ const js_loc *js_registry_loc(const js_registry *reg, json_object *node);
 int js_registry_resolve(js_registry *reg, const char *base, const char *ref, js_target *out,
                         char **err);
 /* Looks up the root of the document/resource with absolute URI `uri`
- * (loading it from a mapped directory if needed), or NULL. */
-json_object *js_registry_lookup(js_registry *reg, const char *uri);
+ * (loading it from a mapped directory if needed), or NULL with *err set. */
+json_object *js_registry_lookup(js_registry *reg, const char *uri, char **err);
+/* Location of `child`, found at parent/tok1[/tok2]: the indexed one, or a
+ * new one derived from the parent (for schemas reached through pointers
+ * into places the index walk does not visit). NULL if child is NULL. */
+const js_loc *js_registry_child_loc(js_registry *reg, json_object *child, const js_loc *parent,
+                                    const char *tok1, const char *tok2);
 /* Registry options. */
 unsigned js_registry_options(const js_registry *reg);
 
@@ -363,9 +376,9 @@ unsigned js_registry_options(const js_registry *reg);
 
 /* Every schema and resource compiled from one registry. */
 typedef struct js_compiled {
-    js_ptrmap by_node;    /* schema JSON -> js_schema */
-    js_ptrmap by_res;     /* js_resinfo -> js_resource */
-    js_schema **schemas;  /* in creation order (rollback truncates) */
+    js_ptrmap by_node;   /* schema JSON -> js_schema */
+    js_ptrmap by_res;    /* js_resinfo -> js_resource */
+    js_schema **schemas; /* in creation order (rollback truncates) */
     size_t nschemas, cap_schemas;
     js_resource **resources;
     size_t nresources, cap_resources;
@@ -377,5 +390,32 @@ js_compiled *js_registry_compiled(js_registry *reg);
 void js_compiled_free(js_compiled *c);
 /* Compiles the schema at `node` (which must be indexed). */
 const js_schema *js_compile_node(js_registry *reg, json_object *node, char **err);
+
+/* State of one compile call (jsonschema_compile.c). */
+typedef struct js_cc {
+    js_registry *reg;
+    js_compiled *out;
+    char *err; /* first error */
+} js_cc;
+
+/* Records a compile error "<schema location>/<keyword>: <message>" (the
+ * first one wins) and returns -1. */
+int js_cc_error(js_cc *c, const js_schema *s, const char *keyword, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Compiles the subschema `child` found at parent/tok1[/tok2]. NULL on
+ * error (recorded). */
+const js_schema *js_cc_child(js_cc *c, const js_schema *parent, const js_loc *parent_loc,
+                             json_object *child, const char *tok1, const char *tok2);
+/* Resolves reference `ref` of keyword `keyword` in schema s and compiles
+ * its target; *dynamic_anchor tells whether the fragment named a
+ * $dynamicAnchor. NULL on error (recorded). */
+const js_schema *js_cc_reference(js_cc *c, const js_schema *s, const js_loc *loc,
+                                 const char *keyword, const char *ref, bool *dynamic_anchor);
+
+/* Builds the keywords of object schema s (jsonschema_keywords.c) for a
+ * dialect with vocabulary bits `vocab`. Returns 0 or -1 (error recorded). */
+int js_build_keywords(js_cc *c, js_schema *s, const js_loc *loc, unsigned vocab);
+/* Frees what a compiled keyword owns. */
+void js_kw_free(js_kw *kw);
 
 #endif

@@ -154,9 +154,8 @@ static bool has_prefix(const char *s, size_t n, const char *prefix)
 /* \p{...} / \P{...}; x->p is after the 'p' or 'P'. */
 static int translate_property(xlat *x, char letter)
 {
-    const char *close = x->p < x->end && *x->p == '{'
-                            ? memchr(x->p, '}', (size_t)(x->end - x->p))
-                            : NULL;
+    const char *close =
+        x->p < x->end && *x->p == '{' ? memchr(x->p, '}', (size_t)(x->end - x->p)) : NULL;
     if (!close)
         return fail(x, "\\%c must be followed by {property}", letter);
     const char *name = x->p + 1;
@@ -412,8 +411,8 @@ int js_regex_compile(js_regex *re, const char *pattern, size_t len, char **err)
     }
     int code;
     PCRE2_SIZE offset;
-    uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY |
-                       PCRE2_ALLOW_EMPTY_CLASS;
+    uint32_t options =
+        PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALLOW_EMPTY_CLASS;
     re->code = pcre2_compile((PCRE2_SPTR)(pcre.data ? pcre.data : ""), pcre.len, options, &code,
                              &offset, NULL);
     if (!re->code) {

@@ -233,7 +233,7 @@ static int hex_value(char c)
 char *js_percent_decode(const char *s, size_t n, size_t *out_len)
 {
     strbuf out = STRBUF_INIT;
-    sb_reserve(&out, n + 1);
+    sb_put(&out, "", 0); /* NUL-terminated even when empty */
     for (size_t i = 0; i < n; i++) {
         if (s[i] != '%') {
             sb_putc(&out, s[i]);

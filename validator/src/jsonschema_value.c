@@ -28,7 +28,7 @@ unsigned js_type_bits(json_object *v)
         return JS_T_INTEGER | JS_T_NUMBER;
     case json_type_double:
         return double_is_integral(json_object_get_double(v)) ? JS_T_INTEGER | JS_T_NUMBER
-                                                              : JS_T_NUMBER;
+                                                             : JS_T_NUMBER;
     case json_type_string:
         return JS_T_STRING;
     case json_type_array:
@@ -44,8 +44,8 @@ const char *js_type_name(unsigned bits)
     static const struct {
         unsigned bit;
         const char *name;
-    } names[] = {{JS_T_NULL, "null"},       {JS_T_BOOLEAN, "boolean"}, {JS_T_INTEGER, "integer"},
-                 {JS_T_NUMBER, "number"},   {JS_T_STRING, "string"},   {JS_T_ARRAY, "array"},
+    } names[] = {{JS_T_NULL, "null"},     {JS_T_BOOLEAN, "boolean"}, {JS_T_INTEGER, "integer"},
+                 {JS_T_NUMBER, "number"}, {JS_T_STRING, "string"},   {JS_T_ARRAY, "array"},
                  {JS_T_OBJECT, "object"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (bits & names[i].bit)

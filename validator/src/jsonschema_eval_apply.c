@@ -1,0 +1,451 @@
+/* jsonschema_eval_apply.c - evaluators of the applicator keywords ($ref,
+ * $dynamicRef, allOf/anyOf/oneOf/not, if/then/else, dependentSchemas, the
+ * object and array applicators, unevaluated*). They record which children
+ * they evaluated in the caller's js_evalset when one is being tracked;
+ * branches whose failure must not leak annotations (anyOf, oneOf, if) use
+ * a scratch set merged only on success. */
+#include "jsonschema_eval.h"
+
+#include <stdlib.h>
+
+/* Evaluation path of keyword kw in this frame. */
+static js_path kw_path(const js_frame *fr, const js_kw *kw)
+{
+    js_path p = {fr->kpath, kw->name, kw->name_len};
+    return p;
+}
+
+static bool is_false_schema(const js_schema *s)
+{
+    return s->is_bool && !s->bool_value;
+}
+
+/* ---- in-place applicators ------------------------------------------ */
+
+static bool eval_ref(js_vctx *cx, const js_kw *kw, json_object *inst, const js_frame *fr,
+                     js_evalset *ev)
+{
+    const js_schema *target = kw->u.schema;
+    if (kw->op == JS_OP_DYNAMIC_REF) {
+        target = kw->u.dynref.target;
+        /* the outermost resource in the dynamic scope defining the anchor */
+        for (const js_scope *sc = fr->scope; kw->u.dynref.anchor && sc; sc = sc->up) {
+            const js_schema *found = js_resource_dynamic_anchor(sc->res, kw->u.dynref.anchor);
+            if (found)
+                target = found;
+        }
+    }
+    js_path kp = kw_path(fr, kw);
+    return js_eval_sub(cx, target, inst, fr, fr->ipath, &kp, true, ev);
+}
+
+static bool eval_all_of(js_vctx *cx, const js_kw *kw, json_object *inst, const js_frame *fr,
+                        js_evalset *ev)
+{
+    js_path kp = kw_path(fr, kw);
+    bool ok = true;
+    for (size_t i = 0; i < kw->u.list.count; i++) {
+        js_path ip = {&kp, NULL, i};
+        if (!js_eval_sub(cx, kw->u.list.schemas[i], inst, fr, fr->ipath, &ip, true, ev)) {
+            ok = false;
+            if (!js_reporting(cx, fr))
+                break;
+        }
+    }
+    return ok;
+}
+
+/* Evaluates branch i of a list silently, merging its annotations into ev
+ * only if it passes. */
+static bool eval_branch(js_vctx *cx, const js_kw *kw, size_t i, json_object *inst,
+                        const js_frame *fr, js_evalset *ev)
+{
+    js_path kp = kw_path(fr, kw);
+    js_path bp = {&kp, NULL, i};
+    if (!ev)
+        return js_eval_sub(cx, kw->u.list.schemas[i], inst, fr, fr->ipath, &bp, false, NULL);
+    js_evalset scratch;
+    js_ev_init(&scratch, ev->n);
+    bool ok = js_eval_sub(cx, kw->u.list.schemas[i], inst, fr, fr->ipath, &bp, false, &scratch);
+    if (ok)
+        js_ev_merge(ev, &scratch);
+    js_ev_free(&scratch);
+    return ok;
+}
+
+static bool eval_any_of(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                        const js_frame *fr, js_evalset *ev)
+{
+    bool any = false;
+    for (size_t i = 0; i < kw->u.list.count && (ev || !any); i++)
+        any |= eval_branch(cx, kw, i, inst, fr, ev);
+    if (!any && js_reporting(cx, fr)) {
+        strbuf msg = STRBUF_INIT;
+        sb_printf(&msg, "value does not match any of the %zu alternatives of anyOf",
+                  kw->u.list.count);
+        js_fail_kw(cx, fr, s, kw, NULL, &msg);
+    }
+    return any;
+}
+
+static bool eval_one_of(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                        const js_frame *fr, js_evalset *ev)
+{
+    size_t matched = 0, first = 0, second = 0;
+    for (size_t i = 0; i < kw->u.list.count && matched < 2; i++) {
+        if (!eval_branch(cx, kw, i, inst, fr, ev))
+            continue;
+        if (matched++ == 0)
+            first = i;
+        else
+            second = i;
+    }
+    if (matched == 1)
+        return true;
+    if (js_reporting(cx, fr)) {
+        strbuf msg = STRBUF_INIT;
+        if (matched == 0)
+            sb_printf(&msg, "value does not match any of the %zu alternatives of oneOf",
+                      kw->u.list.count);
+        else
+            sb_printf(&msg,
+                      "value matches both alternatives %zu and %zu of oneOf, expected "
+                      "exactly one",
+                      first, second);
+        js_fail_kw(cx, fr, s, kw, NULL, &msg);
+    }
+    return false;
+}
+
+static bool eval_not(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                     const js_frame *fr)
+{
+    js_path kp = kw_path(fr, kw);
+    if (!js_eval_sub(cx, kw->u.schema, inst, fr, fr->ipath, &kp, false, NULL))
+        return true;
+    if (js_reporting(cx, fr)) {
+        strbuf msg = STRBUF_INIT;
+        sb_puts(&msg, "value must not match the schema in not");
+        js_fail_kw(cx, fr, s, kw, NULL, &msg);
+    }
+    return false;
+}
+
+static bool eval_if(js_vctx *cx, const js_kw *kw, json_object *inst, const js_frame *fr,
+                    js_evalset *ev)
+{
+    js_path kp = kw_path(fr, kw);
+    bool cond;
+    if (!ev && !kw->u.cond.then_s && !kw->u.cond.else_s)
+        return true; /* "if" alone only matters for its annotations */
+    if (ev) {
+        js_evalset scratch;
+        js_ev_init(&scratch, ev->n);
+        cond = js_eval_sub(cx, kw->u.cond.cond, inst, fr, fr->ipath, &kp, false, &scratch);
+        if (cond)
+            js_ev_merge(ev, &scratch);
+        js_ev_free(&scratch);
+    } else {
+        cond = js_eval_sub(cx, kw->u.cond.cond, inst, fr, fr->ipath, &kp, false, NULL);
+    }
+    const js_schema *branch = cond ? kw->u.cond.then_s : kw->u.cond.else_s;
+    if (!branch)
+        return true;
+    js_path bp = {fr->kpath, cond ? "then" : "else", 4};
+    return js_eval_sub(cx, branch, inst, fr, fr->ipath, &bp, true, ev);
+}
+
+static bool eval_dependent_schemas(js_vctx *cx, const js_kw *kw, json_object *inst,
+                                   const js_frame *fr, js_evalset *ev)
+{
+    js_path kp = kw_path(fr, kw);
+    bool ok = true;
+    for (size_t i = 0; i < kw->u.props.count; i++) {
+        const js_name *name = &kw->u.props.names[i];
+        if (!json_object_object_get_ex(inst, name->str, NULL))
+            continue;
+        js_path np = {&kp, name->str, name->len};
+        if (!js_eval_sub(cx, kw->u.props.schemas[i], inst, fr, fr->ipath, &np, true, ev)) {
+            ok = false;
+            if (!js_reporting(cx, fr))
+                break;
+        }
+    }
+    return ok;
+}
+
+/* ---- object applicators -------------------------------------------- */
+
+/* Evaluates property value `val` (instance path ip) against sub, reported
+ * under evaluation path kw/<token>; `what` names a disallowed property. */
+static bool eval_property(js_vctx *cx, const js_schema *s, const js_kw *kw, const js_schema *sub,
+                          json_object *val, const js_path *ip, const char *token, size_t token_len,
+                          const js_frame *fr, const char *what)
+{
+    if (is_false_schema(sub) && what) {
+        if (js_reporting(cx, fr)) {
+            strbuf msg = STRBUF_INIT;
+            sb_printf(&msg, "%s ", what);
+            js_put_quoted(&msg, ip->key, ip->len);
+            sb_puts(&msg, " is not allowed");
+            js_fail_kw(cx, fr, s, kw, ip, &msg);
+        }
+        return false;
+    }
+    js_path kp = kw_path(fr, kw);
+    js_path tp = {&kp, token, token_len};
+    return js_eval_sub(cx, sub, val, fr, ip, token ? &tp : &kp, true, NULL);
+}
+
+static bool eval_properties(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                            const js_frame *fr, js_evalset *ev)
+{
+    const js_propmap *pm = &kw->u.props;
+    bool ok = true;
+    size_t index = 0;
+    json_object_object_foreach(inst, key, val)
+    {
+        size_t len = strlen(key);
+        long j = js_propmap_find(pm, key, len, js_hash_bytes(key, len));
+        if (j >= 0) {
+            js_ev_mark(ev, index);
+            js_path ip = {fr->ipath, key, len};
+            if (!eval_property(cx, s, kw, pm->schemas[j], val, &ip, pm->names[j].str, len, fr,
+                               "property")) {
+                ok = false;
+                if (!js_reporting(cx, fr))
+                    return false;
+            }
+        }
+        index++;
+    }
+    return ok;
+}
+
+static bool eval_pattern_properties(js_vctx *cx, const js_schema *s, const js_kw *kw,
+                                    json_object *inst, const js_frame *fr, js_evalset *ev)
+{
+    bool ok = true;
+    size_t index = 0;
+    json_object_object_foreach(inst, key, val)
+    {
+        size_t len = strlen(key);
+        js_path ip = {fr->ipath, key, len};
+        for (size_t i = 0; i < kw->u.patprops.count; i++) {
+            const js_pattern_schema *ps = &kw->u.patprops.items[i];
+            if (!js_regex_search(&ps->re, key, len, &cx->md))
+                continue;
+            js_ev_mark(ev, index);
+            if (!eval_property(cx, s, kw, ps->schema, val, &ip, ps->re.source,
+                               strlen(ps->re.source), fr, "property")) {
+                ok = false;
+                if (!js_reporting(cx, fr))
+                    return false;
+            }
+        }
+        index++;
+    }
+    return ok;
+}
+
+static bool matches_sibling(js_vctx *cx, const js_kw *kw, const char *key, size_t len)
+{
+    const js_propmap *pm = kw->u.additional.props;
+    if (pm && js_propmap_find(pm, key, len, js_hash_bytes(key, len)) >= 0)
+        return true;
+    for (size_t i = 0; i < kw->u.additional.npatterns; i++) {
+        if (js_regex_search(&kw->u.additional.patterns[i].re, key, len, &cx->md))
+            return true;
+    }
+    return false;
+}
+
+static bool eval_additional(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                            const js_frame *fr, js_evalset *ev)
+{
+    bool ok = true;
+    size_t index = 0;
+    json_object_object_foreach(inst, key, val)
+    {
+        size_t len = strlen(key);
+        if (!matches_sibling(cx, kw, key, len)) {
+            js_ev_mark(ev, index);
+            js_path ip = {fr->ipath, key, len};
+            if (!eval_property(cx, s, kw, kw->u.additional.schema, val, &ip, NULL, 0, fr,
+                               "additional property")) {
+                ok = false;
+                if (!js_reporting(cx, fr))
+                    return false;
+            }
+        }
+        index++;
+    }
+    return ok;
+}
+
+static bool eval_property_names(js_vctx *cx, const js_kw *kw, json_object *inst, const js_frame *fr)
+{
+    js_path kp = kw_path(fr, kw);
+    bool ok = true;
+    json_object_object_foreach(inst, key, val)
+    {
+        (void)val;
+        json_object *name = json_object_new_string(key);
+        bool name_ok = js_eval_sub(cx, kw->u.schema, name, fr, fr->ipath, &kp, true, NULL);
+        json_object_put(name);
+        if (!name_ok) {
+            ok = false;
+            if (!js_reporting(cx, fr))
+                break;
+        }
+    }
+    return ok;
+}
+
+static bool eval_unevaluated_properties(js_vctx *cx, const js_schema *s, const js_kw *kw,
+                                        json_object *inst, const js_frame *fr, js_evalset *ev)
+{
+    bool ok = true;
+    size_t index = 0;
+    json_object_object_foreach(inst, key, val)
+    {
+        if (!ev || !js_ev_has(ev, index)) {
+            js_path ip = {fr->ipath, key, strlen(key)};
+            if (!eval_property(cx, s, kw, kw->u.schema, val, &ip, NULL, 0, fr,
+                               "unevaluated property")) {
+                ok = false;
+                if (!js_reporting(cx, fr))
+                    return false;
+            }
+        }
+        index++;
+    }
+    if (ok && ev)
+        ev->all = true;
+    return ok;
+}
+
+/* ---- array applicators --------------------------------------------- */
+
+static bool eval_item(js_vctx *cx, const js_schema *s, const js_kw *kw, const js_schema *sub,
+                      json_object *arr, size_t i, bool token, const js_frame *fr, const char *what)
+{
+    js_path ip = {fr->ipath, NULL, i};
+    if (is_false_schema(sub) && what) {
+        if (js_reporting(cx, fr)) {
+            strbuf msg = STRBUF_INIT;
+            sb_printf(&msg, "%s %zu is not allowed", what, i);
+            js_fail_kw(cx, fr, s, kw, &ip, &msg);
+        }
+        return false;
+    }
+    js_path kp = kw_path(fr, kw);
+    js_path tp = {&kp, NULL, i};
+    return js_eval_sub(cx, sub, json_object_array_get_idx(arr, i), fr, &ip, token ? &tp : &kp, true,
+                       NULL);
+}
+
+/* prefixItems, items, unevaluatedItems. */
+static bool eval_items(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                       const js_frame *fr, js_evalset *ev)
+{
+    size_t n = json_object_array_length(inst);
+    bool ok = true;
+    for (size_t i = kw->op == JS_OP_ITEMS ? kw->u.items.start : 0; i < n; i++) {
+        const js_schema *sub;
+        if (kw->op == JS_OP_PREFIX_ITEMS) {
+            if (i >= kw->u.list.count)
+                break;
+            sub = kw->u.list.schemas[i];
+        } else if (kw->op == JS_OP_UNEVALUATED_ITEMS) {
+            if (ev && js_ev_has(ev, i))
+                continue;
+            sub = kw->u.schema;
+        } else {
+            sub = kw->u.items.schema;
+        }
+        js_ev_mark(ev, i);
+        const char *what = kw->op == JS_OP_UNEVALUATED_ITEMS ? "unevaluated item" : "item";
+        if (!eval_item(cx, s, kw, sub, inst, i, kw->op == JS_OP_PREFIX_ITEMS, fr, what)) {
+            ok = false;
+            if (!js_reporting(cx, fr))
+                return false;
+        }
+    }
+    if (ok && ev && kw->op != JS_OP_PREFIX_ITEMS)
+        ev->all = true;
+    return ok;
+}
+
+static bool eval_contains(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                          const js_frame *fr, js_evalset *ev)
+{
+    js_path kp = kw_path(fr, kw);
+    size_t n = json_object_array_length(inst);
+    uint64_t count = 0;
+    bool need_all = ev || kw->u.contains.max != UINT64_MAX;
+    for (size_t i = 0; i < n && (need_all || count < kw->u.contains.min); i++) {
+        js_path ip = {fr->ipath, NULL, i};
+        if (js_eval_sub(cx, kw->u.contains.schema, json_object_array_get_idx(inst, i), fr, &ip, &kp,
+                        false, NULL)) {
+            count++;
+            js_ev_mark(ev, i);
+        }
+    }
+    if (count >= kw->u.contains.min && count <= kw->u.contains.max)
+        return true;
+    if (js_reporting(cx, fr)) {
+        strbuf msg = STRBUF_INIT;
+        if (count == 0)
+            sb_puts(&msg, "no array item matches the contains schema");
+        else if (count < kw->u.contains.min)
+            sb_printf(&msg, "only %llu array items match the contains schema, minContains is %llu",
+                      (unsigned long long)count, (unsigned long long)kw->u.contains.min);
+        else
+            sb_printf(&msg, "%llu array items match the contains schema, maxContains is %llu",
+                      (unsigned long long)count, (unsigned long long)kw->u.contains.max);
+        js_fail_kw(cx, fr, s, kw, NULL, &msg);
+    }
+    return false;
+}
+
+bool js_eval_applicator(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                        unsigned t, const js_frame *fr, js_evalset *ev)
+{
+    (void)t;
+    switch (kw->op) {
+    case JS_OP_REF:
+    case JS_OP_DYNAMIC_REF:
+        return eval_ref(cx, kw, inst, fr, ev);
+    case JS_OP_ALL_OF:
+        return eval_all_of(cx, kw, inst, fr, ev);
+    case JS_OP_ANY_OF:
+        return eval_any_of(cx, s, kw, inst, fr, ev);
+    case JS_OP_ONE_OF:
+        return eval_one_of(cx, s, kw, inst, fr, ev);
+    case JS_OP_NOT:
+        return eval_not(cx, s, kw, inst, fr);
+    case JS_OP_IF:
+        return eval_if(cx, kw, inst, fr, ev);
+    case JS_OP_DEPENDENT_SCHEMAS:
+        return eval_dependent_schemas(cx, kw, inst, fr, ev);
+    case JS_OP_PROPERTIES:
+        return eval_properties(cx, s, kw, inst, fr, ev);
+    case JS_OP_PATTERN_PROPERTIES:
+        return eval_pattern_properties(cx, s, kw, inst, fr, ev);
+    case JS_OP_ADDITIONAL_PROPERTIES:
+        return eval_additional(cx, s, kw, inst, fr, ev);
+    case JS_OP_PROPERTY_NAMES:
+        return eval_property_names(cx, kw, inst, fr);
+    case JS_OP_UNEVALUATED_PROPERTIES:
+        return eval_unevaluated_properties(cx, s, kw, inst, fr, ev);
+    case JS_OP_PREFIX_ITEMS:
+    case JS_OP_ITEMS:
+    case JS_OP_UNEVALUATED_ITEMS:
+        return eval_items(cx, s, kw, inst, fr, ev);
+    case JS_OP_CONTAINS:
+        return eval_contains(cx, s, kw, inst, fr, ev);
+    default:
+        return true;
+    }
+}

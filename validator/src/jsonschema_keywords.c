@@ -1,0 +1,755 @@
+/* jsonschema_keywords.c - the draft 2020-12 keyword table and the
+ * compile-time builders that check each keyword's value and turn it into a
+ * js_kw (precomputed limits, name tables, compiled patterns, resolved
+ * references). Keywords outside the table are rejected unless the registry
+ * allows unknown keywords; keywords of vocabularies the dialect does not
+ * enable are ignored, as the specification requires. */
+#include "jsonschema_impl.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef enum kw_id {
+    K_SCHEMA,
+    K_ID,
+    K_REF,
+    K_DYNAMIC_REF,
+    K_ANCHOR,
+    K_DYNAMIC_ANCHOR,
+    K_VOCABULARY,
+    K_COMMENT,
+    K_DEFS,
+    K_ALL_OF,
+    K_ANY_OF,
+    K_ONE_OF,
+    K_NOT,
+    K_IF,
+    K_THEN,
+    K_ELSE,
+    K_DEPENDENT_SCHEMAS,
+    K_PREFIX_ITEMS,
+    K_ITEMS,
+    K_CONTAINS,
+    K_PROPERTIES,
+    K_PATTERN_PROPERTIES,
+    K_ADDITIONAL_PROPERTIES,
+    K_PROPERTY_NAMES,
+    K_UNEVALUATED_ITEMS,
+    K_UNEVALUATED_PROPERTIES,
+    K_TYPE,
+    K_ENUM,
+    K_CONST,
+    K_MULTIPLE_OF,
+    K_MAXIMUM,
+    K_EXCLUSIVE_MAXIMUM,
+    K_MINIMUM,
+    K_EXCLUSIVE_MINIMUM,
+    K_MAX_LENGTH,
+    K_MIN_LENGTH,
+    K_PATTERN,
+    K_MAX_ITEMS,
+    K_MIN_ITEMS,
+    K_UNIQUE_ITEMS,
+    K_MAX_CONTAINS,
+    K_MIN_CONTAINS,
+    K_MAX_PROPERTIES,
+    K_MIN_PROPERTIES,
+    K_REQUIRED,
+    K_DEPENDENT_REQUIRED,
+    K_TITLE,
+    K_DESCRIPTION,
+    K_DEFAULT,
+    K_DEPRECATED,
+    K_READ_ONLY,
+    K_WRITE_ONLY,
+    K_EXAMPLES,
+    K_FORMAT,
+    K_CONTENT_ENCODING,
+    K_CONTENT_MEDIA_TYPE,
+    K_CONTENT_SCHEMA,
+    K_COUNT
+} kw_id;
+
+/* Expected JSON type of annotation-only keywords (0: anything). */
+static const struct kwdef {
+    const char *name;
+    unsigned vocab;
+    js_shape shape;
+    unsigned value_type;
+} KW[K_COUNT] = {
+    [K_SCHEMA] = {"$schema", JS_V_CORE, JS_SHAPE_NONE, JS_T_STRING},
+    [K_ID] = {"$id", JS_V_CORE, JS_SHAPE_NONE, JS_T_STRING},
+    [K_REF] = {"$ref", JS_V_CORE, JS_SHAPE_NONE, 0},
+    [K_DYNAMIC_REF] = {"$dynamicRef", JS_V_CORE, JS_SHAPE_NONE, 0},
+    [K_ANCHOR] = {"$anchor", JS_V_CORE, JS_SHAPE_NONE, JS_T_STRING},
+    [K_DYNAMIC_ANCHOR] = {"$dynamicAnchor", JS_V_CORE, JS_SHAPE_NONE, JS_T_STRING},
+    [K_VOCABULARY] = {"$vocabulary", JS_V_CORE, JS_SHAPE_NONE, JS_T_OBJECT},
+    [K_COMMENT] = {"$comment", JS_V_CORE, JS_SHAPE_NONE, JS_T_STRING},
+    [K_DEFS] = {"$defs", JS_V_CORE, JS_SHAPE_MAP, 0},
+    [K_ALL_OF] = {"allOf", JS_V_APPLICATOR, JS_SHAPE_ARRAY, 0},
+    [K_ANY_OF] = {"anyOf", JS_V_APPLICATOR, JS_SHAPE_ARRAY, 0},
+    [K_ONE_OF] = {"oneOf", JS_V_APPLICATOR, JS_SHAPE_ARRAY, 0},
+    [K_NOT] = {"not", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
+    [K_IF] = {"if", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
+    [K_THEN] = {"then", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
+    [K_ELSE] = {"else", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
+    [K_DEPENDENT_SCHEMAS] = {"dependentSchemas", JS_V_APPLICATOR, JS_SHAPE_MAP, 0},
+    [K_PREFIX_ITEMS] = {"prefixItems", JS_V_APPLICATOR, JS_SHAPE_ARRAY, 0},
+    [K_ITEMS] = {"items", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
+    [K_CONTAINS] = {"contains", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
+    [K_PROPERTIES] = {"properties", JS_V_APPLICATOR, JS_SHAPE_MAP, 0},
+    [K_PATTERN_PROPERTIES] = {"patternProperties", JS_V_APPLICATOR, JS_SHAPE_MAP, 0},
+    [K_ADDITIONAL_PROPERTIES] = {"additionalProperties", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
+    [K_PROPERTY_NAMES] = {"propertyNames", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
+    [K_UNEVALUATED_ITEMS] = {"unevaluatedItems", JS_V_UNEVALUATED, JS_SHAPE_ONE, 0},
+    [K_UNEVALUATED_PROPERTIES] = {"unevaluatedProperties", JS_V_UNEVALUATED, JS_SHAPE_ONE, 0},
+    [K_TYPE] = {"type", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_ENUM] = {"enum", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_CONST] = {"const", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_MULTIPLE_OF] = {"multipleOf", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_MAXIMUM] = {"maximum", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_EXCLUSIVE_MAXIMUM] = {"exclusiveMaximum", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_MINIMUM] = {"minimum", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_EXCLUSIVE_MINIMUM] = {"exclusiveMinimum", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_MAX_LENGTH] = {"maxLength", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_MIN_LENGTH] = {"minLength", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_PATTERN] = {"pattern", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_MAX_ITEMS] = {"maxItems", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_MIN_ITEMS] = {"minItems", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_UNIQUE_ITEMS] = {"uniqueItems", JS_V_VALIDATION, JS_SHAPE_NONE, JS_T_BOOLEAN},
+    [K_MAX_CONTAINS] = {"maxContains", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_MIN_CONTAINS] = {"minContains", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_MAX_PROPERTIES] = {"maxProperties", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_MIN_PROPERTIES] = {"minProperties", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_REQUIRED] = {"required", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_DEPENDENT_REQUIRED] = {"dependentRequired", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
+    [K_TITLE] = {"title", JS_V_METADATA, JS_SHAPE_NONE, JS_T_STRING},
+    [K_DESCRIPTION] = {"description", JS_V_METADATA, JS_SHAPE_NONE, JS_T_STRING},
+    [K_DEFAULT] = {"default", JS_V_METADATA, JS_SHAPE_NONE, 0},
+    [K_DEPRECATED] = {"deprecated", JS_V_METADATA, JS_SHAPE_NONE, JS_T_BOOLEAN},
+    [K_READ_ONLY] = {"readOnly", JS_V_METADATA, JS_SHAPE_NONE, JS_T_BOOLEAN},
+    [K_WRITE_ONLY] = {"writeOnly", JS_V_METADATA, JS_SHAPE_NONE, JS_T_BOOLEAN},
+    [K_EXAMPLES] = {"examples", JS_V_METADATA, JS_SHAPE_NONE, JS_T_ARRAY},
+    [K_FORMAT] = {"format", JS_V_FORMAT, JS_SHAPE_NONE, JS_T_STRING},
+    [K_CONTENT_ENCODING] = {"contentEncoding", JS_V_CONTENT, JS_SHAPE_NONE, JS_T_STRING},
+    [K_CONTENT_MEDIA_TYPE] = {"contentMediaType", JS_V_CONTENT, JS_SHAPE_NONE, JS_T_STRING},
+    [K_CONTENT_SCHEMA] = {"contentSchema", JS_V_CONTENT, JS_SHAPE_ONE, 0},
+};
+
+static int find_keyword(const char *name)
+{
+    for (int i = 0; i < K_COUNT; i++) {
+        if (strcmp(KW[i].name, name) == 0)
+            return i;
+    }
+    return -1;
+}
+
+js_shape js_keyword_shape(const char *name)
+{
+    int id = find_keyword(name);
+    return id < 0 ? JS_SHAPE_NONE : KW[id].shape;
+}
+
+/* Everything one schema object's builders share. */
+typedef struct kwctx {
+    js_cc *c;
+    js_schema *s;
+    const js_loc *loc;
+    json_object *val[K_COUNT];
+    bool has[K_COUNT];
+    js_kw out[JS_OP_COUNT];
+    size_t n;
+} kwctx;
+
+static int fail(kwctx *k, kw_id id, const char *what)
+{
+    return js_cc_error(k->c, k->s, KW[id].name, "%s", what);
+}
+
+static js_kw *emit(kwctx *k, js_op op, kw_id id, unsigned types)
+{
+    js_kw *kw = &k->out[k->n++];
+    memset(kw, 0, sizeof *kw);
+    kw->op = op;
+    kw->types = types;
+    kw->name = KW[id].name;
+    kw->name_len = strlen(KW[id].name);
+    return kw;
+}
+
+static const js_schema *child(kwctx *k, kw_id id, json_object *v, const char *tok2)
+{
+    return js_cc_child(k->c, k->s, k->loc, v, KW[id].name, tok2);
+}
+
+static void make_name(js_name *n, const char *s, size_t len)
+{
+    n->str = xstrndup(s, len);
+    n->len = len;
+    n->hash = js_hash_bytes(s, len);
+}
+
+/* Reads a non-negative integer (1.0 counts as 1); huge values saturate. */
+static bool read_count(json_object *v, uint64_t *out)
+{
+    js_num n;
+    if (!(js_type_bits(v) & JS_T_INTEGER) || !js_num_get(v, &n))
+        return false;
+    if (n.kind == JS_NUM_INT)
+        *out = (uint64_t)n.i;
+    else if (n.kind == JS_NUM_UINT)
+        *out = n.u;
+    else
+        *out = n.d >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)n.d;
+    return n.kind == JS_NUM_UINT || (n.kind == JS_NUM_INT ? n.i >= 0 : n.d >= 0);
+}
+
+static bool is_string_array(json_object *v)
+{
+    if (!json_object_is_type(v, json_type_array))
+        return false;
+    for (size_t i = 0, n = json_object_array_length(v); i < n; i++) {
+        if (!json_object_is_type(json_object_array_get_idx(v, i), json_type_string))
+            return false;
+    }
+    return true;
+}
+
+static js_name *names_of(json_object *arr, size_t *count)
+{
+    *count = json_object_array_length(arr);
+    js_name *names = xcalloc(*count, sizeof *names);
+    for (size_t i = 0; i < *count; i++) {
+        json_object *s = json_object_array_get_idx(arr, i);
+        make_name(&names[i], json_object_get_string(s), (size_t)json_object_get_string_len(s));
+    }
+    return names;
+}
+
+/* ---- property tables ----------------------------------------------- */
+
+long js_propmap_find(const js_propmap *pm, const char *name, size_t len, uint32_t hash)
+{
+    if (!pm->count)
+        return -1;
+    for (size_t i = hash & pm->mask;; i = (i + 1) & pm->mask) {
+        uint32_t slot = pm->slots[i];
+        if (!slot)
+            return -1;
+        const js_name *n = &pm->names[slot - 1];
+        if (n->hash == hash && n->len == len && memcmp(n->str, name, len) == 0)
+            return (long)slot - 1;
+    }
+}
+
+/* Builds a name -> schema table from an object of schemas. */
+static int build_propmap(kwctx *k, kw_id id, js_propmap *pm)
+{
+    json_object *obj = k->val[id];
+    if (!json_object_is_type(obj, json_type_object))
+        return fail(k, id, "must be an object of schemas");
+    size_t n = (size_t)json_object_object_length(obj), cap = 4;
+    while (cap < n * 2)
+        cap *= 2;
+    pm->names = xcalloc(n, sizeof *pm->names);
+    pm->schemas = xcalloc(n, sizeof *pm->schemas);
+    pm->slots = xcalloc(cap, sizeof *pm->slots);
+    pm->mask = cap - 1;
+    json_object_object_foreach(obj, name, sub)
+    {
+        js_name *nm = &pm->names[pm->count];
+        make_name(nm, name, strlen(name));
+        size_t i = nm->hash & pm->mask;
+        while (pm->slots[i])
+            i = (i + 1) & pm->mask;
+        pm->slots[i] = (uint32_t)++pm->count;
+        pm->schemas[pm->count - 1] = child(k, id, sub, name);
+        if (!pm->schemas[pm->count - 1])
+            return -1;
+    }
+    return 0;
+}
+
+static void free_propmap(js_propmap *pm)
+{
+    for (size_t i = 0; i < pm->count; i++)
+        free(pm->names[i].str);
+    free(pm->names);
+    free(pm->schemas);
+    free(pm->slots);
+}
+
+/* ---- validation keywords ------------------------------------------- */
+
+static unsigned type_bit(const char *name)
+{
+    static const char *const names[] = {"null",   "boolean", "integer", "number",
+                                        "string", "array",   "object"};
+    for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcmp(names[i], name) == 0)
+            return 1u << i; /* same order as JS_T_* */
+    }
+    return 0;
+}
+
+static int build_type(kwctx *k)
+{
+    json_object *v = k->val[K_TYPE];
+    unsigned mask = 0;
+    if (json_object_is_type(v, json_type_string)) {
+        mask = type_bit(json_object_get_string(v));
+    } else if (is_string_array(v) && json_object_array_length(v) > 0) {
+        for (size_t i = 0, n = json_object_array_length(v); i < n; i++) {
+            unsigned bit = type_bit(json_object_get_string(json_object_array_get_idx(v, i)));
+            mask = bit ? mask | bit : 0;
+            if (!bit)
+                break;
+        }
+    }
+    if (!mask)
+        return fail(k, K_TYPE, "must be a type name or a non-empty array of type names");
+    emit(k, JS_OP_TYPE, K_TYPE, 0)->u.type_mask = mask;
+    return 0;
+}
+
+static int build_enum(kwctx *k)
+{
+    json_object *v = k->val[K_ENUM];
+    if (!json_object_is_type(v, json_type_array))
+        return fail(k, K_ENUM, "must be an array");
+    js_kw *kw = emit(k, JS_OP_ENUM, K_ENUM, 0);
+    size_t n = json_object_array_length(v);
+    kw->u.enumeration.count = n;
+    kw->u.enumeration.json = v;
+    kw->u.enumeration.values = xcalloc(n, sizeof(json_object *));
+    kw->u.enumeration.hashes = xcalloc(n, sizeof(uint64_t));
+    for (size_t i = 0; i < n; i++) {
+        kw->u.enumeration.values[i] = json_object_array_get_idx(v, i);
+        kw->u.enumeration.hashes[i] = js_json_hash(kw->u.enumeration.values[i]);
+    }
+    return 0;
+}
+
+static int build_limit(kwctx *k, kw_id id, js_op op)
+{
+    js_num n;
+    if (!js_num_get(k->val[id], &n))
+        return fail(k, id, "must be a number");
+    js_kw *kw = emit(k, op, id, JS_T_NUMBER);
+    kw->u.limit.num = n;
+    kw->u.limit.json = k->val[id];
+    return 0;
+}
+
+static int build_multiple_of(kwctx *k)
+{
+    js_num n, zero = {.kind = JS_NUM_INT};
+    if (!js_num_get(k->val[K_MULTIPLE_OF], &n) || js_num_cmp(&n, &zero) <= 0 ||
+        (n.kind == JS_NUM_DOUBLE && !isfinite(n.d)))
+        return fail(k, K_MULTIPLE_OF, "must be a number greater than 0");
+    js_kw *kw = emit(k, JS_OP_MULTIPLE_OF, K_MULTIPLE_OF, JS_T_NUMBER);
+    js_decimal_from_json(k->val[K_MULTIPLE_OF], &kw->u.divisor.dec);
+    kw->u.divisor.json = k->val[K_MULTIPLE_OF];
+    return 0;
+}
+
+static int build_count(kwctx *k, kw_id id, js_op op, unsigned types)
+{
+    uint64_t n;
+    if (!read_count(k->val[id], &n))
+        return fail(k, id, "must be a non-negative integer");
+    emit(k, op, id, types)->u.count = n;
+    return 0;
+}
+
+static int build_pattern(kwctx *k)
+{
+    json_object *v = k->val[K_PATTERN];
+    char *why = NULL;
+    if (!json_object_is_type(v, json_type_string))
+        return fail(k, K_PATTERN, "must be a string");
+    js_regex *re = xcalloc(1, sizeof *re);
+    if (js_regex_compile(re, json_object_get_string(v), (size_t)json_object_get_string_len(v),
+                         &why) < 0) {
+        free(re);
+        js_cc_error(k->c, k->s, "pattern", "%s", why);
+        free(why);
+        return -1;
+    }
+    emit(k, JS_OP_PATTERN, K_PATTERN, JS_T_STRING)->u.pattern = re;
+    return 0;
+}
+
+static int build_required(kwctx *k)
+{
+    json_object *v = k->val[K_REQUIRED];
+    if (!is_string_array(v))
+        return fail(k, K_REQUIRED, "must be an array of strings");
+    js_kw *kw = emit(k, JS_OP_REQUIRED, K_REQUIRED, JS_T_OBJECT);
+    kw->u.required.names = names_of(v, &kw->u.required.count);
+    return 0;
+}
+
+static int build_dependent_required(kwctx *k)
+{
+    json_object *v = k->val[K_DEPENDENT_REQUIRED];
+    if (!json_object_is_type(v, json_type_object))
+        return fail(k, K_DEPENDENT_REQUIRED, "must be an object of string arrays");
+    js_kw *kw = emit(k, JS_OP_DEPENDENT_REQUIRED, K_DEPENDENT_REQUIRED, JS_T_OBJECT);
+    size_t n = (size_t)json_object_object_length(v);
+    kw->u.dep_required.deps = xcalloc(n, sizeof *kw->u.dep_required.deps);
+    json_object_object_foreach(v, name, list)
+    {
+        if (!is_string_array(list))
+            return fail(k, K_DEPENDENT_REQUIRED, "must be an object of string arrays");
+        js_dep_required *d = &kw->u.dep_required.deps[kw->u.dep_required.count++];
+        make_name(&d->name, name, strlen(name));
+        d->required = names_of(list, &d->count);
+    }
+    return 0;
+}
+
+static int check_annotation(kwctx *k, kw_id id)
+{
+    unsigned want = KW[id].value_type;
+    if (want && !(js_type_bits(k->val[id]) & want))
+        return js_cc_error(k->c, k->s, KW[id].name, "must be %s %s",
+                           want == JS_T_ARRAY || want == JS_T_OBJECT ? "an" : "a",
+                           js_type_name(want));
+    return 0;
+}
+
+/* ---- applicators -------------------------------------------------- */
+
+static int build_ref(kwctx *k, kw_id id)
+{
+    json_object *v = k->val[id];
+    if (!json_object_is_type(v, json_type_string))
+        return fail(k, id, "must be a URI reference string");
+    const char *ref = json_object_get_string(v);
+    bool dynamic = false;
+    const js_schema *target = js_cc_reference(k->c, k->s, k->loc, KW[id].name, ref, &dynamic);
+    if (!target)
+        return -1;
+    if (id == K_REF) {
+        emit(k, JS_OP_REF, id, 0)->u.schema = target;
+        return 0;
+    }
+    js_kw *kw = emit(k, JS_OP_DYNAMIC_REF, id, 0);
+    kw->u.dynref.target = target;
+    const char *frag = strchr(ref, '#');
+    if (dynamic && frag && frag[1] != '/' && frag[1] != '\0')
+        kw->u.dynref.anchor = js_percent_decode(frag + 1, strlen(frag + 1), NULL);
+    return 0;
+}
+
+static int build_list(kwctx *k, kw_id id, js_op op, unsigned types)
+{
+    json_object *v = k->val[id];
+    if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) == 0)
+        return fail(k, id, "must be a non-empty array of schemas");
+    js_kw *kw = emit(k, op, id, types);
+    size_t n = json_object_array_length(v);
+    kw->u.list.schemas = xcalloc(n, sizeof *kw->u.list.schemas);
+    for (size_t i = 0; i < n; i++) {
+        char idx[24];
+        snprintf(idx, sizeof idx, "%zu", i);
+        kw->u.list.schemas[i] = child(k, id, json_object_array_get_idx(v, i), idx);
+        kw->u.list.count++;
+        if (!kw->u.list.schemas[i])
+            return -1;
+    }
+    return 0;
+}
+
+/* Compiles a single-subschema keyword; emits it when op is not JS_OP_COUNT. */
+static int build_single(kwctx *k, kw_id id, js_op op, unsigned types, const js_schema **out)
+{
+    const js_schema *s = child(k, id, k->val[id], NULL);
+    if (!s)
+        return -1;
+    if (out)
+        *out = s;
+    if (op != JS_OP_COUNT)
+        emit(k, op, id, types)->u.schema = s;
+    return 0;
+}
+
+static int build_if(kwctx *k)
+{
+    const js_schema *cond = NULL, *then_s = NULL, *else_s = NULL;
+    if ((k->has[K_IF] && build_single(k, K_IF, JS_OP_COUNT, 0, &cond) < 0) ||
+        (k->has[K_THEN] && build_single(k, K_THEN, JS_OP_COUNT, 0, &then_s) < 0) ||
+        (k->has[K_ELSE] && build_single(k, K_ELSE, JS_OP_COUNT, 0, &else_s) < 0))
+        return -1;
+    if (cond) { /* even alone: its annotations count for unevaluated* */
+        js_kw *kw = emit(k, JS_OP_IF, K_IF, 0);
+        kw->u.cond.cond = cond;
+        kw->u.cond.then_s = then_s;
+        kw->u.cond.else_s = else_s;
+    }
+    return 0;
+}
+
+static int build_pattern_properties(kwctx *k)
+{
+    json_object *v = k->val[K_PATTERN_PROPERTIES];
+    if (!json_object_is_type(v, json_type_object))
+        return fail(k, K_PATTERN_PROPERTIES, "must be an object of schemas");
+    js_kw *kw = emit(k, JS_OP_PATTERN_PROPERTIES, K_PATTERN_PROPERTIES, JS_T_OBJECT);
+    size_t n = (size_t)json_object_object_length(v);
+    kw->u.patprops.items = xcalloc(n, sizeof *kw->u.patprops.items);
+    json_object_object_foreach(v, pattern, sub)
+    {
+        js_pattern_schema *ps = &kw->u.patprops.items[kw->u.patprops.count];
+        char *why = NULL;
+        if (js_regex_compile(&ps->re, pattern, strlen(pattern), &why) < 0) {
+            js_cc_error(k->c, k->s, "patternProperties", "%s", why);
+            free(why);
+            return -1;
+        }
+        kw->u.patprops.count++;
+        ps->schema = child(k, K_PATTERN_PROPERTIES, sub, pattern);
+        if (!ps->schema)
+            return -1;
+    }
+    return 0;
+}
+
+static int build_items(kwctx *k)
+{
+    if (json_object_is_type(k->val[K_ITEMS], json_type_array))
+        return fail(k, K_ITEMS, "must be a schema (draft 2020-12 uses prefixItems for tuples)");
+    js_kw *kw = emit(k, JS_OP_ITEMS, K_ITEMS, JS_T_ARRAY);
+    kw->u.items.schema = child(k, K_ITEMS, k->val[K_ITEMS], NULL);
+    if (k->has[K_PREFIX_ITEMS])
+        kw->u.items.start = json_object_array_length(k->val[K_PREFIX_ITEMS]);
+    return kw->u.items.schema ? 0 : -1;
+}
+
+static int build_contains(kwctx *k)
+{
+    uint64_t min = 1, max = UINT64_MAX;
+    if (k->has[K_MIN_CONTAINS] && !read_count(k->val[K_MIN_CONTAINS], &min))
+        return fail(k, K_MIN_CONTAINS, "must be a non-negative integer");
+    if (k->has[K_MAX_CONTAINS] && !read_count(k->val[K_MAX_CONTAINS], &max))
+        return fail(k, K_MAX_CONTAINS, "must be a non-negative integer");
+    if (!k->has[K_CONTAINS])
+        return 0; /* minContains/maxContains alone have no effect */
+    js_kw *kw = emit(k, JS_OP_CONTAINS, K_CONTAINS, JS_T_ARRAY);
+    kw->u.contains.min = min;
+    kw->u.contains.max = max;
+    kw->u.contains.schema = child(k, K_CONTAINS, k->val[K_CONTAINS], NULL);
+    return kw->u.contains.schema ? 0 : -1;
+}
+
+/* Compiles the subschemas of $defs (never evaluated, but a broken
+ * definition is still a broken schema). */
+static int build_defs(kwctx *k)
+{
+    json_object *v = k->val[K_DEFS];
+    if (!json_object_is_type(v, json_type_object))
+        return fail(k, K_DEFS, "must be an object of schemas");
+    json_object_object_foreach(v, name, sub)
+    {
+        if (!child(k, K_DEFS, sub, name))
+            return -1;
+    }
+    return 0;
+}
+
+/* Builds the keywords in evaluation order (the order of js_op). */
+static int build_all(kwctx *k)
+{
+    static const struct {
+        kw_id id;
+        js_op op;
+        unsigned types;
+    } limits[] = {{K_MINIMUM, JS_OP_MINIMUM, 0},
+                  {K_MAXIMUM, JS_OP_MAXIMUM, 0},
+                  {K_EXCLUSIVE_MINIMUM, JS_OP_EXCL_MINIMUM, 0},
+                  {K_EXCLUSIVE_MAXIMUM, JS_OP_EXCL_MAXIMUM, 0}},
+      counts[] = {{K_MIN_LENGTH, JS_OP_MIN_LENGTH, JS_T_STRING},
+                  {K_MAX_LENGTH, JS_OP_MAX_LENGTH, JS_T_STRING},
+                  {K_MIN_ITEMS, JS_OP_MIN_ITEMS, JS_T_ARRAY},
+                  {K_MAX_ITEMS, JS_OP_MAX_ITEMS, JS_T_ARRAY},
+                  {K_MIN_PROPERTIES, JS_OP_MIN_PROPERTIES, JS_T_OBJECT},
+                  {K_MAX_PROPERTIES, JS_OP_MAX_PROPERTIES, JS_T_OBJECT}};
+    bool *has = k->has;
+    if (has[K_TYPE] && build_type(k) < 0)
+        return -1;
+    if (has[K_CONST])
+        emit(k, JS_OP_CONST, K_CONST, 0)->u.value = k->val[K_CONST];
+    if (has[K_ENUM] && build_enum(k) < 0)
+        return -1;
+    for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++) {
+        if (has[limits[i].id] && build_limit(k, limits[i].id, limits[i].op) < 0)
+            return -1;
+    }
+    if (has[K_MULTIPLE_OF] && build_multiple_of(k) < 0)
+        return -1;
+    for (size_t i = 0; i < 2; i++) {
+        if (has[counts[i].id] && build_count(k, counts[i].id, counts[i].op, counts[i].types) < 0)
+            return -1;
+    }
+    if (has[K_PATTERN] && build_pattern(k) < 0)
+        return -1;
+    for (size_t i = 2; i < 4; i++) {
+        if (has[counts[i].id] && build_count(k, counts[i].id, counts[i].op, counts[i].types) < 0)
+            return -1;
+    }
+    if (has[K_UNIQUE_ITEMS] && json_object_get_boolean(k->val[K_UNIQUE_ITEMS]))
+        emit(k, JS_OP_UNIQUE_ITEMS, K_UNIQUE_ITEMS, JS_T_ARRAY);
+    for (size_t i = 4; i < 6; i++) {
+        if (has[counts[i].id] && build_count(k, counts[i].id, counts[i].op, counts[i].types) < 0)
+            return -1;
+    }
+    if ((has[K_REQUIRED] && build_required(k) < 0) ||
+        (has[K_DEPENDENT_REQUIRED] && build_dependent_required(k) < 0) ||
+        (has[K_REF] && build_ref(k, K_REF) < 0) ||
+        (has[K_DYNAMIC_REF] && build_ref(k, K_DYNAMIC_REF) < 0) ||
+        (has[K_ALL_OF] && build_list(k, K_ALL_OF, JS_OP_ALL_OF, 0) < 0) ||
+        (has[K_ANY_OF] && build_list(k, K_ANY_OF, JS_OP_ANY_OF, 0) < 0) ||
+        (has[K_ONE_OF] && build_list(k, K_ONE_OF, JS_OP_ONE_OF, 0) < 0) ||
+        (has[K_NOT] && build_single(k, K_NOT, JS_OP_NOT, 0, NULL) < 0) || build_if(k) < 0)
+        return -1;
+    if (has[K_DEPENDENT_SCHEMAS]) {
+        js_kw *kw = emit(k, JS_OP_DEPENDENT_SCHEMAS, K_DEPENDENT_SCHEMAS, JS_T_OBJECT);
+        if (build_propmap(k, K_DEPENDENT_SCHEMAS, &kw->u.props) < 0)
+            return -1;
+    }
+    if (has[K_PROPERTIES]) {
+        js_kw *kw = emit(k, JS_OP_PROPERTIES, K_PROPERTIES, JS_T_OBJECT);
+        if (build_propmap(k, K_PROPERTIES, &kw->u.props) < 0)
+            return -1;
+    }
+    if ((has[K_PATTERN_PROPERTIES] && build_pattern_properties(k) < 0) ||
+        (has[K_ADDITIONAL_PROPERTIES] &&
+         build_single(k, K_ADDITIONAL_PROPERTIES, JS_OP_ADDITIONAL_PROPERTIES, JS_T_OBJECT, NULL) <
+             0) ||
+        (has[K_PROPERTY_NAMES] &&
+         build_single(k, K_PROPERTY_NAMES, JS_OP_PROPERTY_NAMES, JS_T_OBJECT, NULL) < 0) ||
+        (has[K_PREFIX_ITEMS] &&
+         build_list(k, K_PREFIX_ITEMS, JS_OP_PREFIX_ITEMS, JS_T_ARRAY) < 0) ||
+        (has[K_ITEMS] && build_items(k) < 0) || build_contains(k) < 0 ||
+        (has[K_UNEVALUATED_ITEMS] &&
+         build_single(k, K_UNEVALUATED_ITEMS, JS_OP_UNEVALUATED_ITEMS, JS_T_ARRAY, NULL) < 0) ||
+        (has[K_UNEVALUATED_PROPERTIES] &&
+         build_single(k, K_UNEVALUATED_PROPERTIES, JS_OP_UNEVALUATED_PROPERTIES, JS_T_OBJECT,
+                      NULL) < 0) ||
+        (has[K_DEFS] && build_defs(k) < 0) ||
+        (has[K_CONTENT_SCHEMA] && build_single(k, K_CONTENT_SCHEMA, JS_OP_COUNT, 0, NULL) < 0))
+        return -1;
+    return 0;
+}
+
+/* Points additionalProperties at its sibling properties/patternProperties
+ * once the keyword array has its final address. */
+static void link_siblings(js_schema *s)
+{
+    js_kw *props = NULL, *patterns = NULL, *additional = NULL;
+    for (size_t i = 0; i < s->nkw; i++) {
+        if (s->kws[i].op == JS_OP_PROPERTIES)
+            props = &s->kws[i];
+        else if (s->kws[i].op == JS_OP_PATTERN_PROPERTIES)
+            patterns = &s->kws[i];
+        else if (s->kws[i].op == JS_OP_ADDITIONAL_PROPERTIES)
+            additional = &s->kws[i];
+        else if (s->kws[i].op >= JS_OP_UNEVALUATED_ITEMS)
+            s->tracks_evaluated = true;
+    }
+    if (!additional)
+        return;
+    const js_schema *sub = additional->u.schema;
+    additional->u.additional.schema = sub;
+    additional->u.additional.props = props ? &props->u.props : NULL;
+    additional->u.additional.patterns = patterns ? patterns->u.patprops.items : NULL;
+    additional->u.additional.npatterns = patterns ? patterns->u.patprops.count : 0;
+}
+
+/* Collects the schema object's keywords; rejects unknown ones. */
+static int collect(kwctx *k, unsigned vocab)
+{
+    bool allow_unknown = js_registry_options(k->c->reg) & JS_ALLOW_UNKNOWN_KEYWORDS;
+    json_object_object_foreach(k->s->json, key, val)
+    {
+        int id = find_keyword(key);
+        if (id < 0 && !allow_unknown)
+            return js_cc_error(k->c, k->s, NULL, "unknown keyword \"%s\"", key);
+        if (id < 0 || !(KW[id].vocab & vocab))
+            continue; /* an annotation, or a vocabulary this dialect leaves out */
+        k->val[id] = val;
+        k->has[id] = true;
+        if (check_annotation(k, id) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int js_build_keywords(js_cc *c, js_schema *s, const js_loc *loc, unsigned vocab)
+{
+    kwctx *k = xcalloc(1, sizeof *k);
+    k->c = c;
+    k->s = s;
+    k->loc = loc;
+    int rc = collect(k, vocab) < 0 ? -1 : build_all(k);
+    s->kws = xmalloc(k->n * sizeof *s->kws);
+    if (k->n)
+        memcpy(s->kws, k->out, k->n * sizeof *s->kws);
+    s->nkw = k->n;
+    link_siblings(s);
+    free(k);
+    return rc;
+}
+
+void js_kw_free(js_kw *kw)
+{
+    switch (kw->op) {
+    case JS_OP_ENUM:
+        free(kw->u.enumeration.values);
+        free(kw->u.enumeration.hashes);
+        break;
+    case JS_OP_PATTERN:
+        js_regex_free(kw->u.pattern);
+        free(kw->u.pattern);
+        break;
+    case JS_OP_REQUIRED:
+        for (size_t i = 0; i < kw->u.required.count; i++)
+            free(kw->u.required.names[i].str);
+        free(kw->u.required.names);
+        break;
+    case JS_OP_DEPENDENT_REQUIRED:
+        for (size_t i = 0; i < kw->u.dep_required.count; i++) {
+            js_dep_required *d = &kw->u.dep_required.deps[i];
+            for (size_t j = 0; j < d->count; j++)
+                free(d->required[j].str);
+            free(d->required);
+            free(d->name.str);
+        }
+        free(kw->u.dep_required.deps);
+        break;
+    case JS_OP_ALL_OF:
+    case JS_OP_ANY_OF:
+    case JS_OP_ONE_OF:
+    case JS_OP_PREFIX_ITEMS:
+        free(kw->u.list.schemas);
+        break;
+    case JS_OP_DYNAMIC_REF:
+        free(kw->u.dynref.anchor);
+        break;
+    case JS_OP_PROPERTIES:
+    case JS_OP_DEPENDENT_SCHEMAS:
+        free_propmap(&kw->u.props);
+        break;
+    case JS_OP_PATTERN_PROPERTIES:
+        for (size_t i = 0; i < kw->u.patprops.count; i++)
+            js_regex_free(&kw->u.patprops.items[i].re);
+        free(kw->u.patprops.items);
+        break;
+    default:
+        break;
+    }
+}

@@ -1,0 +1,802 @@
+/* jsonschema_registry.c - schema documents and their identifiers. Indexes
+ * every schema resource ($id), anchor ($anchor, $dynamicAnchor) and schema
+ * location of a registered document, loads documents lazily from local
+ * directories mapped to base URIs (never from the network), and resolves
+ * references (JSON pointer fragments with percent-encoding, anchors). */
+#include "jsonschema_impl.h"
+#include "schema_bundle.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct js_doc {
+    char *uri;
+    json_object *root;
+} js_doc;
+
+/* URIs below `prefix` come from files below `dir`, or (dir NULL) from the
+ * schema/ files compiled into the library below `bundle_dir`. */
+typedef struct js_source {
+    char *prefix;
+    char *dir;
+    char *bundle_dir;
+} js_source;
+
+/* What an absolute URI (or URI#anchor) in the index designates. */
+typedef struct js_uri_entry {
+    json_object *node;
+    bool dynamic;
+} js_uri_entry;
+
+/* A growable array of owned pointers. */
+typedef struct ptrvec {
+    void **items;
+    size_t len, cap;
+} ptrvec;
+
+struct js_registry {
+    unsigned options;
+    js_strmap uris; /* URI or URI#anchor -> js_uri_entry */
+    js_ptrmap locs; /* schema node -> js_loc */
+    ptrvec docs, sources, entries, loc_store, resinfos;
+    unsigned anonymous_count;
+    js_compiled compiled;
+};
+
+static void vec_push(ptrvec *v, void *p)
+{
+    if (v->len == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 16;
+        v->items = xrealloc(v->items, v->cap * sizeof *v->items);
+    }
+    v->items[v->len++] = p;
+}
+
+static void set_error(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void set_error(char **err, const char *fmt, ...)
+{
+    strbuf sb = STRBUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    sb_vprintf(&sb, fmt, ap);
+    va_end(ap);
+    *err = sb_detach(&sb);
+}
+
+js_registry *js_registry_new(unsigned options)
+{
+    js_registry *reg = xcalloc(1, sizeof *reg);
+    reg->options = options;
+    return reg;
+}
+
+static void free_resinfo(js_resinfo *r)
+{
+    for (size_t i = 0; i < r->ndyn; i++)
+        free(r->dyn_anchors[i].name);
+    free(r->dyn_anchors);
+    free(r->uri);
+    free(r->schema_uri);
+    free(r);
+}
+
+void js_registry_free(js_registry *reg)
+{
+    if (!reg)
+        return;
+    js_compiled_free(&reg->compiled);
+    for (size_t i = 0; i < reg->docs.len; i++) {
+        js_doc *d = reg->docs.items[i];
+        json_object_put(d->root);
+        free(d->uri);
+        free(d);
+    }
+    for (size_t i = 0; i < reg->sources.len; i++) {
+        js_source *s = reg->sources.items[i];
+        free(s->prefix);
+        free(s->dir);
+        free(s->bundle_dir);
+        free(s);
+    }
+    for (size_t i = 0; i < reg->entries.len; i++)
+        free(reg->entries.items[i]);
+    for (size_t i = 0; i < reg->loc_store.len; i++) {
+        js_loc *l = reg->loc_store.items[i];
+        free(l->pointer);
+        free(l);
+    }
+    for (size_t i = 0; i < reg->resinfos.len; i++)
+        free_resinfo(reg->resinfos.items[i]);
+    free(reg->docs.items);
+    free(reg->sources.items);
+    free(reg->entries.items);
+    free(reg->loc_store.items);
+    free(reg->resinfos.items);
+    js_strmap_free(&reg->uris);
+    js_ptrmap_free(&reg->locs);
+    free(reg);
+}
+
+unsigned js_registry_options(const js_registry *reg)
+{
+    return reg->options;
+}
+
+js_compiled *js_registry_compiled(js_registry *reg)
+{
+    return &reg->compiled;
+}
+
+const js_loc *js_registry_loc(const js_registry *reg, json_object *node)
+{
+    return node ? js_ptrmap_get(&reg->locs, node) : NULL;
+}
+
+/* ---- indexing ------------------------------------------------------ */
+
+/* Index entries of one document, committed only if the whole walk
+ * succeeds so that a rejected document leaves no trace. */
+typedef struct batch {
+    js_registry *reg;
+    js_strmap seen; /* URIs added by this batch */
+    ptrvec uri_keys, uri_entries, locs, resinfos;
+    char *err;
+} batch;
+
+static const char *string_member(json_object *obj, const char *key)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+static int batch_add_uri(batch *b, const char *uri, json_object *node, bool dynamic)
+{
+    if (js_strmap_get(&b->reg->uris, uri) || js_strmap_get(&b->seen, uri)) {
+        set_error(&b->err, "duplicate schema identifier \"%s\"", uri);
+        return -1;
+    }
+    js_uri_entry *e = xmalloc(sizeof *e);
+    e->node = node;
+    e->dynamic = dynamic;
+    js_strmap_put(&b->seen, uri, e);
+    vec_push(&b->uri_keys, xstrdup(uri));
+    vec_push(&b->uri_entries, e);
+    return 0;
+}
+
+static void batch_add_loc(batch *b, json_object *node, js_resinfo *res, const strbuf *ptr)
+{
+    js_loc *l = xmalloc(sizeof *l);
+    l->res = res;
+    l->pointer = xstrdup(ptr->data ? ptr->data : "");
+    vec_push(&b->locs, node);
+    vec_push(&b->locs, l);
+}
+
+static js_resinfo *batch_new_resource(batch *b, const char *uri, json_object *root,
+                                      const char *schema_uri)
+{
+    js_resinfo *r = xcalloc(1, sizeof *r);
+    r->uri = xstrdup(uri);
+    r->root = root;
+    r->schema_uri = schema_uri ? xstrdup(schema_uri) : NULL;
+    vec_push(&b->resinfos, r);
+    return r;
+}
+
+/* Resolves a subschema's $id against its parent resource. Returns the new
+ * resource URI (heap), or NULL with b->err set. */
+static char *resolve_id(batch *b, const char *base, const char *id)
+{
+    char *abs = js_uri_resolve(base, id);
+    if (!abs) {
+        set_error(&b->err, "invalid $id \"%s\"", id);
+        return NULL;
+    }
+    char *hash = strchr(abs, '#');
+    if (hash && hash[1] != '\0') {
+        set_error(&b->err, "$id \"%s\" must not contain a non-empty fragment", id);
+        free(abs);
+        return NULL;
+    }
+    if (hash)
+        *hash = '\0';
+    return abs;
+}
+
+static int index_anchors(batch *b, json_object *node, js_resinfo *res)
+{
+    const char *anchor = string_member(node, "$anchor");
+    const char *dynamic = string_member(node, "$dynamicAnchor");
+    strbuf key = STRBUF_INIT;
+    int rc = 0;
+    if (anchor) {
+        sb_printf(&key, "%s#%s", res->uri, anchor);
+        rc = batch_add_uri(b, key.data, node, false);
+    }
+    if (rc == 0 && dynamic && !(anchor && strcmp(anchor, dynamic) == 0)) {
+        sb_truncate(&key, 0);
+        sb_printf(&key, "%s#%s", res->uri, dynamic);
+        rc = batch_add_uri(b, key.data, node, true);
+    } else if (rc == 0 && dynamic) {
+        ((js_uri_entry *)js_strmap_get(&b->seen, key.data))->dynamic = true;
+    }
+    if (rc == 0 && dynamic) {
+        res->dyn_anchors = xrealloc(res->dyn_anchors, (res->ndyn + 1) * sizeof *res->dyn_anchors);
+        res->dyn_anchors[res->ndyn].name = xstrdup(dynamic);
+        res->dyn_anchors[res->ndyn++].node = node;
+    }
+    sb_free(&key);
+    return rc;
+}
+
+static int index_schema(batch *b, json_object *node, js_resinfo *res, strbuf *ptr, bool is_root);
+
+static int index_child(batch *b, json_object *child, js_resinfo *res, strbuf *ptr, const char *tok1,
+                       const char *tok2)
+{
+    size_t mark = ptr->len;
+    sb_putc(ptr, '/');
+    sb_put_pointer_token(ptr, tok1, strlen(tok1));
+    if (tok2) {
+        sb_putc(ptr, '/');
+        sb_put_pointer_token(ptr, tok2, strlen(tok2));
+    }
+    int rc = index_schema(b, child, res, ptr, false);
+    sb_truncate(ptr, mark);
+    return rc;
+}
+
+static int index_subschemas(batch *b, json_object *node, js_resinfo *res, strbuf *ptr)
+{
+    json_object_object_foreach(node, key, val)
+    {
+        js_shape shape = js_keyword_shape(key);
+        int rc = 0;
+        if (shape == JS_SHAPE_ONE) {
+            rc = index_child(b, val, res, ptr, key, NULL);
+        } else if (shape == JS_SHAPE_ARRAY && json_object_is_type(val, json_type_array)) {
+            for (size_t i = 0, n = json_object_array_length(val); i < n && rc == 0; i++) {
+                char idx[24];
+                snprintf(idx, sizeof idx, "%zu", i);
+                rc = index_child(b, json_object_array_get_idx(val, i), res, ptr, key, idx);
+            }
+        } else if (shape == JS_SHAPE_MAP && json_object_is_type(val, json_type_object)) {
+            json_object_object_foreach(val, name, sub)
+            {
+                if (rc == 0)
+                    rc = index_child(b, sub, res, ptr, key, name);
+            }
+        }
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int index_schema(batch *b, json_object *node, js_resinfo *res, strbuf *ptr, bool is_root)
+{
+    if (json_object_is_type(node, json_type_boolean)) {
+        batch_add_loc(b, node, res, ptr);
+        return 0;
+    }
+    if (!json_object_is_type(node, json_type_object))
+        return 0; /* not a schema: the compiler reports it if it is used */
+    const char *id = is_root ? NULL : string_member(node, "$id");
+    if (!id) {
+        batch_add_loc(b, node, res, ptr);
+        return index_anchors(b, node, res) < 0 ? -1 : index_subschemas(b, node, res, ptr);
+    }
+    char *uri = resolve_id(b, res->uri, id);
+    if (!uri || batch_add_uri(b, uri, node, false) < 0) {
+        free(uri);
+        return -1;
+    }
+    const char *schema = string_member(node, "$schema");
+    js_resinfo *sub = batch_new_resource(b, uri, node, schema ? schema : res->schema_uri);
+    free(uri);
+    strbuf sub_ptr = STRBUF_INIT;
+    batch_add_loc(b, node, sub, &sub_ptr);
+    int rc = index_anchors(b, node, sub) < 0 ? -1 : index_subschemas(b, node, sub, &sub_ptr);
+    sb_free(&sub_ptr);
+    return rc;
+}
+
+static void batch_commit(batch *b)
+{
+    js_registry *reg = b->reg;
+    for (size_t i = 0; i < b->uri_keys.len; i++) {
+        js_strmap_put(&reg->uris, b->uri_keys.items[i], b->uri_entries.items[i]);
+        vec_push(&reg->entries, b->uri_entries.items[i]);
+        free(b->uri_keys.items[i]);
+    }
+    for (size_t i = 0; i < b->locs.len; i += 2) {
+        js_ptrmap_put(&reg->locs, b->locs.items[i], b->locs.items[i + 1]);
+        vec_push(&reg->loc_store, b->locs.items[i + 1]);
+    }
+    for (size_t i = 0; i < b->resinfos.len; i++)
+        vec_push(&reg->resinfos, b->resinfos.items[i]);
+}
+
+static void batch_discard(batch *b)
+{
+    for (size_t i = 0; i < b->uri_keys.len; i++) {
+        free(b->uri_keys.items[i]);
+        free(b->uri_entries.items[i]);
+    }
+    for (size_t i = 1; i < b->locs.len; i += 2) {
+        js_loc *l = b->locs.items[i];
+        free(l->pointer);
+        free(l);
+    }
+    for (size_t i = 0; i < b->resinfos.len; i++)
+        free_resinfo(b->resinfos.items[i]);
+}
+
+static void batch_free(batch *b)
+{
+    js_strmap_free(&b->seen);
+    free(b->uri_keys.items);
+    free(b->uri_entries.items);
+    free(b->locs.items);
+    free(b->resinfos.items);
+}
+
+/* Indexes a document registered under `uri`; root $id (if any) names the
+ * root resource too. */
+static int index_document(js_registry *reg, const char *uri, json_object *root, char **err)
+{
+    batch b = {.reg = reg};
+    const char *id =
+        json_object_is_type(root, json_type_object) ? string_member(root, "$id") : NULL;
+    char *canonical = id ? resolve_id(&b, uri, id) : xstrdup(uri);
+    int rc = -1;
+    if (canonical && batch_add_uri(&b, uri, root, false) == 0 &&
+        (strcmp(canonical, uri) == 0 || batch_add_uri(&b, canonical, root, false) == 0)) {
+        const char *schema =
+            json_object_is_type(root, json_type_object) ? string_member(root, "$schema") : NULL;
+        js_resinfo *res = batch_new_resource(&b, canonical, root, schema);
+        strbuf ptr = STRBUF_INIT;
+        rc = index_schema(&b, root, res, &ptr, true);
+        sb_free(&ptr);
+    }
+    free(canonical);
+    if (rc == 0) {
+        batch_commit(&b);
+    } else {
+        batch_discard(&b);
+        set_error(err, "%s: %s", uri, b.err ? b.err : "cannot index document");
+    }
+    free(b.err);
+    batch_free(&b);
+    return rc;
+}
+
+int js_registry_add_document(js_registry *reg, const char *uri, json_object *doc,
+                             const char **uri_out, char **err)
+{
+    char anonymous[48];
+    if (!uri) {
+        snprintf(anonymous, sizeof anonymous, "urn:recval:anonymous:%u", ++reg->anonymous_count);
+        uri = anonymous;
+    }
+    if (!js_uri_is_absolute(uri) || (strchr(uri, '#') && strchr(uri, '#')[1] != '\0')) {
+        set_error(err, "document URI \"%s\" must be absolute and have no fragment", uri);
+        return -1;
+    }
+    char *clean = xstrndup(uri, strcspn(uri, "#"));
+    if (js_strmap_get(&reg->uris, clean) || js_registry_loc(reg, doc)) {
+        set_error(err, "document \"%s\" is already registered", clean);
+        free(clean);
+        return -1;
+    }
+    if (index_document(reg, clean, doc, err) < 0) {
+        free(clean);
+        return -1;
+    }
+    js_doc *d = xmalloc(sizeof *d);
+    d->uri = clean;
+    d->root = json_object_get(doc);
+    vec_push(&reg->docs, d);
+    if (uri_out)
+        *uri_out = d->uri;
+    return 0;
+}
+
+/* ---- files and directories ----------------------------------------- */
+
+static char *read_file(const char *path, size_t *len, char **err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        set_error(err, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    strbuf sb = STRBUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        sb_put(&sb, chunk, n);
+    bool failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        set_error(err, "%s: read error", path);
+        sb_free(&sb);
+        return NULL;
+    }
+    *len = sb.len;
+    return sb_detach(&sb);
+}
+
+/* Parses one JSON text strictly; `name` prefixes error messages. */
+static json_object *parse_json_text(const char *text, size_t len, const char *name, char **err)
+{
+    json_tokener *tok = json_tokener_new_ex(JS_MAX_JSON_DEPTH);
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+    json_object *doc = len <= INT_MAX ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    while (doc && end < len && strchr(" \t\r\n", text[end]))
+        end++;
+    if (!doc || jerr != json_tokener_success || end != len) {
+        const char *why = !doc && jerr == json_tokener_continue ? "unexpected end of input"
+                          : doc ? "trailing data after the JSON value"
+                                : json_tokener_error_desc(jerr);
+        set_error(err, "%s: invalid JSON at byte %zu: %s", name, end, why);
+        json_object_put(doc);
+        doc = NULL;
+    }
+    json_tokener_free(tok);
+    return doc;
+}
+
+json_object *js_load_json_file(const char *path, char **err)
+{
+    size_t len;
+    char *text = read_file(path, &len, err);
+    if (!text)
+        return NULL;
+    json_object *doc = parse_json_text(text, len, path, err);
+    free(text);
+    return doc;
+}
+
+int js_registry_add_file(js_registry *reg, const char *uri, const char *path, char **err)
+{
+    json_object *doc = js_load_json_file(path, err);
+    if (!doc)
+        return -1;
+    char *file_uri = NULL;
+    if (!uri) {
+        char *real = realpath(path, NULL);
+        strbuf sb = STRBUF_INIT;
+        sb_printf(&sb, "file://%s", real ? real : path);
+        free(real);
+        file_uri = sb_detach(&sb);
+    }
+    int rc = js_registry_add_document(reg, uri ? uri : file_uri, doc, NULL, err);
+    json_object_put(doc);
+    free(file_uri);
+    return rc;
+}
+
+static js_source *add_source(js_registry *reg, const char *base_uri, char **err)
+{
+    if (!js_uri_is_absolute(base_uri) || strchr(base_uri, '#')) {
+        set_error(err, "base URI \"%s\" must be absolute and have no fragment", base_uri);
+        return NULL;
+    }
+    js_source *s = xcalloc(1, sizeof *s);
+    s->prefix = xstrdup(base_uri);
+    vec_push(&reg->sources, s);
+    return s;
+}
+
+int js_registry_add_dir(js_registry *reg, const char *base_uri, const char *dir, char **err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        set_error(err, "%s: not a directory", dir);
+        return -1;
+    }
+    js_source *s = add_source(reg, base_uri, err);
+    if (!s)
+        return -1;
+    s->dir = xstrdup(dir);
+    return 0;
+}
+
+int js_registry_add_bundle(js_registry *reg, const char *base_uri, const char *bundle_dir,
+                           char **err)
+{
+    js_source *s = add_source(reg, base_uri, err);
+    if (!s)
+        return -1;
+    s->bundle_dir = xstrdup(bundle_dir);
+    return 0;
+}
+
+const char *js_bundled_schema_dir(void)
+{
+#ifdef RECVAL_SCHEMA_DIR
+    return RECVAL_SCHEMA_DIR;
+#else
+    return "schema";
+#endif
+}
+
+int js_registry_add_metaschemas(js_registry *reg, const char *schema_dir, char **err)
+{
+    if (!schema_dir)
+        return js_registry_add_bundle(reg, JS_DRAFT2020_12_BASE, "meta/draft2020-12", err);
+    strbuf dir = STRBUF_INIT;
+    sb_printf(&dir, "%s/meta/draft2020-12", schema_dir);
+    int rc = js_registry_add_dir(reg, JS_DRAFT2020_12_BASE, dir.data, err);
+    sb_free(&dir);
+    return rc;
+}
+
+static bool is_regular_file(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Maps the part of a URI after a source prefix to a relative file path;
+ * NULL if it could escape the directory or is not a plain path. */
+static char *relative_path(const char *rest)
+{
+    size_t n;
+    char *path = js_percent_decode(rest, strlen(rest), &n);
+    if (!path || n == 0 || strlen(path) != n || path[0] == '/' || strpbrk(path, "?#\\")) {
+        free(path);
+        return NULL;
+    }
+    for (const char *seg = path; seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
+        if (strncmp(seg, "..", 2) == 0 && (seg[2] == '/' || seg[2] == '\0')) {
+            free(path);
+            return NULL;
+        }
+    }
+    return path;
+}
+
+/* Loads `uri` from file dir/rel (or dir/rel.json): 1 loaded, 0 none. */
+static int load_from_dir(js_registry *reg, const char *uri, const js_source *s, const char *rel,
+                         char **err)
+{
+    strbuf path = STRBUF_INIT;
+    sb_printf(&path, "%s/%s", s->dir, rel);
+    if (!is_regular_file(path.data))
+        sb_puts(&path, ".json");
+    int rc = 0;
+    if (is_regular_file(path.data))
+        rc = js_registry_add_file(reg, uri, path.data, err) == 0 ? 1 : -1;
+    sb_free(&path);
+    return rc;
+}
+
+static const rv_bundled_file *find_bundled(const char *path)
+{
+    for (size_t i = 0; i < rv_schema_bundle_count; i++) {
+        if (strcmp(rv_schema_bundle[i].path, path) == 0)
+            return &rv_schema_bundle[i];
+    }
+    return NULL;
+}
+
+/* Loads `uri` from the compiled-in bundle_dir/rel (or .json): 1, 0, -1. */
+static int load_from_bundle(js_registry *reg, const char *uri, const js_source *s, const char *rel,
+                            char **err)
+{
+    strbuf path = STRBUF_INIT;
+    sb_printf(&path, "%s%s%s", s->bundle_dir, *s->bundle_dir ? "/" : "", rel);
+    const rv_bundled_file *f = find_bundled(path.data);
+    if (!f) {
+        sb_puts(&path, ".json");
+        f = find_bundled(path.data);
+    }
+    int rc = 0;
+    if (f) {
+        json_object *doc = parse_json_text((const char *)f->data, f->len, f->path, err);
+        rc = doc && js_registry_add_document(reg, uri, doc, NULL, err) == 0 ? 1 : -1;
+        json_object_put(doc);
+    }
+    sb_free(&path);
+    return rc;
+}
+
+/* Loads `uri` from a mapped source: 1 loaded, 0 nothing there, -1 error. */
+static int load_from_sources(js_registry *reg, const char *uri, char **err)
+{
+    for (size_t i = 0; i < reg->sources.len; i++) {
+        js_source *s = reg->sources.items[i];
+        size_t plen = strlen(s->prefix);
+        if (strncmp(uri, s->prefix, plen) != 0)
+            continue;
+        char *rel = relative_path(uri + plen);
+        if (!rel)
+            continue;
+        int rc =
+            s->dir ? load_from_dir(reg, uri, s, rel, err) : load_from_bundle(reg, uri, s, rel, err);
+        free(rel);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+static void remember_loc(js_registry *reg, json_object *node, const js_loc *near,
+                         const char *extra);
+
+static json_object *lookup_uri(js_registry *reg, const char *uri, char **err)
+{
+    js_uri_entry *e = js_strmap_get(&reg->uris, uri);
+    if (e)
+        return e->node;
+    int rc = load_from_sources(reg, uri, err);
+    if (rc == 0)
+        set_error(err, "no schema is registered for \"%s\" (network retrieval is disabled)", uri);
+    if (rc <= 0)
+        return NULL;
+    e = js_strmap_get(&reg->uris, uri);
+    return e ? e->node : NULL;
+}
+
+json_object *js_registry_lookup(js_registry *reg, const char *uri, char **err)
+{
+    return lookup_uri(reg, uri, err);
+}
+
+const js_loc *js_registry_child_loc(js_registry *reg, json_object *child, const js_loc *parent,
+                                    const char *tok1, const char *tok2)
+{
+    const js_loc *known = js_registry_loc(reg, child);
+    if (known || !child)
+        return known;
+    strbuf extra = STRBUF_INIT;
+    sb_putc(&extra, '/');
+    sb_put_pointer_token(&extra, tok1, strlen(tok1));
+    if (tok2) {
+        sb_putc(&extra, '/');
+        sb_put_pointer_token(&extra, tok2, strlen(tok2));
+    }
+    remember_loc(reg, child, parent, extra.data);
+    sb_free(&extra);
+    return js_registry_loc(reg, child);
+}
+
+/* ---- JSON pointers ------------------------------------------------- */
+
+/* Decodes one pointer token (~0, ~1) in place; false if malformed. */
+static bool unescape_token(char *tok)
+{
+    char *w = tok;
+    for (char *r = tok; *r; r++) {
+        if (*r == '~') {
+            if (r[1] != '0' && r[1] != '1')
+                return false;
+            *w++ = r[1] == '0' ? '~' : '/';
+            r++;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = '\0';
+    return true;
+}
+
+static json_object *pointer_step(json_object *cur, const char *tok)
+{
+    json_object *next = NULL;
+    if (json_object_is_type(cur, json_type_object)) {
+        json_object_object_get_ex(cur, tok, &next);
+    } else if (json_object_is_type(cur, json_type_array)) {
+        char *end;
+        if (!*tok || (tok[0] == '0' && tok[1]) || tok[0] < '0' || tok[0] > '9')
+            return NULL;
+        unsigned long long i = strtoull(tok, &end, 10);
+        if (*end || i >= json_object_array_length(cur))
+            return NULL;
+        next = json_object_array_get_idx(cur, (size_t)i);
+    }
+    return next;
+}
+
+/* Records where a node reached by pointer sits when the index walk did not
+ * see it (a pointer into a non-schema keyword). */
+static void remember_loc(js_registry *reg, json_object *node, const js_loc *near, const char *extra)
+{
+    js_loc *l = xmalloc(sizeof *l);
+    l->res = near->res;
+    strbuf sb = STRBUF_INIT;
+    sb_printf(&sb, "%s%s", near->pointer, extra);
+    l->pointer = sb_detach(&sb);
+    js_ptrmap_put(&reg->locs, node, l);
+    vec_push(&reg->loc_store, l);
+}
+
+/* Follows decoded JSON pointer `ptr` from `root`. */
+static json_object *follow_pointer(js_registry *reg, json_object *root, const char *ptr)
+{
+    char *copy = xstrdup(ptr);
+    json_object *cur = root;
+    const js_loc *near = js_registry_loc(reg, root);
+    strbuf extra = STRBUF_INIT;
+    for (char *p = copy + 1; cur && p;) {
+        char *slash = strchr(p, '/');
+        if (slash)
+            *slash = '\0';
+        if (!unescape_token(p)) {
+            cur = NULL;
+            break;
+        }
+        cur = pointer_step(cur, p);
+        const js_loc *l = js_registry_loc(reg, cur);
+        if (l) {
+            near = l;
+            sb_truncate(&extra, 0);
+        } else {
+            sb_putc(&extra, '/');
+            sb_put_pointer_token(&extra, p, strlen(p));
+        }
+        p = slash ? slash + 1 : NULL;
+    }
+    if (cur && near && extra.len && !js_registry_loc(reg, cur))
+        remember_loc(reg, cur, near, extra.data);
+    sb_free(&extra);
+    free(copy);
+    return cur;
+}
+
+int js_registry_resolve(js_registry *reg, const char *base, const char *ref, js_target *out,
+                        char **err)
+{
+    char *abs = js_uri_resolve(base, ref);
+    if (!abs) {
+        set_error(err, "invalid reference \"%s\"", ref);
+        return -1;
+    }
+    const char *frag;
+    char *uri = js_uri_split_fragment(abs, &frag);
+    json_object *root = lookup_uri(reg, uri, err);
+    int rc = root ? 0 : -1;
+    size_t n;
+    char *decoded = root && frag ? js_percent_decode(frag, strlen(frag), &n) : NULL;
+    out->node = root;
+    out->dynamic_anchor = false;
+    if (root && frag && !decoded) {
+        set_error(err, "invalid percent-encoding in \"%s\"", ref);
+        rc = -1;
+    } else if (decoded && decoded[0] == '/') {
+        out->node = follow_pointer(reg, root, decoded);
+        if (!out->node) {
+            set_error(err, "\"%s\" does not exist (resolved to %s)", ref, abs);
+            rc = -1;
+        }
+    } else if (decoded && decoded[0] != '\0') {
+        strbuf key = STRBUF_INIT;
+        sb_printf(&key, "%s#%s", uri, decoded);
+        js_uri_entry *e = js_strmap_get(&reg->uris, key.data);
+        sb_free(&key);
+        if (e) {
+            out->node = e->node;
+            out->dynamic_anchor = e->dynamic;
+        } else {
+            set_error(err, "anchor \"%s\" is not defined in %s", decoded, uri);
+            rc = -1;
+        }
+    }
+    free(decoded);
+    free(uri);
+    free(abs);
+    return rc;
+}

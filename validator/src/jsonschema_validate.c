@@ -1,0 +1,230 @@
+/* jsonschema_validate.c - the evaluator core and the public validation
+ * API. Read-only over the compiled graph; all state is per call (see
+ * jsonschema_eval.h). Without an error callback evaluation stops at the
+ * first failure and builds no message. */
+#include "jsonschema_eval.h"
+
+#include <stdlib.h>
+
+/* Nested schema evaluations allowed before giving up (a $ref cycle that
+ * consumes no instance depth, or a pathologically deep instance). */
+#define MAX_EVAL_DEPTH 1000
+/* Longest rendering of a value inside a message. */
+#define VALUE_MAX 80
+
+void js_ev_init(js_evalset *ev, size_t n)
+{
+    ev->n = n;
+    ev->all = false;
+    if (n <= 64 * sizeof ev->local / sizeof ev->local[0]) {
+        ev->bits = ev->local;
+        memset(ev->local, 0, sizeof ev->local);
+    } else {
+        ev->bits = xcalloc((n + 63) / 64, sizeof(uint64_t));
+    }
+}
+
+void js_ev_free(js_evalset *ev)
+{
+    if (ev->bits != ev->local)
+        free(ev->bits);
+}
+
+void js_ev_merge(js_evalset *dst, const js_evalset *src)
+{
+    if (!dst)
+        return;
+    if (src->all)
+        dst->all = true;
+    for (size_t w = 0; !dst->all && w < (dst->n + 63) / 64; w++)
+        dst->bits[w] |= src->bits[w];
+}
+
+static size_t child_count(json_object *inst, unsigned t)
+{
+    if (t & JS_T_OBJECT)
+        return (size_t)json_object_object_length(inst);
+    return (t & JS_T_ARRAY) ? json_object_array_length(inst) : 0;
+}
+
+/* ---- error reporting ----------------------------------------------- */
+
+static void render_path(strbuf *sb, const js_path *p)
+{
+    if (!p)
+        return;
+    render_path(sb, p->up);
+    sb_putc(sb, '/');
+    if (p->key)
+        sb_put_pointer_token(sb, p->key, p->len);
+    else
+        sb_printf(sb, "%zu", p->len);
+}
+
+static void emit_error(js_vctx *cx, const js_path *ipath, const js_path *kpath, const js_schema *s,
+                       const char *keyword, const char *message)
+{
+    strbuf inst = STRBUF_INIT, kloc = STRBUF_INIT, abs = STRBUF_INIT;
+    render_path(&inst, ipath);
+    render_path(&kloc, kpath);
+    sb_puts(&abs, s->location);
+    if (keyword) {
+        sb_putc(&abs, '/');
+        sb_put_pointer_token(&abs, keyword, strlen(keyword));
+    }
+    js_error e = {inst.data ? inst.data : "", kloc.data ? kloc.data : "", abs.data, message};
+    if (cx->on_error(&e, cx->user))
+        cx->stopped = true;
+    sb_free(&inst);
+    sb_free(&kloc);
+    sb_free(&abs);
+}
+
+void js_fail_kw(js_vctx *cx, const js_frame *fr, const js_schema *s, const js_kw *kw,
+                const js_path *ip, strbuf *msg)
+{
+    js_path kp = {fr->kpath, kw->name, kw->name_len};
+    emit_error(cx, ip ? ip : fr->ipath, &kp, s, kw->name, msg->data ? msg->data : "");
+    sb_free(msg);
+}
+
+void js_put_value(strbuf *sb, json_object *v)
+{
+    js_render_json(sb, v, VALUE_MAX);
+}
+
+void js_put_quoted(strbuf *sb, const char *s, size_t n)
+{
+    json_object *str = json_object_new_string_len(s, (int)n);
+    js_render_json(sb, str, VALUE_MAX);
+    json_object_put(str);
+}
+
+/* ---- evaluation ---------------------------------------------------- */
+
+static bool eval_schema(js_vctx *cx, const js_schema *s, json_object *inst, const js_frame *fr,
+                        js_evalset *ev);
+
+bool js_eval_sub(js_vctx *cx, const js_schema *sub, json_object *inst, const js_frame *fr,
+                 const js_path *ip, const js_path *kp, bool report, js_evalset *ev)
+{
+    js_frame f = {ip, kp, fr->scope, report && fr->report};
+    return eval_schema(cx, sub, inst, &f, ev);
+}
+
+static bool eval_keywords(js_vctx *cx, const js_schema *s, json_object *inst, const js_frame *fr,
+                          js_evalset *ev)
+{
+    unsigned t = js_type_bits(inst);
+    js_evalset local;
+    js_evalset *use = ev;
+    if (s->tracks_evaluated) {
+        js_ev_init(&local, child_count(inst, t));
+        use = &local;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < s->nkw; i++) {
+        const js_kw *kw = &s->kws[i];
+        if (kw->types && !(kw->types & t))
+            continue;
+        bool kw_ok = kw->op < JS_OP_REF ? js_eval_assertion(cx, s, kw, inst, t, fr, use)
+                                        : js_eval_applicator(cx, s, kw, inst, t, fr, use);
+        if (!kw_ok) {
+            ok = false;
+            if (!fr->report || cx->stopped)
+                break;
+        }
+    }
+    if (s->tracks_evaluated) {
+        if (ok)
+            js_ev_merge(ev, &local);
+        js_ev_free(&local);
+    }
+    return ok;
+}
+
+static bool eval_schema(js_vctx *cx, const js_schema *s, json_object *inst, const js_frame *fr,
+                        js_evalset *ev)
+{
+    if (s->is_bool) {
+        if (!s->bool_value && js_reporting(cx, fr))
+            emit_error(cx, fr->ipath, fr->kpath, s, NULL,
+                       "no value is allowed here (false schema)");
+        return s->bool_value;
+    }
+    if (cx->depth >= MAX_EVAL_DEPTH) {
+        if (js_reporting(cx, fr))
+            emit_error(cx, fr->ipath, fr->kpath, s, NULL,
+                       "schema evaluation nested too deeply (a $ref cycle?)");
+        return false;
+    }
+    js_frame f = *fr;
+    js_scope scope;
+    if (!fr->scope || fr->scope->res != s->resource) {
+        scope.res = s->resource;
+        scope.up = fr->scope;
+        f.scope = &scope;
+    }
+    cx->depth++;
+    bool ok = eval_keywords(cx, s, inst, &f, ev);
+    cx->depth--;
+    return ok;
+}
+
+/* ---- public API ---------------------------------------------------- */
+
+bool js_is_valid(const js_schema *schema, json_object *instance)
+{
+    return js_validate(schema, instance, NULL, NULL);
+}
+
+bool js_validate(const js_schema *schema, json_object *instance, js_error_fn on_error, void *ctx)
+{
+    js_vctx cx = {on_error, ctx, NULL, 0, false};
+    js_frame fr = {NULL, NULL, NULL, on_error != NULL};
+    bool ok = eval_schema(&cx, schema, instance, &fr, NULL);
+    if (cx.md)
+        pcre2_match_data_free(cx.md);
+    return ok;
+}
+
+typedef struct collector {
+    js_error_list *out;
+    size_t max;
+} collector;
+
+static int collect_error(const js_error *e, void *ctx)
+{
+    collector *c = ctx;
+    js_error_list *l = c->out;
+    if (l->count == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+    }
+    js_error *copy = &l->items[l->count++];
+    copy->instance_location = xstrdup(e->instance_location);
+    copy->keyword_location = xstrdup(e->keyword_location);
+    copy->absolute_keyword_location = xstrdup(e->absolute_keyword_location);
+    copy->message = xstrdup(e->message);
+    return c->max && l->count >= c->max;
+}
+
+bool js_validate_collect(const js_schema *schema, json_object *instance, size_t max_errors,
+                         js_error_list *out)
+{
+    collector c = {out, max_errors};
+    return js_validate(schema, instance, collect_error, &c);
+}
+
+void js_error_list_free(js_error_list *list)
+{
+    for (size_t i = 0; i < list->count; i++) {
+        free((char *)list->items[i].instance_location);
+        free((char *)list->items[i].keyword_location);
+        free((char *)list->items[i].absolute_keyword_location);
+        free((char *)list->items[i].message);
+    }
+    free(list->items);
+    list->items = NULL;
+    list->count = list->cap = 0;
+}
