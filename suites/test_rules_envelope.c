@@ -1,0 +1,278 @@
+/* test_rules_envelope.c - the envelope rule family: its fixtures, exact
+ * diagnostics (rule, pointer, line, column, message) for inline
+ * recordings, the shapes the recorder legitimately writes (which must stay
+ * silent), and the corpus, where no envelope error may be reported. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "fixtures.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static recval_validator *validator;
+
+static int setup(void **state)
+{
+    (void)state;
+    validator = recval_validator_new(NULL);
+    return validator ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    recval_validator_free(validator);
+    return 0;
+}
+
+static recval_result check_text(const char *name, const char *text)
+{
+    recval_result r;
+    assert_int_equal(recval_check_buffer(validator, name, text, strlen(text), &r), RECVAL_OK);
+    return r;
+}
+
+/* Asserts r holds exactly one diagnostic, with these fields. */
+static void assert_single(const recval_result *r, const char *rule, recval_severity severity,
+                          const char *pointer, unsigned line, unsigned column, const char *message)
+{
+    for (size_t i = 0; i < r->ndiags; i++)
+        print_message("  %u:%u %s %s %s\n", r->diags[i].line, r->diags[i].column,
+                      r->diags[i].rule->name, r->diags[i].pointer, r->diags[i].message);
+    assert_int_equal(r->ndiags, 1);
+    assert_string_equal(r->diags[0].rule->name, rule);
+    assert_int_equal(r->diags[0].severity, severity);
+    assert_string_equal(r->diags[0].pointer, pointer);
+    assert_int_equal(r->diags[0].line, line);
+    assert_int_equal(r->diags[0].column, column);
+    assert_string_equal(r->diags[0].message, message);
+}
+
+static void assert_clean(const recval_result *r)
+{
+    for (size_t i = 0; i < r->ndiags; i++)
+        print_message("  unexpected %u:%u %s %s %s\n", r->diags[i].line, r->diags[i].column,
+                      r->diags[i].rule->name, r->diags[i].pointer, r->diags[i].message);
+    assert_int_equal(r->ndiags, 0);
+}
+
+static void envelope_fixtures(void **state)
+{
+    (void)state;
+    rvt_check_family_fixtures("envelope");
+}
+
+/* A request the inference shape accepts, for the inline recordings. */
+#define REQ                                                                                        \
+    "\"request\": {\"method\": \"POST\", \"url\": \"http://localhost:11434/v1/v1/completions\", "  \
+    "\"headers\": {}, \"body\": {\"model\": \"m\", \"prompt\": \"Hi\"}, \"endpoint\": "            \
+    "\"/v1/completions\", \"model\": \"m\"}"
+
+#define COMPLETION(id, text, finish)                                                               \
+    "{\"__type__\": \"openai.types.completion.Completion\", \"__data__\": {\"id\": \"" id          \
+    "\", \"choices\": [{\"finish_reason\": " finish ", \"index\": 0, \"logprobs\": null, "         \
+    "\"text\": \"" text                                                                            \
+    "\"}], \"created\": 0, \"model\": \"m\", \"object\": \"text_completion\"}}"
+
+static void root_must_be_an_object(void **state)
+{
+    (void)state;
+    recval_result r = check_text("x.json", "[1, 2]\n");
+    assert_single(&r, "envelope/wrong-type", RECVAL_ERROR, "", 1, 1,
+                  "the recording is an array; it must be an object holding request and response");
+    recval_result_free(&r);
+}
+
+static void list_body_recorded_as_single(void **state)
+{
+    (void)state;
+    const char *text = "{" REQ ",\n\"response\": {\"body\": [" COMPLETION(
+        "cmpl-1", "Hi", "\"stop\"") "],\n \"is_streaming\": false}}";
+    recval_result r = check_text("x.json", text);
+    assert_single(&r, "envelope/streaming-mismatch", RECVAL_ERROR, "/response/is_streaming", 3, 18,
+                  "is_streaming is false but the body is a list of 1 items: replay returns the "
+                  "list where the client expects one response");
+    recval_result_free(&r);
+}
+
+static void repeated_defect_is_reported_once(void **state)
+{
+    (void)state;
+    const char *text = "{" REQ ", \"response\": {\"body\": ["
+                       "{\"__type__\": \"Completion\", \"__data__\": {\"choices\": []}},\n"
+                       "{\"__type__\": \"Completion\", \"__data__\": {\"choices\": []}},\n"
+                       "{\"__type__\": \"Completion\", \"__data__\": {\"choices\": []}}], "
+                       "\"is_streaming\": true}}";
+    recval_result r = check_text("x.json", text);
+    assert_single(&r, "envelope/bad-type-name", RECVAL_ERROR, "/response/body/0/__type__", 1, 219,
+                  "__type__ \"Completion\" is not a dotted Python qualified name (module.Class): "
+                  "replay cannot import it (first of 3 items)");
+    recval_result_free(&r);
+}
+
+static void unknown_type_is_a_note(void **state)
+{
+    (void)state;
+    const char *text = "{" REQ ", \"response\": {\"body\": {\"__type__\": "
+                       "\"openai.types.responses.response.Response\", \"__data__\": {}}, "
+                       "\"is_streaming\": false}}";
+    recval_result r = check_text("x.json", text);
+    assert_single(&r, "envelope/unknown-type", RECVAL_NOTE, "/response/body/__type__", 1, 218,
+                  "__type__ \"openai.types.responses.response.Response\" is not a type recval has "
+                  "checks for; its data is not checked");
+    recval_result_free(&r);
+}
+
+static void mixed_types_name_both_items(void **state)
+{
+    (void)state;
+    const char *text = "{" REQ ", \"response\": {\"body\": [" COMPLETION(
+        "c", "Hi", "\"stop\"") ", \"data: [DONE]\"], \"is_streaming\": true}}";
+    recval_result r = check_text("x.json", text);
+    assert_single(&r, "envelope/mixed-types", RECVAL_ERROR, "/response/body/1", 1, 424,
+                  "item 1 is a string but item 0 has __type__ "
+                  "\"openai.types.completion.Completion\": the items of one body share one "
+                  "__type__");
+    recval_result_free(&r);
+}
+
+static void unknown_member_names_are_escaped(void **state)
+{
+    (void)state;
+    const char *text = "{" REQ ", \"response\": {\"body\": null, \"is_streaming\": false, "
+                       "\"a/b~c\": 1}}";
+    recval_result r = check_text("x.json", text);
+    assert_single(&r, "envelope/unknown-field", RECVAL_WARNING, "/response/a~1b~0c", 1, 243,
+                  "the response has a member \"a/b~c\" that the recorder never writes; replay "
+                  "ignores it");
+    recval_result_free(&r);
+}
+
+/* Shapes the recorder writes that look odd but are right. */
+static void recorder_shapes_stay_silent(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        /* a model list: a list of Model with is_streaming false */
+        "{\"request\": {\"method\": \"POST\", \"url\": \"http://x/v1/models\", \"headers\": {}, "
+        "\"body\": {}, \"endpoint\": \"/v1/models\", \"model\": \"\"}, \"response\": {\"body\": "
+        "[{\"__type__\": \"openai.types.model.Model\", \"__data__\": {\"id\": "
+        "\"rec-0123456789ab\", "
+        "\"created\": 1, \"object\": \"model\", \"owned_by\": \"system\"}}], \"is_streaming\": "
+        "false}}",
+        /* the oldest recorder: a model list with is_streaming true */
+        "{\"request\": {\"method\": \"POST\", \"url\": \"http://x/v1/models\", \"headers\": {}, "
+        "\"body\": {}, \"endpoint\": \"/v1/models\", \"model\": \"\"}, \"response\": {\"body\": "
+        "[{\"__type__\": \"openai.types.model.Model\", \"__data__\": {\"id\": \"m\", \"created\": "
+        "1, \"object\": \"model\", \"owned_by\": \"system\"}}], \"is_streaming\": true}}",
+        /* a raw HTTP post whose server answered a JSON list */
+        "{\"test_id\": \"t\", \"request\": {\"test_id\": \"t\", \"url\": \"http://x/rerank\", "
+        "\"method\": \"POST\", \"payload\": {}}, \"response\": {\"status\": 200, \"body\": [1, 2], "
+        "\"is_streaming\": false}, \"id_normalization_mapping\": {}}",
+        /* an exception in the middle of a stream: the chunks received so far */
+        "{" REQ ", \"response\": {\"body\": [" COMPLETION(
+            "c", "Hi", "null") "], \"is_streaming\": "
+                               "true, \"is_exception\": true, \"exception_data\": {\"category\": "
+                               "\"unknown\"}, "
+                               "\"exception_message\": \"boom\"}}",
+        /* a google-genai stream that failed at once: null body, is_streaming true */
+        "{" REQ ", \"response\": {\"body\": null, \"is_streaming\": true, \"is_exception\": true, "
+        "\"exception_data\": {\"category\": \"unknown\"}, \"exception_message\": \"boom\"}}",
+        /* an older exception recording: no exception_data */
+        "{" REQ ", \"response\": {\"body\": null, \"is_streaming\": false, \"is_exception\": true, "
+        "\"exception_message\": \"boom\"}}",
+        /* a plain Gemini body and a list of SSE lines */
+        "{" REQ ", \"response\": {\"body\": {\"candidates\": []}, \"is_streaming\": false}}",
+        "{\"request\": {\"url\": \"http://x/v1/messages\", \"method\": \"POST\", \"payload\": {}}, "
+        "\"response\": {\"body\": [\"event: ping\", \"\"], \"is_streaming\": true}}",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        print_message("shape %zu\n", i);
+        recval_result r = check_text("x.json", texts[i]);
+        assert_clean(&r);
+        recval_result_free(&r);
+    }
+}
+
+/* Files of the corpus with envelope errors, and why. Each one is a real
+ * defect; none has been found (see docs/rules/envelope.md for the shapes
+ * the family accepts because the recorder writes them). */
+static const char *const corpus_envelope_errors[] = {NULL};
+
+typedef struct corpus_scan {
+    size_t files;
+    size_t unexpected;
+    size_t found;
+} corpus_scan;
+
+static bool listed(const char *path)
+{
+    for (size_t i = 0; corpus_envelope_errors[i]; i++) {
+        size_t n = strlen(path), k = strlen(corpus_envelope_errors[i]);
+        if (n >= k && strcmp(path + n - k, corpus_envelope_errors[i]) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void scan_one(const char *path, void *ud)
+{
+    corpus_scan *s = ud;
+    recval_result r = rvt_check(path);
+    s->files++;
+    bool has = false;
+    for (size_t i = 0; i < r.ndiags; i++)
+        if (r.diags[i].severity == RECVAL_ERROR &&
+            strncmp(r.diags[i].rule->name, "envelope/", 9) == 0) {
+            has = true;
+            print_error("%s:%u:%u %s %s\n", path, r.diags[i].line, r.diags[i].column,
+                        r.diags[i].rule->name, r.diags[i].message);
+        }
+    if (has && !listed(path))
+        s->unexpected++;
+    if (has)
+        s->found++;
+    recval_result_free(&r);
+}
+
+static void corpus_has_no_envelope_errors(void **state)
+{
+    (void)state;
+    const char *shared = rvt_shared_dir();
+    if (!shared)
+        skip();
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s/corpus", shared);
+    corpus_scan s = {0, 0, 0};
+    rvt_each_json(dir, scan_one, &s);
+    if (s.files == 0)
+        skip();
+    size_t expected = 0;
+    while (corpus_envelope_errors[expected])
+        expected++;
+    print_message("%zu corpus files checked\n", s.files);
+    assert_int_equal(s.unexpected, 0);
+    assert_int_equal(s.found, expected);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(envelope_fixtures),
+        cmocka_unit_test(root_must_be_an_object),
+        cmocka_unit_test(list_body_recorded_as_single),
+        cmocka_unit_test(repeated_defect_is_reported_once),
+        cmocka_unit_test(unknown_type_is_a_note),
+        cmocka_unit_test(mixed_types_name_both_items),
+        cmocka_unit_test(unknown_member_names_are_escaped),
+        cmocka_unit_test(recorder_shapes_stay_silent),
+        cmocka_unit_test(corpus_has_no_envelope_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
