@@ -216,7 +216,7 @@ int reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, 
 
 typedef struct norm {
     reqhash_norm_level level;
-    int fs_changed, bad_utf8;
+    int fs_changed, failed;
     strbuf scratch;
     pcre2_match_data *md;
 } norm;
@@ -246,7 +246,7 @@ static json_object *norm_string(norm *c, json_object *v)
         normalize_string(c->md, json_object_get_string(v), (size_t)json_object_get_string_len(v),
                          c->level, &c->scratch, &c->fs_changed);
     if (rc < 0)
-        c->bad_utf8 = 1;
+        c->failed = 1;
     if (rc <= 0)
         return json_object_get(v);
     return json_object_new_string_len(c->scratch.data, (int)c->scratch.len);
@@ -286,7 +286,7 @@ static void strip_root(json_object *root, int drop_stream_options)
 }
 
 json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int drop_stream_options,
-                               int *fs_changed, int *bad_utf8)
+                               int *fs_changed, int *failed)
 {
     norm c = {.level = level, .scratch = STRBUF_INIT, .md = new_match_data()};
     json_object *out = norm_value(&c, body);
@@ -295,7 +295,7 @@ json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int 
     pcre2_match_data_free(c.md);
     if (fs_changed && c.fs_changed)
         *fs_changed = 1;
-    if (bad_utf8 && c.bad_utf8)
-        *bad_utf8 = 1;
+    if (failed && c.failed)
+        *failed = 1;
     return out;
 }

@@ -218,12 +218,6 @@ static json_object *upper_method(json_object *method, reqhash_result *out)
     return v;
 }
 
-/* test_id as the recorder hashed it: a string or None. */
-static json_object *test_id_value(json_object *test_id)
-{
-    return json_object_is_type(test_id, json_type_string) ? json_object_get(test_id) : NULL;
-}
-
 static json_object *new_string(const strbuf *sb)
 {
     return json_object_new_string_len(sb->data ? sb->data : "", (int)sb->len);
@@ -238,7 +232,7 @@ static json_object *inference_doc(json_object *method, const strbuf *path, json_
     json_object_object_add(doc, "endpoint", new_string(path));
     json_object_object_add(doc, "body", body);
     if (with_test_id)
-        json_object_object_add(doc, "test_id", test_id_value(test_id));
+        json_object_object_add(doc, "test_id", json_object_get(test_id));
     return doc;
 }
 
@@ -251,7 +245,8 @@ static void hash_normalized(json_object *method, const strbuf *path, json_object
     int bad = 0;
     json_object *norm = reqhash_normalize(body, level, bedrock, fs_changed, &bad);
     if (bad)
-        mark_unreproducible(out, "a string of request.body is not valid UTF-8");
+        mark_unreproducible(out,
+                            "a string of request.body could not be normalized (invalid UTF-8?)");
     hash_doc(inference_doc(method, path, norm, test_id, with_test_id), hex, out);
 }
 
@@ -307,7 +302,7 @@ static void hash_http_doc(json_object *req, json_object *method, json_object *te
                           json_object *payload, char hex[65], reqhash_result *out)
 {
     json_object *doc = json_object_new_object();
-    json_object_object_add(doc, "test_id", test_id_value(test_id));
+    json_object_object_add(doc, "test_id", json_object_get(test_id));
     json_object_object_add(doc, "url", json_object_get(member(req, "url")));
     json_object_object_add(doc, "method", json_object_get(method));
     json_object_object_add(doc, "payload", payload);
@@ -323,7 +318,8 @@ static int hash_http(json_object *req, json_object *test_id, reqhash_result *out
     int bad = 0;
     json_object *norm = reqhash_normalize(payload, REQHASH_NORM_CURRENT, 0, NULL, &bad);
     if (bad)
-        mark_unreproducible(out, "a string of request.payload is not valid UTF-8");
+        mark_unreproducible(out,
+                            "a string of request.payload could not be normalized (invalid UTF-8?)");
     hash_http_doc(req, m, test_id, norm, out->current, out);
     hash_http_doc(req, m, test_id, json_object_get(payload), out->current_raw, out);
     json_object_put(m);

@@ -75,8 +75,8 @@ typedef struct reqhash_result {
 int reqhash_compute(json_object *recording, const char *text, size_t len, reqhash_result *out,
                     char **err);
 
-/* The same for a request object and the recording's test_id (a string,
- * or NULL / json null for None). No text scan. */
+/* The same for a request object and the recording's test_id, hashed as
+ * stored (a string; NULL or json null for None). No text scan. */
 int reqhash_compute_request(json_object *request, json_object *test_id, reqhash_result *out,
                             char **err);
 
@@ -110,13 +110,14 @@ const char *reqhash_kind_str(reqhash_kind k);
  * level "project_id" is removed from the extra_body and extra_query
  * objects, and "stream_options" too when drop_stream_options. *fs_changed
  * (when not NULL) is set when a file_search substitution changed a string;
- * *bad_utf8 when a string is not valid UTF-8 (left as is). */
+ * *failed when a string could not be normalized and was left as is (not
+ * valid UTF-8, or a PCRE2 error such as a match limit). */
 json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int drop_stream_options,
-                               int *fs_changed, int *bad_utf8);
+                               int *fs_changed, int *failed);
 
 /* The recorder's normalization of one string, appended to out. Returns 1
  * when the string changed, 0 when not (out untouched), -1 when s is not
- * valid UTF-8 (out untouched). */
+ * valid UTF-8 or PCRE2 fails (out untouched). */
 int reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, strbuf *out,
                              int *fs_changed);
 
