@@ -411,8 +411,10 @@ int js_regex_compile(js_regex *re, const char *pattern, size_t len, char **err)
     }
     int code;
     PCRE2_SIZE offset;
-    uint32_t options =
-        PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALLOW_EMPTY_CLASS;
+    /* Not PCRE2_MATCH_INVALID_UTF: with it, 10.42's JIT fails "^\\D$" on
+     * non-ASCII input. Invalid UTF-8 subjects make pcre2_match fail, which
+     * counts as no match. */
+    uint32_t options = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALLOW_EMPTY_CLASS;
     re->code = pcre2_compile((PCRE2_SPTR)(pcre.data ? pcre.data : ""), pcre.len, options, &code,
                              &offset, NULL);
     if (!re->code) {
