@@ -4,6 +4,7 @@
 #include "reqhash.h"
 #include "jsonscan.h"
 #include "pyjson.h"
+#include "recval_internal.h"
 
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -112,14 +113,13 @@ static size_t span_until(const char *s, size_t n, const char *stops)
 /* urlparse's _splitparams: the path up to the ';' that starts params. */
 static size_t path_without_params(const char *p, size_t n)
 {
-    size_t last_slash = n, semi;
+    size_t last_slash = n;
     for (size_t i = 0; i < n; i++)
         if (p[i] == '/')
             last_slash = i;
     if (last_slash == n)
         return span_until(p, n, ";");
-    semi = last_slash + span_until(p + last_slash, n - last_slash, ";");
-    return semi;
+    return last_slash + span_until(p + last_slash, n - last_slash, ";");
 }
 
 int reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path)
@@ -162,28 +162,17 @@ int reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path)
 
 /* --- request kinds --------------------------------------------------- */
 
-static json_object *member(json_object *obj, const char *key)
-{
-    json_object *v = NULL;
-    return json_object_object_get_ex(obj, key, &v) ? v : NULL;
-}
-
-static int has(json_object *obj, const char *key)
-{
-    return json_object_object_get_ex(obj, key, NULL);
-}
-
 static reqhash_kind request_kind(json_object *req)
 {
     if (!json_object_is_type(req, json_type_object))
         return REQHASH_KIND_UNKNOWN;
-    if (has(req, "tool_name") && has(req, "kwargs"))
+    if (rv_has(req, "tool_name") && rv_has(req, "kwargs"))
         return REQHASH_KIND_TOOL;
-    if (has(req, "payload") && has(req, "url"))
+    if (rv_has(req, "payload") && rv_has(req, "url"))
         return REQHASH_KIND_HTTP;
-    if (has(req, "file_id") && has(req, "api"))
+    if (rv_has(req, "file_id") && rv_has(req, "api"))
         return REQHASH_KIND_FILE_PROCESSOR;
-    if (has(req, "url") && has(req, "body"))
+    if (rv_has(req, "url") && rv_has(req, "body"))
         return REQHASH_KIND_INFERENCE;
     return REQHASH_KIND_UNKNOWN;
 }
@@ -191,7 +180,7 @@ static reqhash_kind request_kind(json_object *req)
 /* The string member key, or NULL (with *err set) when it is not one. */
 static json_object *string_member(json_object *req, const char *key, char **err)
 {
-    json_object *v = member(req, key);
+    json_object *v = rv_get(req, key);
     if (!json_object_is_type(v, json_type_string)) {
         set_err(err, "request.%s is not a string", key);
         return NULL;
@@ -216,6 +205,16 @@ static json_object *upper_method(json_object *method, reqhash_result *out)
     json_object *v = json_object_new_string_len(u, (int)n);
     free(u);
     return v;
+}
+
+/* Python's `needle in s` for a byte string s[0..n). */
+static int contains(const char *s, size_t n, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= n; i++)
+        if (memcmp(s + i, needle, k) == 0)
+            return 1;
+    return 0;
 }
 
 static json_object *new_string(const strbuf *sb)
@@ -261,9 +260,9 @@ static int hash_inference(json_object *req, json_object *test_id, reqhash_result
                          &netloc, &path) < 0)
         mark_unreproducible(out,
                             "/request/url: Python's urlparse() raises on it (unbalanced brackets)");
-    json_object *body = member(req, "body"), *m = upper_method(method, out);
+    json_object *body = rv_get(req, "body"), *m = upper_method(method, out);
     int with_tid = !is_model_list_path(path.data ? path.data : "", path.len);
-    int bedrock = netloc.data && strstr(netloc.data, "bedrock") != NULL, fs = 0;
+    int bedrock = contains(netloc.data, netloc.len, "bedrock"), fs = 0;
 
     hash_normalized(m, &path, body, test_id, with_tid, bedrock, REQHASH_NORM_CURRENT, out->current,
                     out, &fs);
@@ -277,7 +276,7 @@ static int hash_inference(json_object *req, json_object *test_id, reqhash_result
              out);
     hash_doc(inference_doc(m, &path, json_object_get(body), NULL, 0), out->legacy, out);
 
-    json_object *endpoint = member(req, "endpoint");
+    json_object *endpoint = rv_get(req, "endpoint");
     out->is_model_list = json_object_is_type(endpoint, json_type_string) &&
                          is_model_list_path(json_object_get_string(endpoint),
                                             (size_t)json_object_get_string_len(endpoint));
@@ -292,7 +291,7 @@ static int hash_tool(json_object *req, reqhash_result *out)
     json_object *doc = json_object_new_object();
     static const char *const keys[] = {"provider", "tool_name", "kwargs"};
     for (size_t i = 0; i < 3; i++)
-        json_object_object_add(doc, keys[i], json_object_get(member(req, keys[i])));
+        json_object_object_add(doc, keys[i], json_object_get(rv_get(req, keys[i])));
     hash_doc(doc, out->current, out);
     return 0;
 }
@@ -303,7 +302,7 @@ static void hash_http_doc(json_object *req, json_object *method, json_object *te
 {
     json_object *doc = json_object_new_object();
     json_object_object_add(doc, "test_id", json_object_get(test_id));
-    json_object_object_add(doc, "url", json_object_get(member(req, "url")));
+    json_object_object_add(doc, "url", json_object_get(rv_get(req, "url")));
     json_object_object_add(doc, "method", json_object_get(method));
     json_object_object_add(doc, "payload", payload);
     hash_doc(doc, hex, out);
@@ -314,7 +313,7 @@ static int hash_http(json_object *req, json_object *test_id, reqhash_result *out
     json_object *method = string_member(req, "method", err);
     if (!method)
         return -1;
-    json_object *m = upper_method(method, out), *payload = member(req, "payload");
+    json_object *m = upper_method(method, out), *payload = rv_get(req, "payload");
     int bad = 0;
     json_object *norm = reqhash_normalize(payload, REQHASH_NORM_CURRENT, 0, NULL, &bad);
     if (bad)
@@ -382,7 +381,7 @@ int reqhash_compute(json_object *recording, const char *text, size_t len, reqhas
         set_err(err, "recording is not an object");
         return -1;
     }
-    if (reqhash_compute_request(member(recording, "request"), member(recording, "test_id"), out,
+    if (reqhash_compute_request(rv_get(recording, "request"), rv_get(recording, "test_id"), out,
                                 err) < 0)
         return -1;
     if (out->is_model_list && reqhash_models_digest(recording, out->models_digest) < 0)
@@ -399,7 +398,7 @@ int reqhash_compute(json_object *recording, const char *text, size_t len, reqhas
 /* v, or its "__data__" when v is a {"__type__", "__data__"} wrapper. */
 static json_object *unwrap(json_object *v)
 {
-    json_object *data = member(v, "__data__");
+    json_object *data = rv_get(v, "__data__");
     return json_object_is_type(v, json_type_object) && data ? data : v;
 }
 
@@ -416,7 +415,7 @@ static int cmp_json_strings(const void *a, const void *b)
 static json_object *model_items(json_object *body)
 {
     body = unwrap(body);
-    json_object *models = member(body, "models");
+    json_object *models = rv_get(body, "models");
     if (json_object_is_type(body, json_type_object) && json_object_is_type(models, json_type_array))
         return models;
     return json_object_is_type(body, json_type_array) ? body : NULL;
@@ -424,15 +423,15 @@ static json_object *model_items(json_object *body)
 
 int reqhash_models_digest(json_object *recording, char out[9])
 {
-    json_object *request = member(recording, "request"), *endpoint = member(request, "endpoint");
-    json_object *items = model_items(member(member(recording, "response"), "body"));
+    json_object *request = rv_get(recording, "request"), *endpoint = rv_get(request, "endpoint");
+    json_object *items = model_items(rv_get(rv_get(recording, "response"), "body"));
     if (!json_object_is_type(endpoint, json_type_string) || !items)
         return -1;
     const char *key = strcmp(json_object_get_string(endpoint), "/api/tags") == 0 ? "model" : "id";
     size_t n = json_object_array_length(items), k = 0;
     json_object **ids = xcalloc(n, sizeof *ids);
     for (size_t i = 0; i < n; i++) {
-        json_object *id = member(unwrap(json_object_array_get_idx(items, i)), key);
+        json_object *id = rv_get(unwrap(json_object_array_get_idx(items, i)), key);
         if (!json_object_is_type(id, json_type_string)) {
             free(ids);
             return -1;
@@ -467,8 +466,9 @@ static int all_hex(const char *s, size_t n)
     return 1;
 }
 
-static reqhash_match match_hash(const reqhash_result *r, const char *h, size_t n)
+reqhash_match reqhash_match_hash(const reqhash_result *r, const char *h)
 {
+    size_t n = strlen(h);
     if (n == 64) {
         if (r->current[0] && memcmp(h, r->current, 64) == 0)
             return REQHASH_MATCH_CURRENT;
@@ -501,7 +501,10 @@ reqhash_match reqhash_match_name(const reqhash_result *r, const char *basename, 
     }
     if ((n != 64 && n != 12) || !all_hex(basename, n))
         return REQHASH_MATCH_NONE;
-    return match_hash(r, basename, n);
+    char hash[65];
+    memcpy(hash, basename, n);
+    hash[n] = '\0';
+    return reqhash_match_hash(r, hash);
 }
 
 const char *reqhash_match_name_str(reqhash_match m)

@@ -97,6 +97,11 @@ typedef enum reqhash_match {
     REQHASH_MATCH_LEGACY,
 } reqhash_match;
 
+/* Which scheme the hex digits of a file name are: 64 digits against the
+ * full hashes, 12 against the legacy one (for callers that already split
+ * the name, like rv_file.name_hash). */
+reqhash_match reqhash_match_hash(const reqhash_result *r, const char *hex);
+
 /* Matches "<64 hex>.json", "<12 hex>.json" (legacy) and
  * "models-<64 hex>-<8 hex>.json" against r; for the last, *digest_ok (when
  * not NULL) tells whether the digest part equals r->models_digest. */
