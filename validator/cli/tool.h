@@ -14,6 +14,9 @@ enum { TOOL_EXIT_OK = 0, TOOL_EXIT_FINDINGS = 1, TOOL_EXIT_USAGE = 2 };
 
 int tool_validate(int argc, char **argv);
 int tool_rules(int argc, char **argv);
+int tool_hash(int argc, char **argv);
+int tool_replay(int argc, char **argv);
+int tool_schema(int argc, char **argv);
 void tool_usage(FILE *out);
 
 /* Output formats of the reporting subcommands. */

@@ -13,6 +13,13 @@ void tool_usage(FILE *out)
           "           check recordings (files, or directories searched for *.json)\n"
           "  rules [--format=text|json]\n"
           "           list every rule: name, default severity, summary\n"
+          "  hash [--format=text|json] FILE... | hash --request=FILE [--test-id=ID]\n"
+          "           the request hashes of recordings under every scheme\n"
+          "  replay --root=REPO --request=FILE [--test-id=ID] [--recording-dir=DIR]\n"
+          "           [--format=text|json]\n"
+          "           look a request up as the test harness does and print the answer\n"
+          "  schema [--format=text|json|junit] [--base=URI=DIR]... SCHEMA INSTANCE...\n"
+          "           validate JSON files against a JSON Schema (draft 2020-12)\n"
           "\n"
           "options:\n"
           "  -h, --help     show this help\n"
@@ -42,6 +49,12 @@ int main(int argc, char **argv)
         return tool_validate(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
         return tool_rules(argc - 1, argv + 1);
+    if (strcmp(cmd, "hash") == 0)
+        return tool_hash(argc - 1, argv + 1);
+    if (strcmp(cmd, "replay") == 0)
+        return tool_replay(argc - 1, argv + 1);
+    if (strcmp(cmd, "schema") == 0)
+        return tool_schema(argc - 1, argv + 1);
     fprintf(stderr, "recval: unknown command '%s'\n", cmd);
     tool_usage(stderr);
     return TOOL_EXIT_USAGE;

@@ -271,6 +271,8 @@ static void run_checks(rv_file *f)
     rv_check_finish_reason(f);
     rv_check_usage(f);
     rv_check_tool_calls(f);
+    rv_check_request_hash(f);
+    rv_check_schema(f);
 }
 
 static void finish_result(rv_file *f, recval_result *out)
