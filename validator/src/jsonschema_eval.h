@@ -87,6 +87,11 @@ static inline bool js_reporting(const js_vctx *cx, const js_frame *fr)
     return fr->report && !cx->stopped;
 }
 
+/* Reports msg at instance path ip and evaluation path kp; the absolute
+ * location is where's location, plus "/keyword" unless keyword is NULL.
+ * Frees msg. */
+void js_report(js_vctx *cx, const js_path *ip, const js_path *kp, const js_schema *where,
+               const char *keyword, strbuf *msg);
 /* Reports msg for keyword kw of s at instance path ip (NULL: the frame's)
  * and frees msg. */
 void js_fail_kw(js_vctx *cx, const js_frame *fr, const js_schema *s, const js_kw *kw,

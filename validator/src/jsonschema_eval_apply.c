@@ -178,27 +178,26 @@ static bool eval_dependent_schemas(js_vctx *cx, const js_kw *kw, json_object *in
 
 /* Evaluates property value `val` (instance path ip) against sub, reported
  * under evaluation path kw/<token>; `what` names a disallowed property. */
-static bool eval_property(js_vctx *cx, const js_schema *s, const js_kw *kw, const js_schema *sub,
-                          json_object *val, const js_path *ip, const char *token, size_t token_len,
+static bool eval_property(js_vctx *cx, const js_kw *kw, const js_schema *sub, json_object *val,
+                          const js_path *ip, const char *token, size_t token_len,
                           const js_frame *fr, const char *what)
 {
-    if (is_false_schema(sub) && what) {
-        if (js_reporting(cx, fr)) {
-            strbuf msg = STRBUF_INIT;
-            sb_printf(&msg, "%s ", what);
-            js_put_quoted(&msg, ip->key, ip->len);
-            sb_puts(&msg, " is not allowed");
-            js_fail_kw(cx, fr, s, kw, ip, &msg);
-        }
-        return false;
-    }
     js_path kp = kw_path(fr, kw);
     js_path tp = {&kp, token, token_len};
-    return js_eval_sub(cx, sub, val, fr, ip, token ? &tp : &kp, true, NULL);
+    if (!is_false_schema(sub))
+        return js_eval_sub(cx, sub, val, fr, ip, token ? &tp : &kp, true, NULL);
+    if (js_reporting(cx, fr)) {
+        strbuf msg = STRBUF_INIT;
+        sb_printf(&msg, "%s ", what);
+        js_put_quoted(&msg, ip->key, ip->len);
+        sb_puts(&msg, " is not allowed");
+        js_report(cx, ip, token ? &tp : &kp, sub, NULL, &msg);
+    }
+    return false;
 }
 
-static bool eval_properties(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
-                            const js_frame *fr, js_evalset *ev)
+static bool eval_properties(js_vctx *cx, const js_kw *kw, json_object *inst, const js_frame *fr,
+                            js_evalset *ev)
 {
     const js_propmap *pm = &kw->u.props;
     bool ok = true;
@@ -210,7 +209,7 @@ static bool eval_properties(js_vctx *cx, const js_schema *s, const js_kw *kw, js
         if (j >= 0) {
             js_ev_mark(ev, index);
             js_path ip = {fr->ipath, key, len};
-            if (!eval_property(cx, s, kw, pm->schemas[j], val, &ip, pm->names[j].str, len, fr,
+            if (!eval_property(cx, kw, pm->schemas[j], val, &ip, pm->names[j].str, len, fr,
                                "property")) {
                 ok = false;
                 if (!js_reporting(cx, fr))
@@ -222,8 +221,8 @@ static bool eval_properties(js_vctx *cx, const js_schema *s, const js_kw *kw, js
     return ok;
 }
 
-static bool eval_pattern_properties(js_vctx *cx, const js_schema *s, const js_kw *kw,
-                                    json_object *inst, const js_frame *fr, js_evalset *ev)
+static bool eval_pattern_properties(js_vctx *cx, const js_kw *kw, json_object *inst,
+                                    const js_frame *fr, js_evalset *ev)
 {
     bool ok = true;
     size_t index = 0;
@@ -236,8 +235,8 @@ static bool eval_pattern_properties(js_vctx *cx, const js_schema *s, const js_kw
             if (!js_regex_search(&ps->re, key, len, &cx->md))
                 continue;
             js_ev_mark(ev, index);
-            if (!eval_property(cx, s, kw, ps->schema, val, &ip, ps->re.source,
-                               strlen(ps->re.source), fr, "property")) {
+            if (!eval_property(cx, kw, ps->schema, val, &ip, ps->re.source, strlen(ps->re.source),
+                               fr, "property")) {
                 ok = false;
                 if (!js_reporting(cx, fr))
                     return false;
@@ -260,8 +259,8 @@ static bool matches_sibling(js_vctx *cx, const js_kw *kw, const char *key, size_
     return false;
 }
 
-static bool eval_additional(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
-                            const js_frame *fr, js_evalset *ev)
+static bool eval_additional(js_vctx *cx, const js_kw *kw, json_object *inst, const js_frame *fr,
+                            js_evalset *ev)
 {
     bool ok = true;
     size_t index = 0;
@@ -271,7 +270,7 @@ static bool eval_additional(js_vctx *cx, const js_schema *s, const js_kw *kw, js
         if (!matches_sibling(cx, kw, key, len)) {
             js_ev_mark(ev, index);
             js_path ip = {fr->ipath, key, len};
-            if (!eval_property(cx, s, kw, kw->u.additional.schema, val, &ip, NULL, 0, fr,
+            if (!eval_property(cx, kw, kw->u.additional.schema, val, &ip, NULL, 0, fr,
                                "additional property")) {
                 ok = false;
                 if (!js_reporting(cx, fr))
@@ -302,8 +301,8 @@ static bool eval_property_names(js_vctx *cx, const js_kw *kw, json_object *inst,
     return ok;
 }
 
-static bool eval_unevaluated_properties(js_vctx *cx, const js_schema *s, const js_kw *kw,
-                                        json_object *inst, const js_frame *fr, js_evalset *ev)
+static bool eval_unevaluated_properties(js_vctx *cx, const js_kw *kw, json_object *inst,
+                                        const js_frame *fr, js_evalset *ev)
 {
     bool ok = true;
     size_t index = 0;
@@ -311,7 +310,7 @@ static bool eval_unevaluated_properties(js_vctx *cx, const js_schema *s, const j
     {
         if (!ev || !js_ev_has(ev, index)) {
             js_path ip = {fr->ipath, key, strlen(key)};
-            if (!eval_property(cx, s, kw, kw->u.schema, val, &ip, NULL, 0, fr,
+            if (!eval_property(cx, kw, kw->u.schema, val, &ip, NULL, 0, fr,
                                "unevaluated property")) {
                 ok = false;
                 if (!js_reporting(cx, fr))
@@ -327,27 +326,26 @@ static bool eval_unevaluated_properties(js_vctx *cx, const js_schema *s, const j
 
 /* ---- array applicators --------------------------------------------- */
 
-static bool eval_item(js_vctx *cx, const js_schema *s, const js_kw *kw, const js_schema *sub,
-                      json_object *arr, size_t i, bool token, const js_frame *fr, const char *what)
+static bool eval_item(js_vctx *cx, const js_kw *kw, const js_schema *sub, json_object *arr,
+                      size_t i, bool token, const js_frame *fr, const char *what)
 {
     js_path ip = {fr->ipath, NULL, i};
-    if (is_false_schema(sub) && what) {
-        if (js_reporting(cx, fr)) {
-            strbuf msg = STRBUF_INIT;
-            sb_printf(&msg, "%s %zu is not allowed", what, i);
-            js_fail_kw(cx, fr, s, kw, &ip, &msg);
-        }
-        return false;
-    }
     js_path kp = kw_path(fr, kw);
     js_path tp = {&kp, NULL, i};
-    return js_eval_sub(cx, sub, json_object_array_get_idx(arr, i), fr, &ip, token ? &tp : &kp, true,
-                       NULL);
+    if (!is_false_schema(sub))
+        return js_eval_sub(cx, sub, json_object_array_get_idx(arr, i), fr, &ip, token ? &tp : &kp,
+                           true, NULL);
+    if (js_reporting(cx, fr)) {
+        strbuf msg = STRBUF_INIT;
+        sb_printf(&msg, "%s %zu is not allowed", what, i);
+        js_report(cx, &ip, token ? &tp : &kp, sub, NULL, &msg);
+    }
+    return false;
 }
 
 /* prefixItems, items, unevaluatedItems. */
-static bool eval_items(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
-                       const js_frame *fr, js_evalset *ev)
+static bool eval_items(js_vctx *cx, const js_kw *kw, json_object *inst, const js_frame *fr,
+                       js_evalset *ev)
 {
     size_t n = json_object_array_length(inst);
     bool ok = true;
@@ -366,7 +364,7 @@ static bool eval_items(js_vctx *cx, const js_schema *s, const js_kw *kw, json_ob
         }
         js_ev_mark(ev, i);
         const char *what = kw->op == JS_OP_UNEVALUATED_ITEMS ? "unevaluated item" : "item";
-        if (!eval_item(cx, s, kw, sub, inst, i, kw->op == JS_OP_PREFIX_ITEMS, fr, what)) {
+        if (!eval_item(cx, kw, sub, inst, i, kw->op == JS_OP_PREFIX_ITEMS, fr, what)) {
             ok = false;
             if (!js_reporting(cx, fr))
                 return false;
@@ -430,19 +428,19 @@ bool js_eval_applicator(js_vctx *cx, const js_schema *s, const js_kw *kw, json_o
     case JS_OP_DEPENDENT_SCHEMAS:
         return eval_dependent_schemas(cx, kw, inst, fr, ev);
     case JS_OP_PROPERTIES:
-        return eval_properties(cx, s, kw, inst, fr, ev);
+        return eval_properties(cx, kw, inst, fr, ev);
     case JS_OP_PATTERN_PROPERTIES:
-        return eval_pattern_properties(cx, s, kw, inst, fr, ev);
+        return eval_pattern_properties(cx, kw, inst, fr, ev);
     case JS_OP_ADDITIONAL_PROPERTIES:
-        return eval_additional(cx, s, kw, inst, fr, ev);
+        return eval_additional(cx, kw, inst, fr, ev);
     case JS_OP_PROPERTY_NAMES:
         return eval_property_names(cx, kw, inst, fr);
     case JS_OP_UNEVALUATED_PROPERTIES:
-        return eval_unevaluated_properties(cx, s, kw, inst, fr, ev);
+        return eval_unevaluated_properties(cx, kw, inst, fr, ev);
     case JS_OP_PREFIX_ITEMS:
     case JS_OP_ITEMS:
     case JS_OP_UNEVALUATED_ITEMS:
-        return eval_items(cx, s, kw, inst, fr, ev);
+        return eval_items(cx, kw, inst, fr, ev);
     case JS_OP_CONTAINS:
         return eval_contains(cx, s, kw, inst, fr, ev);
     default:

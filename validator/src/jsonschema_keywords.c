@@ -678,7 +678,8 @@ static int collect(kwctx *k, unsigned vocab)
     {
         int id = find_keyword(key);
         if (id < 0 && !allow_unknown)
-            return js_cc_error(k->c, k->s, NULL, "unknown keyword \"%s\"", key);
+            return js_cc_error(k->c, k->s, key,
+                               "unknown keyword \"%s\" (not implemented by recval)", key);
         if (id < 0 || !(KW[id].vocab & vocab))
             continue; /* an annotation, or a vocabulary this dialect leaves out */
         k->val[id] = val;

@@ -80,12 +80,18 @@ static void emit_error(js_vctx *cx, const js_path *ipath, const js_path *kpath, 
     sb_free(&abs);
 }
 
+void js_report(js_vctx *cx, const js_path *ip, const js_path *kp, const js_schema *where,
+               const char *keyword, strbuf *msg)
+{
+    emit_error(cx, ip, kp, where, keyword, msg->data ? msg->data : "");
+    sb_free(msg);
+}
+
 void js_fail_kw(js_vctx *cx, const js_frame *fr, const js_schema *s, const js_kw *kw,
                 const js_path *ip, strbuf *msg)
 {
     js_path kp = {fr->kpath, kw->name, kw->name_len};
-    emit_error(cx, ip ? ip : fr->ipath, &kp, s, kw->name, msg->data ? msg->data : "");
-    sb_free(msg);
+    js_report(cx, ip ? ip : fr->ipath, &kp, s, kw->name, msg);
 }
 
 void js_put_value(strbuf *sb, json_object *v)
