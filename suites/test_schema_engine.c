@@ -159,6 +159,26 @@ static void more_messages(void **state)
     js_registry_free(reg);
 }
 
+static void long_values_are_cut_in_messages(void **state)
+{
+    (void)state;
+    js_registry *reg = new_registry(0);
+    const js_schema *s = compile_ok(reg, "{\"enum\": [\"stop\"]}");
+    char text[5000];
+    memset(text, 'a', sizeof text);
+    text[0] = '"';
+    snprintf(text + sizeof text - 2, 2, "\"");
+    json_object *inst = parse(text);
+    js_error_list errors = JS_ERROR_LIST_INIT;
+    assert_false(js_validate_collect(s, inst, 0, &errors));
+    assert_int_equal(errors.count, 1);
+    assert_true(strlen(errors.items[0].message) < 120);
+    assert_non_null(strstr(errors.items[0].message, "aaa... is not one of [\"stop\"]"));
+    js_error_list_free(&errors);
+    json_object_put(inst);
+    js_registry_free(reg);
+}
+
 static void unknown_keyword_fails_at_load(void **state)
 {
     (void)state;
@@ -197,6 +217,10 @@ static void other_compile_errors(void **state)
     free(err);
     err = compile_error(reg, "{\"minLength\": -1}");
     assert_non_null(strstr(err, "#/minLength: must be a non-negative integer"));
+    free(err);
+    err = compile_error(reg, "{\"properties\": {\"a\": {\"$schema\": "
+                             "\"https://json-schema.org/draft/2020-12/schema\"}}}");
+    assert_non_null(strstr(err, "#/properties/a/$schema: only allowed at the root"));
     free(err);
     err = compile_error(reg, "{\"$schema\": \"http://json-schema.org/draft-07/schema#\"}");
     assert_non_null(strstr(err, "unsupported dialect"));
@@ -460,6 +484,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(error_output_is_exact),
         cmocka_unit_test(more_messages),
+        cmocka_unit_test(long_values_are_cut_in_messages),
         cmocka_unit_test(unknown_keyword_fails_at_load),
         cmocka_unit_test(other_compile_errors),
         cmocka_unit_test(failed_compile_leaves_no_trace),

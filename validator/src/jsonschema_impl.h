@@ -118,6 +118,8 @@ size_t js_utf8_length(const char *s, size_t n);
 /* Appends compact JSON for `v`, cut with "..." after about `max` bytes.
  * Never mutates `v` (json-c's own serializer caches into the object). */
 void js_render_json(strbuf *sb, json_object *v, size_t max);
+/* Appends s[0..n) as a JSON string literal, cut like js_render_json. */
+void js_render_string(strbuf *sb, const char *s, size_t n, size_t max);
 
 /* ---- regular expressions (jsonschema_pattern.c) -------------------- */
 

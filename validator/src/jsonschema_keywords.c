@@ -696,7 +696,11 @@ int js_build_keywords(js_cc *c, js_schema *s, const js_loc *loc, unsigned vocab)
     k->c = c;
     k->s = s;
     k->loc = loc;
-    int rc = collect(k, vocab) < 0 ? -1 : build_all(k);
+    int rc = collect(k, vocab);
+    if (rc == 0 && k->has[K_SCHEMA] && loc->res->root != s->json)
+        rc = fail(k, K_SCHEMA, "only allowed at the root of a schema resource (next to $id)");
+    if (rc == 0)
+        rc = build_all(k);
     s->kws = xmalloc(k->n * sizeof *s->kws);
     if (k->n)
         memcpy(s->kws, k->out, k->n * sizeof *s->kws);

@@ -392,7 +392,7 @@ int js_registry_add_document(js_registry *reg, const char *uri, json_object *doc
         set_error(err, "document URI \"%s\" must be absolute and have no fragment", uri);
         return -1;
     }
-    char *clean = xstrndup(uri, strcspn(uri, "#"));
+    char *clean = js_uri_resolve(uri, ""); /* normalized, fragment dropped */
     if (js_strmap_get(&reg->uris, clean) || js_registry_loc(reg, doc)) {
         set_error(err, "document \"%s\" is already registered", clean);
         free(clean);

@@ -101,9 +101,7 @@ void js_put_value(strbuf *sb, json_object *v)
 
 void js_put_quoted(strbuf *sb, const char *s, size_t n)
 {
-    json_object *str = json_object_new_string_len(s, (int)n);
-    js_render_json(sb, str, VALUE_MAX);
-    json_object_put(str);
+    js_render_string(sb, s, n, VALUE_MAX);
 }
 
 /* ---- evaluation ---------------------------------------------------- */

@@ -426,10 +426,26 @@ size_t js_utf8_length(const char *s, size_t n)
 
 /* ---- rendering ----------------------------------------------------- */
 
-static void render_string(strbuf *sb, const char *s, size_t n)
+/* Output of a message rendering: stops once `limit` is passed and
+ * remembers that it did. */
+typedef struct render {
+    strbuf *sb;
+    size_t start, limit;
+    bool cut;
+} render;
+
+static bool render_full(render *r)
 {
+    if (r->sb->len > r->limit)
+        r->cut = true;
+    return r->cut;
+}
+
+static void render_string(render *r, const char *s, size_t n)
+{
+    strbuf *sb = r->sb;
     sb_putc(sb, '"');
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !render_full(r); i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             sb_putc(sb, '\\');
@@ -449,70 +465,84 @@ static void render_string(strbuf *sb, const char *s, size_t n)
     sb_putc(sb, '"');
 }
 
-static void render_value(strbuf *sb, json_object *v, size_t limit);
+static void render_value(render *r, json_object *v);
 
-static void render_container(strbuf *sb, json_object *v, size_t limit)
+static void render_container(render *r, json_object *v)
 {
     bool is_array = json_object_get_type(v) == json_type_array;
-    sb_putc(sb, is_array ? '[' : '{');
+    sb_putc(r->sb, is_array ? '[' : '{');
     size_t i = 0;
     if (is_array) {
-        for (size_t n = json_object_array_length(v); i < n && sb->len < limit; i++) {
+        for (size_t n = json_object_array_length(v); i < n && !render_full(r); i++) {
             if (i)
-                sb_putc(sb, ',');
-            render_value(sb, json_object_array_get_idx(v, i), limit);
+                sb_putc(r->sb, ',');
+            render_value(r, json_object_array_get_idx(v, i));
         }
     } else {
         json_object_object_foreach(v, key, val)
         {
-            if (sb->len >= limit)
+            if (render_full(r))
                 break;
             if (i++)
-                sb_putc(sb, ',');
-            render_string(sb, key, strlen(key));
-            sb_putc(sb, ':');
-            render_value(sb, val, limit);
+                sb_putc(r->sb, ',');
+            render_string(r, key, strlen(key));
+            sb_putc(r->sb, ':');
+            render_value(r, val);
         }
     }
-    sb_putc(sb, is_array ? ']' : '}');
+    sb_putc(r->sb, is_array ? ']' : '}');
 }
 
-static void render_value(strbuf *sb, json_object *v, size_t limit)
+static void render_value(render *r, json_object *v)
 {
     js_num n;
     switch (json_object_get_type(v)) {
     case json_type_null:
-        sb_puts(sb, "null");
+        sb_puts(r->sb, "null");
         break;
     case json_type_boolean:
-        sb_puts(sb, json_object_get_boolean(v) ? "true" : "false");
+        sb_puts(r->sb, json_object_get_boolean(v) ? "true" : "false");
         break;
     case json_type_int:
     case json_type_double:
         js_num_get(v, &n);
-        js_num_render(sb, &n, v);
+        js_num_render(r->sb, &n, v);
         break;
     case json_type_string:
-        render_string(sb, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+        render_string(r, json_object_get_string(v), (size_t)json_object_get_string_len(v));
         break;
     case json_type_array:
     case json_type_object:
-        render_container(sb, v, limit);
+        render_container(r, v);
         break;
     }
 }
 
+/* Cuts a rendering that passed its limit, at a UTF-8 boundary, and marks
+ * the cut with "...". */
+static void finish_render(render *r)
+{
+    strbuf *sb = r->sb;
+    if (!render_full(r))
+        return;
+    sb_truncate(sb, r->limit);
+    while (sb->len > r->start && ((unsigned char)sb->data[sb->len - 1] & 0xC0) == 0x80)
+        sb_truncate(sb, sb->len - 1);
+    if (sb->len > r->start && ((unsigned char)sb->data[sb->len - 1] & 0xC0) == 0xC0)
+        sb_truncate(sb, sb->len - 1);
+    sb_puts(sb, "...");
+}
+
 void js_render_json(strbuf *sb, json_object *v, size_t max)
 {
-    size_t start = sb->len;
-    render_value(sb, v, start + max);
-    if (sb->len > start + max + 3) {
-        sb_truncate(sb, start + max);
-        /* do not cut a UTF-8 sequence in half */
-        while (sb->len > start && ((unsigned char)sb->data[sb->len - 1] & 0xC0) == 0x80)
-            sb_truncate(sb, sb->len - 1);
-        if (sb->len > start && ((unsigned char)sb->data[sb->len - 1] & 0xC0) == 0xC0)
-            sb_truncate(sb, sb->len - 1);
-        sb_puts(sb, "...");
-    }
+    render r = {sb, sb->len, sb->len + max, false};
+    render_value(&r, v);
+    finish_render(&r);
+}
+
+void js_render_string(strbuf *sb, const char *s, size_t n, size_t max)
+{
+    render r = {sb, sb->len, sb->len + max, false};
+    render_string(&r, s, n);
+    finish_render(&r);
 }
