@@ -165,8 +165,8 @@ static void run_dir(const char *rel_dir, const char *remotes, unsigned options, 
         for (size_t i = 0; i < json_object_array_length(cases); i++)
             run_case(json_object_array_get_idx(cases, i), files[f], remotes, options, &t,
                      print_misses);
-        printf("  %s%s%s: %zu/%zu\n", rel_dir + strlen("tests/draft2020-12"),
-               strlen(rel_dir) > strlen("tests/draft2020-12") ? "/" : "", files[f], t.passed,
+        const char *sub = rel_dir + strlen("tests/draft2020-12");
+        printf("  %s%s%s: %zu/%zu\n", *sub ? sub + 1 : "", *sub ? "/" : "", files[f], t.passed,
                t.total);
         all->passed += t.passed;
         all->total += t.total;
