@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- ids/inconsistent-stream-id -------------------------------------- */
+/* --- ids of the body's items ----------------------------------------- */
 
 /* Consecutive chunks (chunks without an id aside) that carry one id other
  * than the stream's first. */
@@ -19,134 +19,154 @@ typedef struct id_run {
     size_t first, last;
 } id_run;
 
-typedef struct stream_ref {
-    const char *id; /* the first chunk's id */
-    size_t item;
-} stream_ref;
-
-static void report_run(rv_file *f, const id_run *run, const stream_ref *ref)
-{
-    if (!run->id)
-        return;
-    char ptr[RV_PTR_MAX], extent[64] = "";
-    if (run->last > run->first)
-        snprintf(extent, sizeof extent, " (and so on to chunk %zu)", run->last);
-    rv_emit(f, RV_IDS_INCONSISTENT_STREAM_ID,
-            rv_ptr(ptr, "/response/body/%zu/__data__/id", run->first),
-            "chunk %zu has id \"%s\"%s but the stream began with \"%s\" (chunk %zu): the chunks of "
-            "one stream belong to one completion",
-            run->first, run->id, extent, ref->id, ref->item);
-}
-
-static void check_stream_ids(rv_file *f)
-{
-    if (f->kind != RV_KIND_CHAT_STREAM && f->kind != RV_KIND_COMPLETION_STREAM)
-        return;
-    if (!json_object_is_type(f->body, json_type_array))
-        return;
-    size_t n = json_object_array_length(f->body);
-    stream_ref ref = {NULL, 0};
-    id_run run = {NULL, 0, 0};
-    for (size_t i = 0; i < n; i++) {
-        const char *id = rv_get_string(rv_body_data(f, i), "id");
-        if (!id)
-            continue; /* absent or not a string: the schema's business */
-        if (!ref.id) {
-            ref = (stream_ref){id, i};
-        } else if (strcmp(id, ref.id) == 0) {
-            report_run(f, &run, &ref);
-            run.id = NULL;
-        } else if (run.id && strcmp(id, run.id) == 0) {
-            run.last = i;
-        } else {
-            report_run(f, &run, &ref);
-            run = (id_run){id, i, i};
-        }
-    }
-    report_run(f, &run, &ref);
-}
-
-/* --- ids/normalized-id-mismatch -------------------------------------- */
-
+/* A normalized id that is not the expected one, counted over the body. */
 typedef struct wrong_id {
     const char *id; /* borrowed from the tree */
     size_t first;
     size_t count;
 } wrong_id;
 
+/* One walk over the body for both checks: each item's id is looked up
+ * once, and the rarer lookups wait until an id looks wrong. */
+typedef struct id_walk {
+    rv_file *f;
+    bool list;
+    bool stream;          /* check ids/inconsistent-stream-id */
+    const char *expected; /* check normalized ids against it, or NULL */
+    const char *source;
+    const char *ref; /* the first chunk's id */
+    size_t ref_item;
+    id_run run;
+    wrong_id *wrong;
+    size_t nwrong, last;
+} id_walk;
+
+static void report_run(id_walk *w)
+{
+    if (!w->run.id)
+        return;
+    char ptr[RV_PTR_MAX], extent[64] = "";
+    if (w->run.last > w->run.first)
+        snprintf(extent, sizeof extent, " (and so on to chunk %zu)", w->run.last);
+    rv_emit(w->f, RV_IDS_INCONSISTENT_STREAM_ID,
+            rv_ptr(ptr, "/response/body/%zu/__data__/id", w->run.first),
+            "chunk %zu has id \"%s\"%s but the stream began with \"%s\" (chunk %zu): the chunks of "
+            "one stream belong to one completion",
+            w->run.first, w->run.id, extent, w->ref, w->ref_item);
+    w->run.id = NULL;
+}
+
+static void stream_step(id_walk *w, const char *id, size_t i)
+{
+    if (!w->ref) {
+        w->ref = id;
+        w->ref_item = i;
+    } else if (strcmp(id, w->ref) == 0) {
+        report_run(w);
+    } else if (w->run.id && strcmp(id, w->run.id) == 0) {
+        w->run.last = i;
+    } else {
+        report_run(w);
+        w->run = (id_run){id, i, i};
+    }
+}
+
 static bool is_normalized_id(const char *id)
 {
     return strncmp(id, "rec-", 4) == 0 && strlen(id) == 16 && rv_is_hex(id + 4, 12);
 }
 
-/* The normalized id of a body item, or NULL: the recorder normalizes the
- * id of each object it serializes as a typed envelope, except models
- * (whose id is the model's name). */
-static const char *item_normalized_id(json_object *item)
+/* The recorder normalizes the id of each object it serializes as a typed
+ * envelope, except models (whose id is the model's name). */
+static bool recorder_normalizes(json_object *item, json_object *data)
 {
-    json_object *data = rv_get_object(item, "__data__");
-    if (!data || !rv_has(item, "__type__"))
-        return NULL;
     const char *object = rv_get_string(data, "object");
-    if (object && strcmp(object, "model") == 0)
-        return NULL;
-    const char *id = rv_get_string(data, "id");
-    return id && is_normalized_id(id) ? id : NULL;
+    return rv_has(item, "__type__") && !(object && strcmp(object, "model") == 0);
 }
 
-static wrong_id *count_wrong(wrong_id *w, size_t *n, size_t *last, const char *id, size_t i)
+static void count_wrong(id_walk *w, const char *id, size_t i)
 {
-    if (*n && strcmp(w[*last].id, id) == 0) {
-        w[*last].count++;
-        return w;
+    if (w->nwrong && strcmp(w->wrong[w->last].id, id) == 0) {
+        w->wrong[w->last].count++;
+        return;
     }
-    for (size_t k = 0; k < *n; k++)
-        if (strcmp(w[k].id, id) == 0) {
-            w[k].count++;
-            *last = k;
-            return w;
+    for (size_t k = 0; k < w->nwrong; k++)
+        if (strcmp(w->wrong[k].id, id) == 0) {
+            w->wrong[k].count++;
+            w->last = k;
+            return;
         }
-    w = xrealloc(w, (*n + 1) * sizeof *w);
-    w[*n] = (wrong_id){id, i, 1};
-    *last = (*n)++;
-    return w;
+    w->wrong = xrealloc(w->wrong, (w->nwrong + 1) * sizeof *w->wrong);
+    w->wrong[w->nwrong] = (wrong_id){id, i, 1};
+    w->last = w->nwrong++;
+}
+
+static void report_wrong(id_walk *w)
+{
+    for (size_t k = 0; k < w->nwrong; k++) {
+        char ptr[RV_PTR_MAX], many[64] = "";
+        if (w->wrong[k].count > 1)
+            snprintf(many, sizeof many, " (%zu items carry it)", w->wrong[k].count);
+        if (w->list)
+            rv_ptr(ptr, "/response/body/%zu/__data__/id", w->wrong[k].first);
+        else
+            rv_ptr(ptr, "/response/body/__data__/id");
+        rv_emit(w->f, RV_IDS_NORMALIZED_ID_MISMATCH, ptr,
+                "normalized id \"%s\" does not match %s, which calls for \"rec-%s\" (the first 12 "
+                "hex digits of the request hash)%s",
+                w->wrong[k].id, w->source, w->expected, many);
+    }
+    free(w->wrong);
+    w->wrong = NULL;
+}
+
+static void walk_item(id_walk *w, json_object *item, size_t i)
+{
+    json_object *data = rv_get_object(item, "__data__");
+    const char *id = rv_get_string(data, "id");
+    if (!id)
+        return; /* absent or not a string: the schema's business */
+    if (w->stream)
+        stream_step(w, id, i);
+    if (w->expected && is_normalized_id(id) && strcmp(id + 4, w->expected) != 0 &&
+        recorder_normalizes(item, data))
+        count_wrong(w, id, i);
+}
+
+static void walk_ids(id_walk *w)
+{
+    rv_file *f = w->f;
+    size_t n = w->list ? json_object_array_length(f->body) : f->body != NULL;
+    for (size_t i = 0; i < n; i++)
+        walk_item(w, w->list ? json_object_array_get_idx(f->body, i) : f->body, i);
+    report_run(w);
+    report_wrong(w);
 }
 
 void rv_ids_check_normalized(rv_file *f, const char *expected, const char *source)
 {
-    bool list = json_object_is_type(f->body, json_type_array);
-    size_t n = list ? json_object_array_length(f->body) : f->body != NULL;
-    wrong_id *wrong = NULL;
-    size_t nwrong = 0, last = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *id = item_normalized_id(list ? json_object_array_get_idx(f->body, i) : f->body);
-        if (id && strcmp(id + 4, expected) != 0)
-            wrong = count_wrong(wrong, &nwrong, &last, id, i);
-    }
-    for (size_t k = 0; k < nwrong; k++) {
-        char ptr[RV_PTR_MAX], many[64] = "";
-        if (wrong[k].count > 1)
-            snprintf(many, sizeof many, " (%zu items carry it)", wrong[k].count);
-        if (list)
-            rv_ptr(ptr, "/response/body/%zu/__data__/id", wrong[k].first);
-        else
-            rv_ptr(ptr, "/response/body/__data__/id");
-        rv_emit(f, RV_IDS_NORMALIZED_ID_MISMATCH, ptr,
-                "normalized id \"%s\" does not match %s, which calls for \"rec-%s\" (the first 12 "
-                "hex digits of the request hash)%s",
-                wrong[k].id, source, expected, many);
-    }
-    free(wrong);
+    id_walk w = {.f = f,
+                 .list = json_object_is_type(f->body, json_type_array),
+                 .expected = expected,
+                 .source = source};
+    walk_ids(&w);
 }
 
-static void check_normalized_ids(rv_file *f)
+/* ids/inconsistent-stream-id for chat and completion streams, and
+ * ids/normalized-id-mismatch against the file name, in one walk. */
+static void check_body_ids(rv_file *f)
 {
-    if (f->name_scheme == RV_NAME_OTHER)
-        return;
     char expected[13];
-    memcpy(expected, f->name_hash, 12);
-    expected[12] = '\0';
-    rv_ids_check_normalized(f, expected, "the file name");
+    id_walk w = {.f = f, .list = json_object_is_type(f->body, json_type_array)};
+    w.stream = w.list && (f->kind == RV_KIND_CHAT_STREAM || f->kind == RV_KIND_COMPLETION_STREAM);
+    if (f->name_scheme != RV_NAME_OTHER) {
+        memcpy(expected, f->name_hash, 12);
+        expected[12] = '\0';
+        w.expected = expected;
+        w.source = "the file name";
+    }
+    if (w.stream || w.expected)
+        walk_ids(&w);
 }
 
 /* --- ids/unknown-tool-call-id ---------------------------------------- */
@@ -258,8 +278,7 @@ void rv_check_ids(rv_file *f)
 {
     if (!f->root)
         return;
-    check_stream_ids(f);
-    check_normalized_ids(f);
+    check_body_ids(f);
     check_tool_answers(f);
     check_tool_call_changes(f);
 }
