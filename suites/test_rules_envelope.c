@@ -96,7 +96,7 @@ static void list_body_recorded_as_single(void **state)
         "cmpl-1", "Hi", "\"stop\"") "],\n \"is_streaming\": false}}";
     recval_result r = check_text("x.json", text);
     assert_single(&r, "envelope/streaming-mismatch", RECVAL_ERROR, "/response/is_streaming", 3, 18,
-                  "is_streaming is false but the body is a list of 1 items: replay returns the "
+                  "is_streaming is false but the body is a list of 1 item: replay returns the "
                   "list where the client expects one response");
     recval_result_free(&r);
 }

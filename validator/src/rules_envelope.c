@@ -255,11 +255,13 @@ static void check_streaming(rv_file *f)
     bool streaming = json_object_get_boolean(flag);
     const char *ptr = "/response/is_streaming";
     if (json_object_is_type(f->body, json_type_array)) {
+        size_t n = json_object_array_length(f->body);
         if (!streaming && !list_may_be_single(f))
-            rv_emit(f, RV_ENVELOPE_STREAMING_MISMATCH, ptr,
-                    "is_streaming is false but the body is a list of %zu items: replay returns the "
-                    "list where the client expects one response",
-                    json_object_array_length(f->body));
+            rv_emit(
+                f, RV_ENVELOPE_STREAMING_MISMATCH, ptr,
+                "is_streaming is false but the body is a list of %zu item%s: replay returns the "
+                "list where the client expects one response",
+                n, n == 1 ? "" : "s");
     } else if (f->body) {
         if (streaming)
             rv_emit(f, RV_ENVELOPE_STREAMING_MISMATCH, ptr,
