@@ -284,7 +284,7 @@ static void check_exception(rv_file *f)
     if (!rv_has(f->response, "exception_message"))
         rv_emit(f, RV_ENVELOPE_EXCEPTION_FIELDS, "/response",
                 "the exception recording has no exception_message (the recorder always writes "
-                "str(exception); replay raises it when exception_data is absent)");
+                "str(exception); replay raises with it when exception_data is null or absent)");
     else if (!json_object_is_type(rv_get(f->response, "exception_message"), json_type_string))
         rv_emit(f, RV_ENVELOPE_EXCEPTION_FIELDS, "/response/exception_message",
                 "exception_message is %s; it must be a string",
