@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "jsonschema.h"
 
@@ -343,6 +344,55 @@ static void metaschemas_from_directory_and_bundle(void **state)
     }
 }
 
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static void remove_file(const char *dir, const char *name)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    unlink(path);
+}
+
+static void schema_directory_files_are_strict(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/recval-schema-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    write_file(dir, "item.json", "{\"type\": \"integer\"}");
+    write_file(dir, "list.json", "{\"type\": \"array\", \"items\": {\"$ref\": \"item\"}}");
+    write_file(dir, "dup.json", "{\"type\": \"string\", \"type\": \"integer\"}");
+    write_file(dir, "zero.json", "{\"minimum\": 01}");
+    js_registry *reg = new_registry(0);
+    char *err = NULL;
+    assert_int_equal(js_registry_add_dir(reg, "https://recval.test/dir/", dir, &err), 0);
+    const js_schema *list = js_compile(reg, "https://recval.test/dir/list.json", &err);
+    assert_non_null(list);
+    assert_true(is_valid(list, "[1, 2]"));
+    assert_false(is_valid(list, "[1, \"2\"]"));
+    assert_null(js_compile(reg, "https://recval.test/dir/dup.json", &err));
+    assert_non_null(strstr(err, "dup.json: duplicate key at /type"));
+    free(err);
+    assert_null(js_compile(reg, "https://recval.test/dir/zero.json", &err));
+    assert_non_null(strstr(err, "zero.json: invalid JSON"));
+    free(err);
+    assert_null(js_compile(reg, "https://recval.test/dir/../etc/passwd", &err));
+    free(err);
+    js_registry_free(reg);
+    remove_file(dir, "item.json");
+    remove_file(dir, "list.json");
+    remove_file(dir, "dup.json");
+    remove_file(dir, "zero.json");
+    rmdir(dir);
+}
+
 static void boolean_schemas(void **state)
 {
     (void)state;
@@ -492,6 +542,7 @@ int main(void)
         cmocka_unit_test(lengths_count_code_points),
         cmocka_unit_test(ref_across_documents),
         cmocka_unit_test(metaschemas_from_directory_and_bundle),
+        cmocka_unit_test(schema_directory_files_are_strict),
         cmocka_unit_test(boolean_schemas),
         cmocka_unit_test(ecma_regex_semantics),
         cmocka_unit_test(callback_can_stop),

@@ -129,8 +129,10 @@ bool js_validate_collect(const js_schema *schema, json_object *instance, size_t 
 /* Frees the strings and array of a list filled by js_validate_collect. */
 void js_error_list_free(js_error_list *list);
 
-/* Reads and strictly parses one JSON file (depth limit JS_MAX_JSON_DEPTH).
- * Returns a new reference, or NULL with *err set. */
+/* Reads and strictly parses one JSON file: RFC 8259 only, valid UTF-8, no
+ * repeated object keys, nesting up to JS_MAX_JSON_DEPTH. Schema files
+ * loaded by the registry go through the same checks. Returns a new
+ * reference, or NULL with *err set. */
 json_object *js_load_json_file(const char *path, char **err);
 
 #endif

@@ -12,12 +12,12 @@
 #define DRAFT2020_12_SCHEMA JS_DRAFT2020_12_BASE "schema"
 #define VOCAB_PREFIX JS_DRAFT2020_12_BASE "vocab/"
 
-int js_cc_error(js_cc *c, const js_schema *s, const char *keyword, const char *fmt, ...)
+int js_cc_error(js_cc *c, const char *location, const char *keyword, const char *fmt, ...)
 {
     if (c->err)
         return -1;
     strbuf sb = STRBUF_INIT;
-    sb_puts(&sb, s ? s->location : "schema");
+    sb_puts(&sb, location);
     if (keyword) {
         sb_putc(&sb, '/');
         sb_put_pointer_token(&sb, keyword, strlen(keyword));
@@ -57,12 +57,12 @@ static unsigned vocabulary_bit(const char *uri)
 }
 
 /* Reads the $vocabulary of the metaschema at `uri` into *out. */
-static int metaschema_vocabulary(js_cc *c, const js_schema *s, const char *uri, unsigned *out)
+static int metaschema_vocabulary(js_cc *c, const char *where, const char *uri, unsigned *out)
 {
     char *why = NULL;
     json_object *meta = js_registry_lookup(c->reg, uri, &why), *vocab;
     if (!meta) {
-        js_cc_error(c, s, "$schema",
+        js_cc_error(c, where, "$schema",
                     "unsupported dialect \"%s\" (only draft 2020-12 is supported): %s", uri, why);
         free(why);
         return -1;
@@ -70,7 +70,7 @@ static int metaschema_vocabulary(js_cc *c, const js_schema *s, const char *uri, 
     if (!json_object_is_type(meta, json_type_object) ||
         !json_object_object_get_ex(meta, "$vocabulary", &vocab) ||
         !json_object_is_type(vocab, json_type_object))
-        return js_cc_error(c, s, "$schema", "metaschema \"%s\" declares no $vocabulary", uri);
+        return js_cc_error(c, where, "$schema", "metaschema \"%s\" declares no $vocabulary", uri);
     unsigned bits = JS_V_CORE;
     json_object_object_foreach(vocab, name, required)
     {
@@ -79,7 +79,7 @@ static int metaschema_vocabulary(js_cc *c, const js_schema *s, const char *uri, 
             !json_object_get_boolean(required))
             bit = JS_V_FORMAT; /* optional: format stays an annotation */
         if (!bit && json_object_get_boolean(required))
-            return js_cc_error(c, s, "$schema",
+            return js_cc_error(c, where, "$schema",
                                "metaschema \"%s\" requires vocabulary \"%s\", which is not "
                                "supported",
                                uri, name);
@@ -89,21 +89,25 @@ static int metaschema_vocabulary(js_cc *c, const js_schema *s, const char *uri, 
     return 0;
 }
 
-/* Vocabulary bits in effect for schemas of resource `res`. */
-static int resource_vocabulary(js_cc *c, const js_schema *s, js_resinfo *res, unsigned *out)
+/* Vocabulary bits in effect for schemas of resource `res`; errors are
+ * reported at the resource's $schema. */
+static int resource_vocabulary(js_cc *c, js_resinfo *res, unsigned *out)
 {
     if (!res->vocab_known) {
         unsigned bits = JS_V_ALL;
         if (res->schema_uri) {
+            strbuf where = STRBUF_INIT;
+            sb_printf(&where, "%s#", res->uri);
             char *uri = xstrndup(res->schema_uri, strcspn(res->schema_uri, "#"));
             const char *frag = strchr(res->schema_uri, '#');
             int rc = 0;
             if (frag && frag[1] != '\0')
-                rc = js_cc_error(c, s, "$schema", "\"%s\" must not have a fragment",
+                rc = js_cc_error(c, where.data, "$schema", "\"%s\" must not have a fragment",
                                  res->schema_uri);
             else if (strcmp(uri, DRAFT2020_12_SCHEMA) != 0)
-                rc = metaschema_vocabulary(c, s, uri, &bits);
+                rc = metaschema_vocabulary(c, where.data, uri, &bits);
             free(uri);
+            sb_free(&where);
             if (rc < 0)
                 return -1;
         }
@@ -188,6 +192,11 @@ void js_compiled_free(js_compiled *c)
 
 /* ---- compiling ----------------------------------------------------- */
 
+static bool is_schema_value(json_object *v)
+{
+    return json_object_is_type(v, json_type_object) || json_object_is_type(v, json_type_boolean);
+}
+
 static const js_schema *compile_schema(js_cc *c, json_object *node, const js_loc *loc);
 
 /* The js_resource of `info`, built on first use together with the
@@ -243,8 +252,9 @@ static const js_schema *compile_schema(js_cc *c, json_object *node, const js_loc
         return s;
     bool is_bool = json_object_is_type(node, json_type_boolean);
     if (!loc || (!is_bool && !json_object_is_type(node, json_type_object))) {
-        js_cc_error(c, NULL, NULL, "%s%s is not a schema (expected an object or a boolean)",
-                    loc ? loc->res->uri : "value", loc ? loc->pointer : "");
+        /* callers check first; this guards against an unindexed node */
+        js_cc_error(c, loc ? loc->res->uri : "schema", NULL,
+                    "not a schema (expected an object or a boolean)");
         return NULL;
     }
     s = new_schema(c, node, loc);
@@ -257,7 +267,7 @@ static const js_schema *compile_schema(js_cc *c, json_object *node, const js_loc
         return s;
     }
     unsigned vocab;
-    if (resource_vocabulary(c, s, loc->res, &vocab) < 0 || js_build_keywords(c, s, loc, vocab) < 0)
+    if (resource_vocabulary(c, loc->res, &vocab) < 0 || js_build_keywords(c, s, loc, vocab) < 0)
         return NULL;
     return s;
 }
@@ -266,9 +276,9 @@ const js_schema *js_cc_child(js_cc *c, const js_schema *parent, const js_loc *pa
                              json_object *child, const char *tok1, const char *tok2)
 {
     const js_loc *loc = js_registry_child_loc(c->reg, child, parent_loc, tok1, tok2);
-    if (!loc || !(json_object_is_type(child, json_type_object) ||
-                  json_object_is_type(child, json_type_boolean))) {
-        js_cc_error(c, parent, tok1, "%s%s%s is not a schema (expected an object or a boolean)",
+    if (!loc || !is_schema_value(child)) {
+        js_cc_error(c, parent->location, tok1,
+                    "%s%s%s is not a schema (expected an object or a boolean)",
                     tok2 ? "entry \"" : "value", tok2 ? tok2 : "", tok2 ? "\"" : "");
         return NULL;
     }
@@ -281,8 +291,13 @@ const js_schema *js_cc_reference(js_cc *c, const js_schema *s, const js_loc *loc
     js_target t;
     char *why = NULL;
     if (js_registry_resolve(c->reg, loc->res->uri, ref, &t, &why) < 0) {
-        js_cc_error(c, s, keyword, "cannot resolve \"%s\": %s", ref, why);
+        js_cc_error(c, s->location, keyword, "cannot resolve \"%s\": %s", ref, why);
         free(why);
+        return NULL;
+    }
+    if (!is_schema_value(t.node)) {
+        js_cc_error(c, s->location, keyword, "\"%s\" is not a schema (an object or a boolean)",
+                    ref);
         return NULL;
     }
     if (dynamic_anchor)
@@ -317,6 +332,12 @@ const js_schema *js_compile(js_registry *reg, const char *uri, char **err)
     }
     if (js_registry_resolve(reg, uri, uri, &t, err) < 0)
         return NULL;
+    if (!is_schema_value(t.node)) {
+        strbuf sb = STRBUF_INIT;
+        sb_printf(&sb, "\"%s\" is not a schema (an object or a boolean)", uri);
+        *err = sb_detach(&sb);
+        return NULL;
+    }
     return js_compile_node(reg, t.node, err);
 }
 

@@ -89,8 +89,6 @@ typedef struct js_num {
 bool js_num_get(json_object *v, js_num *out);
 /* Mathematical comparison: -1, 0 or 1. */
 int js_num_cmp(const js_num *a, const js_num *b);
-/* True when the number has no fractional part. */
-bool js_num_is_integral(const js_num *n);
 /* Appends the number's JSON text. */
 void js_num_render(strbuf *sb, const js_num *n, json_object *src);
 
@@ -137,9 +135,6 @@ int js_regex_compile(js_regex *re, const char *pattern, size_t len, char **err);
 bool js_regex_search(const js_regex *re, const char *s, size_t n, pcre2_match_data **md);
 /* Frees the compiled pattern. */
 void js_regex_free(js_regex *re);
-/* Translates ECMA-262 syntax into PCRE2 syntax (exposed for tests).
- * Returns 0, or -1 with *err set. */
-int js_regex_translate(const char *pattern, size_t len, strbuf *out, char **err);
 
 /* ---- compiled schemas --------------------------------------------- */
 
@@ -400,9 +395,9 @@ typedef struct js_cc {
     char *err; /* first error */
 } js_cc;
 
-/* Records a compile error "<schema location>/<keyword>: <message>" (the
- * first one wins) and returns -1. */
-int js_cc_error(js_cc *c, const js_schema *s, const char *keyword, const char *fmt, ...)
+/* Records a compile error "<location>/<keyword>: <message>" (the first
+ * one wins; keyword may be NULL) and returns -1. */
+int js_cc_error(js_cc *c, const char *location, const char *keyword, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Compiles the subschema `child` found at parent/tok1[/tok2]. NULL on
  * error (recorded). */

@@ -166,7 +166,7 @@ typedef struct kwctx {
 
 static int fail(kwctx *k, kw_id id, const char *what)
 {
-    return js_cc_error(k->c, k->s, KW[id].name, "%s", what);
+    return js_cc_error(k->c, k->s->location, KW[id].name, "%s", what);
 }
 
 static js_kw *emit(kwctx *k, js_op op, kw_id id, unsigned types)
@@ -375,7 +375,7 @@ static int build_pattern(kwctx *k)
     if (js_regex_compile(re, json_object_get_string(v), (size_t)json_object_get_string_len(v),
                          &why) < 0) {
         free(re);
-        js_cc_error(k->c, k->s, "pattern", "%s", why);
+        js_cc_error(k->c, k->s->location, "pattern", "%s", why);
         free(why);
         return -1;
     }
@@ -416,7 +416,7 @@ static int check_annotation(kwctx *k, kw_id id)
 {
     unsigned want = KW[id].value_type;
     if (want && !(js_type_bits(k->val[id]) & want))
-        return js_cc_error(k->c, k->s, KW[id].name, "must be %s %s",
+        return js_cc_error(k->c, k->s->location, KW[id].name, "must be %s %s",
                            want == JS_T_ARRAY || want == JS_T_OBJECT ? "an" : "a",
                            js_type_name(want));
     return 0;
@@ -507,7 +507,7 @@ static int build_pattern_properties(kwctx *k)
         js_pattern_schema *ps = &kw->u.patprops.items[kw->u.patprops.count];
         char *why = NULL;
         if (js_regex_compile(&ps->re, pattern, strlen(pattern), &why) < 0) {
-            js_cc_error(k->c, k->s, "patternProperties", "%s", why);
+            js_cc_error(k->c, k->s->location, "patternProperties", "%s", why);
             free(why);
             return -1;
         }
@@ -678,7 +678,7 @@ static int collect(kwctx *k, unsigned vocab)
     {
         int id = find_keyword(key);
         if (id < 0 && !allow_unknown)
-            return js_cc_error(k->c, k->s, key,
+            return js_cc_error(k->c, k->s->location, key,
                                "unknown keyword \"%s\" (not implemented by recval)", key);
         if (id < 0 || !(KW[id].vocab & vocab))
             continue; /* an annotation, or a vocabulary this dialect leaves out */

@@ -373,7 +373,8 @@ static int translate_group_open(xlat *x)
     return fail(x, "unsupported group syntax \"(%.2s\"", x->p);
 }
 
-int js_regex_translate(const char *pattern, size_t len, strbuf *out, char **err)
+/* Translates ECMA-262 syntax into PCRE2 syntax. Returns 0, or -1 with *err. */
+static int translate(const char *pattern, size_t len, strbuf *out, char **err)
 {
     xlat x = {pattern, pattern + len, out, err};
     while (x.p < x.end) {
@@ -401,7 +402,7 @@ int js_regex_compile(js_regex *re, const char *pattern, size_t len, char **err)
     char *why = NULL;
     re->code = NULL;
     re->source = NULL;
-    if (js_regex_translate(pattern, len, &pcre, &why) < 0) {
+    if (translate(pattern, len, &pcre, &why) < 0) {
         strbuf sb = STRBUF_INIT;
         sb_printf(&sb, "invalid pattern \"%.*s\": %s", (int)len, pattern, why);
         free(why);

@@ -4,6 +4,7 @@
  * directories mapped to base URIs (never from the network), and resolves
  * references (JSON pointer fragments with percent-encoding, anchors). */
 #include "jsonschema_impl.h"
+#include "jsonscan.h"
 #include "schema_bundle.h"
 
 #include <errno.h>
@@ -212,30 +213,37 @@ static char *resolve_id(batch *b, const char *base, const char *id)
     return abs;
 }
 
+/* Registers res->uri#name for node; a schema may carry the same name as
+ * both $anchor and $dynamicAnchor. */
+static int index_anchor(batch *b, js_resinfo *res, json_object *node, const char *name,
+                        bool dynamic)
+{
+    strbuf key = STRBUF_INIT;
+    sb_printf(&key, "%s#%s", res->uri, name);
+    js_uri_entry *same = js_strmap_get(&b->seen, key.data);
+    int rc = 0;
+    if (same && same->node == node)
+        same->dynamic |= dynamic;
+    else
+        rc = batch_add_uri(b, key.data, node, dynamic);
+    sb_free(&key);
+    return rc;
+}
+
 static int index_anchors(batch *b, json_object *node, js_resinfo *res)
 {
     const char *anchor = string_member(node, "$anchor");
     const char *dynamic = string_member(node, "$dynamicAnchor");
-    strbuf key = STRBUF_INIT;
-    int rc = 0;
-    if (anchor) {
-        sb_printf(&key, "%s#%s", res->uri, anchor);
-        rc = batch_add_uri(b, key.data, node, false);
-    }
-    if (rc == 0 && dynamic && !(anchor && strcmp(anchor, dynamic) == 0)) {
-        sb_truncate(&key, 0);
-        sb_printf(&key, "%s#%s", res->uri, dynamic);
-        rc = batch_add_uri(b, key.data, node, true);
-    } else if (rc == 0 && dynamic) {
-        ((js_uri_entry *)js_strmap_get(&b->seen, key.data))->dynamic = true;
-    }
-    if (rc == 0 && dynamic) {
-        res->dyn_anchors = xrealloc(res->dyn_anchors, (res->ndyn + 1) * sizeof *res->dyn_anchors);
-        res->dyn_anchors[res->ndyn].name = xstrdup(dynamic);
-        res->dyn_anchors[res->ndyn++].node = node;
-    }
-    sb_free(&key);
-    return rc;
+    if (anchor && index_anchor(b, res, node, anchor, false) < 0)
+        return -1;
+    if (!dynamic)
+        return 0;
+    if (index_anchor(b, res, node, dynamic, true) < 0)
+        return -1;
+    res->dyn_anchors = xrealloc(res->dyn_anchors, (res->ndyn + 1) * sizeof *res->dyn_anchors);
+    res->dyn_anchors[res->ndyn].name = xstrdup(dynamic);
+    res->dyn_anchors[res->ndyn++].node = node;
+    return 0;
 }
 
 static int index_schema(batch *b, json_object *node, js_resinfo *res, strbuf *ptr, bool is_root);
@@ -436,6 +444,33 @@ static char *read_file(const char *path, size_t *len, char **err)
     return sb_detach(&sb);
 }
 
+/* Remembers the first repeated key of a schema text. */
+static void note_duplicate(void *ud, const char *pointer, size_t offset, const char *key)
+{
+    char **first = ud;
+    (void)key;
+    if (!*first) {
+        strbuf sb = STRBUF_INIT;
+        sb_printf(&sb, "duplicate key at %s (byte %zu)", pointer, offset);
+        *first = sb_detach(&sb);
+    }
+}
+
+/* Checks what json-c's strict mode lets through (RFC 8259 details, and
+ * repeated keys, of which json-c would silently keep the last). */
+static int check_json_text(const char *text, size_t len, const char *name, char **err)
+{
+    char *duplicate = NULL;
+    size_t offset = 0;
+    const char *bad = jscan_check(text, len, note_duplicate, &duplicate, &offset);
+    if (bad)
+        set_error(err, "%s: invalid JSON at byte %zu: %s", name, offset, bad);
+    else if (duplicate)
+        set_error(err, "%s: %s", name, duplicate);
+    free(duplicate);
+    return bad || duplicate ? -1 : 0;
+}
+
 /* Parses one JSON text strictly; `name` prefixes error messages. */
 static json_object *parse_json_text(const char *text, size_t len, const char *name, char **err)
 {
@@ -451,6 +486,9 @@ static json_object *parse_json_text(const char *text, size_t len, const char *na
                           : doc ? "trailing data after the JSON value"
                                 : json_tokener_error_desc(jerr);
         set_error(err, "%s: invalid JSON at byte %zu: %s", name, end, why);
+        json_object_put(doc);
+        doc = NULL;
+    } else if (check_json_text(text, len, name, err) < 0) {
         json_object_put(doc);
         doc = NULL;
     }

@@ -135,11 +135,6 @@ int js_num_cmp(const js_num *a, const js_num *b)
     return a->i < b->i ? -1 : (a->i > b->i ? 1 : 0);
 }
 
-bool js_num_is_integral(const js_num *n)
-{
-    return n->kind != JS_NUM_DOUBLE || double_is_integral(n->d);
-}
-
 /* The number's text as it appeared in the parsed document, or NULL. json-c
  * keeps it as the userdata of parsed doubles; it is only trusted when it
  * reads back as the same value. */
