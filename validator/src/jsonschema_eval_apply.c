@@ -45,8 +45,8 @@ static bool eval_all_of(js_vctx *cx, const js_kw *kw, json_object *inst, const j
     js_path kp = kw_path(fr, kw);
     bool ok = true;
     for (size_t i = 0; i < kw->u.list.count; i++) {
-        js_path ip = {&kp, NULL, i};
-        if (!js_eval_sub(cx, kw->u.list.schemas[i], inst, fr, fr->ipath, &ip, true, ev)) {
+        js_path bp = {&kp, NULL, i};
+        if (!js_eval_sub(cx, kw->u.list.schemas[i], inst, fr, fr->ipath, &bp, true, ev)) {
             ok = false;
             if (!js_reporting(cx, fr))
                 break;
