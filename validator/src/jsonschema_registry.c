@@ -4,11 +4,8 @@
  * directories mapped to base URIs (never from the network), and resolves
  * references (JSON pointer fragments with percent-encoding, anchors). */
 #include "jsonschema_impl.h"
-#include "jsonscan.h"
 #include "schema_bundle.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -421,92 +418,6 @@ int js_registry_add_document(js_registry *reg, const char *uri, json_object *doc
 
 /* ---- files and directories ----------------------------------------- */
 
-static char *read_file(const char *path, size_t *len, char **err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        set_error(err, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    strbuf sb = STRBUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sb_put(&sb, chunk, n);
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        set_error(err, "%s: read error", path);
-        sb_free(&sb);
-        return NULL;
-    }
-    *len = sb.len;
-    return sb_detach(&sb);
-}
-
-/* Remembers the first repeated key of a schema text. */
-static void note_duplicate(void *ud, const char *pointer, size_t offset, const char *key)
-{
-    char **first = ud;
-    (void)key;
-    if (!*first) {
-        strbuf sb = STRBUF_INIT;
-        sb_printf(&sb, "duplicate key at %s (byte %zu)", pointer, offset);
-        *first = sb_detach(&sb);
-    }
-}
-
-/* Checks what json-c's strict mode lets through (RFC 8259 details, and
- * repeated keys, of which json-c would silently keep the last). */
-static int check_json_text(const char *text, size_t len, const char *name, char **err)
-{
-    char *duplicate = NULL;
-    size_t offset = 0;
-    const char *bad = jscan_check(text, len, note_duplicate, &duplicate, &offset);
-    if (bad)
-        set_error(err, "%s: invalid JSON at byte %zu: %s", name, offset, bad);
-    else if (duplicate)
-        set_error(err, "%s: %s", name, duplicate);
-    free(duplicate);
-    return bad || duplicate ? -1 : 0;
-}
-
-/* Parses one JSON text strictly; `name` prefixes error messages. */
-static json_object *parse_json_text(const char *text, size_t len, const char *name, char **err)
-{
-    json_tokener *tok = json_tokener_new_ex(JS_MAX_JSON_DEPTH);
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-    json_object *doc = len <= INT_MAX ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
-    enum json_tokener_error jerr = json_tokener_get_error(tok);
-    size_t end = json_tokener_get_parse_end(tok);
-    while (doc && end < len && strchr(" \t\r\n", text[end]))
-        end++;
-    if (!doc || jerr != json_tokener_success || end != len) {
-        const char *why = !doc && jerr == json_tokener_continue ? "unexpected end of input"
-                          : doc ? "trailing data after the JSON value"
-                                : json_tokener_error_desc(jerr);
-        set_error(err, "%s: invalid JSON at byte %zu: %s", name, end, why);
-        json_object_put(doc);
-        doc = NULL;
-    } else if (check_json_text(text, len, name, err) < 0) {
-        json_object_put(doc);
-        doc = NULL;
-    }
-    json_tokener_free(tok);
-    return doc;
-}
-
-json_object *js_load_json_file(const char *path, char **err)
-{
-    size_t len;
-    char *text = read_file(path, &len, err);
-    if (!text)
-        return NULL;
-    json_object *doc = parse_json_text(text, len, path, err);
-    free(text);
-    return doc;
-}
-
 int js_registry_add_file(js_registry *reg, const char *uri, const char *path, char **err)
 {
     json_object *doc = js_load_json_file(path, err);
@@ -644,7 +555,7 @@ static int load_from_bundle(js_registry *reg, const char *uri, const js_source *
     }
     int rc = 0;
     if (f) {
-        json_object *doc = parse_json_text((const char *)f->data, f->len, f->path, err);
+        json_object *doc = js_parse_json_text((const char *)f->data, f->len, f->path, err);
         rc = doc && js_registry_add_document(reg, uri, doc, NULL, err) == 0 ? 1 : -1;
         json_object_put(doc);
     }
