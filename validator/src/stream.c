@@ -159,10 +159,28 @@ static const char *output_member(json_object *out, bool chat)
     return NULL;
 }
 
-static void fold_finish(rv_choice *c, json_object *fr, rv_loc loc)
+bool rv_finish_reason_known(json_object *v)
+{
+    static const char *const known[] = {"stop", "length", "tool_calls", "content_filter",
+                                        "function_call"};
+    if (!json_object_is_type(v, json_type_string))
+        return false;
+    const char *s = json_object_get_string(v);
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(s, known[i]) == 0)
+            return true;
+    return false;
+}
+
+static void fold_finish(rv_stream *s, rv_choice *c, json_object *fr, rv_loc loc)
 {
     if (!fr)
         return;
+    if (!rv_finish_reason_known(fr)) {
+        s->bad_finishes =
+            xrealloc(s->bad_finishes, (s->nbad_finishes + 1) * sizeof *s->bad_finishes);
+        s->bad_finishes[s->nbad_finishes++] = loc;
+    }
     c->finish_count++;
     if (c->finish_count == 1) {
         c->finish_value = fr;
@@ -202,7 +220,7 @@ static void fold_choice(rv_stream *s, json_object *ch, rv_loc loc)
         cl.call_pos = k;
         fold_tool_call(c, json_object_array_get_idx(calls, k), k, cl, s->streamed);
     }
-    fold_finish(c, rv_get(ch, "finish_reason"), loc);
+    fold_finish(s, c, rv_get(ch, "finish_reason"), loc);
     c->last = loc;
 }
 
@@ -213,7 +231,8 @@ static void fold_usage(rv_stream *s, json_object *data, size_t item)
         return;
     s->usage = usage;
     s->usage_item = item;
-    s->usage_count++;
+    s->usage_items = xrealloc(s->usage_items, (s->usage_count + 1) * sizeof *s->usage_items);
+    s->usage_items[s->usage_count++] = item;
 }
 
 static void fold_item(rv_stream *s, json_object *data, size_t item)
@@ -252,7 +271,10 @@ rv_stream *rv_stream_fold(const rv_file *f)
         if (data) {
             /* Completions streamed by some providers carry chat deltas. */
             if (!s->chat && i == 0 && s->streamed) {
-                json_object *ch0 = json_object_array_get_idx(rv_get_array(data, "choices"), 0);
+                json_object *choices = rv_get_array(data, "choices");
+                json_object *ch0 = choices && json_object_array_length(choices)
+                                       ? json_object_array_get_idx(choices, 0)
+                                       : NULL;
                 if (rv_has(ch0, "delta"))
                     s->chat = true;
             }
@@ -279,5 +301,7 @@ void rv_stream_free(rv_stream *s)
         free(c->calls);
     }
     free(s->choices);
+    free(s->usage_items);
+    free(s->bad_finishes);
     free(s);
 }
