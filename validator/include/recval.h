@@ -125,6 +125,136 @@ const char *recval_last_error(void);
 /** Library version, e.g. "0.1.0". */
 const char *recval_version(void);
 
+/* --- request hashes and replay (`recval hash`, `recval replay`) ------ */
+
+/** The request hashes of one recording, or of a bare request, under every
+ * scheme the test recorder has named files by, and what the file name
+ * says. Hex digests are lower case; "" where a scheme does not apply. */
+typedef struct recval_hashes {
+    char *path;               /* the file; NULL for recval_hash_request() */
+    const char *request_kind; /* "inference", "tool", "http" or "file_processor" */
+    char current[65]; /* the current recorder's name ("" for file_processor: no known formula) */
+    char current_raw[65]; /* the same without body normalization (inference, http) */
+    char legacy[65]; /* llama-stack's legacy scheme (inference): the file is its first 12 hex */
+    char older_fs_partial[65]; /* earlier normalizations: "" unless they differ from current */
+    char older_fs_none[65];
+    int is_model_list;     /* the file is models-<current>-<digest>.json */
+    char models_digest[9]; /* that digest ("" without a response to compute it from) */
+    char *name_hash;       /* hex digits of the file name; NULL when it is no recorder name */
+    const char *matches;   /* scheme the name matches: "current", "current_raw",
+                              "older_fs_partial", "older_fs_none", "legacy"; NULL: none */
+    char *expected_name;   /* name the current recorder gives it (legacy-layout files: the
+                              legacy <12 hex>.json); NULL when unknown */
+    char *unreproducible;  /* why the digests cannot be trusted (the recorder's Python could
+                              not have hashed what json-c read), NULL when they can */
+} recval_hashes;
+
+/** Hashes the recording at `path` (its request and test_id) and matches
+ * its file name, filling `out` (freed with recval_hashes_free()).
+ * Returns RECVAL_OK; RECVAL_EIO when the file cannot be read, RECVAL_EINVAL
+ * when it is not JSON or holds no request of a known shape (see
+ * recval_last_error()). */
+int recval_hash_file(const recval_validator *v, const char *path, recval_hashes *out);
+
+/** Hashes a bare request: `json` (`len` bytes) is the JSON text of a
+ * recording's `request` object, made under `test_id` (NULL: no test, or the
+ * request's own `test_id` member, which tool and HTTP requests carry). A
+ * whole recording is accepted too: its request is used, and its test_id
+ * when `test_id` is NULL. `out->path` and `out->name_hash` are NULL.
+ * Returns RECVAL_OK or RECVAL_EINVAL (not JSON, no request). */
+int recval_hash_request(const recval_validator *v, const char *json, size_t len,
+                        const char *test_id, recval_hashes *out);
+
+/** Frees what a hash call put in `h` and zeroes it. */
+void recval_hashes_free(recval_hashes *h);
+
+/** Reads the whole file at `path` (at most the validator's max_file_size
+ * bytes) into a NUL-terminated heap buffer the caller frees, storing its
+ * length in `*len`; NULL on failure (see recval_last_error()). For callers
+ * of the text-taking functions, such as recval_hash_request(). */
+char *recval_read_file(const recval_validator *v, const char *path, size_t *len);
+
+/** Where and how recval_replay() looks a request up. */
+typedef struct recval_replay_options {
+    const char *root;          /* the repository the tests run from (required) */
+    const char *recording_dir; /* the harness's recording dir (relative: to root); NULL: the
+                                  defaults root/tests/integration/common (current scheme) and
+                                  root/tests/integration/recordings (legacy) */
+    const char *test_id;       /* the test making the request; NULL: the request's own test_id
+                                  member when it has one (tool, HTTP), else none */
+    size_t max_nearest;        /* on a miss, how many nearest recordings to report (0: none) */
+} recval_replay_options;
+
+/** A tool call of a folded choice; members are NULL when never given. */
+typedef struct recval_tool_call {
+    char *id;
+    char *name;
+    char *arguments; /* the reassembled arguments text */
+} recval_tool_call;
+
+/** One choice of the answer, its stream folded into the final message. */
+typedef struct recval_choice {
+    long long index;
+    char *content;       /* message content (chat) or text (completion); NULL: none */
+    size_t content_len;  /* bytes, as content may hold U+0000 */
+    char *finish_reason; /* NULL: none */
+    recval_tool_call *tool_calls;
+    size_t ntool_calls;
+} recval_choice;
+
+/** One difference between two request bodies. */
+typedef struct recval_body_diff {
+    char *pointer; /* RFC 6901 pointer into the body ("" for the whole body) */
+    char *message; /* `"Hello" != "Hello!"`, `missing in the recording`,
+                      `missing in the request` (values as the hash reads them) */
+} recval_body_diff;
+
+/** A recording near a request that missed: same directory, same endpoint
+ * (tool, URL), same test_id (or none, for legacy recordings). */
+typedef struct recval_nearest {
+    char *path;
+    const char *matches;     /* the scheme its own name matches, as in recval_hashes */
+    size_t ndifferences;     /* how many body differences there are in all */
+    recval_body_diff *diffs; /* the first of them, at most 10 */
+    size_t ndiffs;
+    char *note; /* when the bodies are equal, what else tells them apart; else NULL */
+} recval_nearest;
+
+/** What a replay found: the answer, or on a miss what was searched. */
+typedef struct recval_replay_result {
+    int found;
+    char hash[65];        /* the request's current-scheme hash */
+    char legacy_hash[65]; /* its legacy hash, "" when the scheme does not apply */
+    const char *scheme;   /* "current" or "legacy" (the lookup that found it); NULL on a miss */
+    char *recording;      /* the file found (model lists: the first merged) */
+    char **recordings;    /* every file the answer comes from (model lists merge several) */
+    size_t nrecordings;
+    char **looked_at; /* every path (or models-<hash>-*.json pattern) looked at, in order */
+    size_t nlooked_at;
+    const char *kind;       /* the kind of the recording (recval_kind_names()) */
+    recval_choice *choices; /* chat and completion kinds, by index; otherwise none */
+    size_t nchoices;
+    char *usage_json;        /* JSON text of the usage the answer reports, "null" when none */
+    char *summary_json;      /* other kinds: a JSON object summing up the body (see docs/cli.md) */
+    char *exception_json;    /* a recorded exception: JSON object {"type", "message", ...} */
+    recval_nearest *nearest; /* on a miss, the nearest recordings, nearest first */
+    size_t nnearest;
+} recval_replay_result;
+
+/** Looks the request up as the test harness does (the current scheme in
+ * the test's recording directory, then in the recording dir, then the
+ * legacy scheme) and folds what it finds into `out` (freed with
+ * recval_replay_result_free()). `json` is the request, as for
+ * recval_hash_request(). A miss is not an error: RECVAL_OK with
+ * `out->found` 0. Returns RECVAL_EINVAL for a missing root or a request
+ * that is not usable, and RECVAL_EIO or RECVAL_EINVAL when the recording
+ * found cannot be read or is not JSON (see recval_last_error()). */
+int recval_replay(const recval_validator *v, const char *json, size_t len,
+                  const recval_replay_options *opts, recval_replay_result *out);
+
+/** Frees what recval_replay() put in `r` and zeroes it. */
+void recval_replay_result_free(recval_replay_result *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -243,11 +243,14 @@ static void clear_diags(rv_file *f)
     f->ndiags = 0;
 }
 
-static void run_checks(rv_file *f)
+/* Parses f->text into f->root, strictly: json-c, then the scan for what
+ * RFC 8259 forbids but json-c lets pass, which also reports duplicate
+ * keys. False, with the diagnostic, when the text is not JSON. */
+static bool parse_tree(rv_file *f)
 {
     if (!parse_text(f)) {
         f->kind = RV_KIND_INVALID;
-        return;
+        return false;
     }
     size_t bad_at;
     const char *bad = jscan_check(f->text, f->len, on_duplicate, f, &bad_at);
@@ -262,8 +265,15 @@ static void run_checks(rv_file *f)
         else
             emit_at(f, RV_PARSE_INVALID_JSON, ptr, bad_at, "invalid JSON: %s", bad);
         free(ptr);
-        return;
+        return false;
     }
+    return true;
+}
+
+static void run_checks(rv_file *f)
+{
+    if (!parse_tree(f))
+        return;
     rv_classify(f);
     f->stream = rv_stream_fold(f);
     rv_check_envelope(f);
@@ -278,7 +288,8 @@ static void run_checks(rv_file *f)
 static void finish_result(rv_file *f, recval_result *out)
 {
     locate_diags(f);
-    qsort(f->diags, f->ndiags, sizeof *f->diags, cmp_diag);
+    if (f->ndiags > 1)
+        qsort(f->diags, f->ndiags, sizeof *f->diags, cmp_diag);
     memset(out, 0, sizeof *out);
     out->path = xstrdup(f->path);
     out->kind = rv_kind_name(f->kind);
@@ -383,6 +394,73 @@ int recval_check_file(const recval_validator *v, const char *path, recval_result
     int rc = recval_check_buffer(v, path, text, len, out);
     free(text);
     return rc;
+}
+
+/* --- loading without the rules (replay) ----------------------------- */
+
+char *recval_read_file(const recval_validator *v, const char *path, size_t *len)
+{
+    if (!v || !path || !len) {
+        rv_set_error("recval_read_file: NULL argument");
+        return NULL;
+    }
+    bool too_large;
+    char *text = read_file(path, v->max_file_size, len, &too_large);
+    if (!text && too_large)
+        rv_set_error("%s: file is %zu bytes, over the %zu-byte limit", path, *len,
+                     v->max_file_size);
+    else if (!text)
+        rv_set_error("%s: cannot read file: %s", path, strerror(errno));
+    return text;
+}
+
+int rv_file_load(const recval_validator *v, const char *path, rv_file *f)
+{
+    memset(f, 0, sizeof *f);
+    f->validator = v;
+    f->path = path;
+    f->base = base_name(path);
+    bool too_large;
+    char *text = read_file(path, v->max_file_size, &f->len, &too_large);
+    if (!text) {
+        f->text = xstrdup("");
+        if (too_large)
+            emit_at(f, RV_PARSE_TOO_LARGE, "", 0, "file is %zu bytes, over the %zu-byte limit",
+                    f->len, v->max_file_size);
+        else
+            emit_at(f, RV_PARSE_UNREADABLE, "", 0, "cannot read file: %s", strerror(errno));
+        f->len = 0;
+        f->kind = RV_KIND_INVALID;
+        return -1;
+    }
+    return rv_file_load_text(v, path, text, f->len, f);
+}
+
+int rv_file_load_text(const recval_validator *v, const char *path, char *text, size_t len,
+                      rv_file *f)
+{
+    memset(f, 0, sizeof *f);
+    f->validator = v;
+    f->path = path;
+    f->base = base_name(path);
+    f->text = text;
+    f->len = len;
+    if (!parse_tree(f))
+        return -1;
+    rv_classify(f);
+    return 0;
+}
+
+void rv_file_release(rv_file *f)
+{
+    clear_diags(f);
+    free(f->diags);
+    rv_stream_free(f->stream);
+    if (f->match_data)
+        pcre2_match_data_free(f->match_data);
+    json_object_put(f->root);
+    free((char *)f->text);
+    memset(f, 0, sizeof *f);
 }
 
 void recval_result_free(recval_result *r)

@@ -111,6 +111,17 @@ bool rv_type_is_known(const char *type_name);
 /* Fills kind, name scheme and the shortcuts of f from f->root. */
 void rv_classify(rv_file *f);
 
+/* Loads a recording for callers that need its tree but no rules (replay,
+ * hashing): reads path, parses it as strictly as recval_check_file() and
+ * classifies it. Returns 0, or -1 when the file cannot be read or is not
+ * JSON, the reason being f's last diagnostic. The _text variant parses
+ * text (malloc'd, NUL-terminated, len bytes) as if read from path and
+ * takes it over. Either way f is released with rv_file_release(). */
+int rv_file_load(const recval_validator *v, const char *path, rv_file *f);
+int rv_file_load_text(const recval_validator *v, const char *path, char *text, size_t len,
+                      rv_file *f);
+void rv_file_release(rv_file *f);
+
 /* json-c accessors that treat a wrong type like absence. */
 json_object *rv_get(json_object *obj, const char *key);
 json_object *rv_get_object(json_object *obj, const char *key);
