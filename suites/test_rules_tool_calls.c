@@ -187,6 +187,34 @@ static void arguments_are_strict_json(void **state)
     }
 }
 
+/* Arguments nest as deep as the validator allows (max_depth), not just
+ * json-c's default 32 levels; deeper ones are not JSON recval can read. */
+static void deep_arguments(void **state)
+{
+    (void)state;
+    char args[1024];
+    for (size_t depth = 100; depth <= 101; depth++) {
+        size_t n = (size_t)snprintf(args, sizeof args, "\"{\\\"a\\\": ");
+        for (size_t i = 1; i < depth; i++)
+            args[n++] = '[';
+        for (size_t i = 1; i < depth; i++)
+            args[n++] = ']';
+        snprintf(args + n, sizeof args - n, "}\"");
+        char text[4096];
+        snprintf(text, sizeof text,
+                 SINGLE("", "{\"id\": \"1\", \"type\": \"function\", \"function\": {\"name\": "
+                            "\"f\", \"arguments\": %s}}"),
+                 args);
+        recval_options opts = {.max_depth = 100};
+        recval_validator *v = recval_validator_new(&opts);
+        recval_result r;
+        assert_int_equal(recval_check_buffer(v, "inline.json", text, strlen(text), &r), RECVAL_OK);
+        assert_int_equal(count_family(&r), depth == 100 ? 0 : 1);
+        recval_result_free(&r);
+        recval_validator_free(v);
+    }
+}
+
 static void non_string_arguments(void **state)
 {
     (void)state;
@@ -322,6 +350,7 @@ int main(void)
         cmocka_unit_test(stream_arguments_break_in_second_fragment),
         cmocka_unit_test(empty_arguments_are_no_arguments),
         cmocka_unit_test(arguments_are_strict_json),
+        cmocka_unit_test(deep_arguments),
         cmocka_unit_test(non_string_arguments),
         cmocka_unit_test(declared_shapes),
         cmocka_unit_test(undeclared_needs_declarations),

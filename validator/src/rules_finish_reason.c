@@ -8,23 +8,10 @@
 #include <inttypes.h>
 #include <string.h>
 
-static const char *const KNOWN_REASONS[] = {"stop", "length", "tool_calls", "content_filter",
-                                            "function_call"};
 #define KNOWN_REASONS_TEXT "stop, length, tool_calls, content_filter, function_call"
 
 /* Longest rendering of an offending value in a message. */
 #define VALUE_SHOWN_MAX 60
-
-static bool is_known_reason(json_object *v)
-{
-    if (!json_object_is_type(v, json_type_string))
-        return false;
-    const char *s = json_object_get_string(v);
-    for (size_t i = 0; i < sizeof KNOWN_REASONS / sizeof KNOWN_REASONS[0]; i++)
-        if (strcmp(s, KNOWN_REASONS[i]) == 0)
-            return true;
-    return false;
-}
 
 /* Appends v as compact JSON, cut to VALUE_SHOWN_MAX bytes. */
 static void put_value(strbuf *sb, json_object *v)
@@ -52,26 +39,20 @@ static const char *member_suffix(char buf[RV_PTR_MAX], const rv_stream *s, const
 }
 
 /* finish-reason/invalid-value, for every non-null finish_reason of every
- * chunk (a repeated finish may repeat a bad value). */
+ * chunk that is not a known value (a repeated finish may repeat one). */
 static void check_values(rv_file *f, const rv_stream *s)
 {
-    for (size_t i = 0; i < s->nitems; i++) {
-        json_object *choices = rv_get_array(rv_body_data(f, i), "choices");
-        size_t n = choices ? json_object_array_length(choices) : 0;
-        for (size_t k = 0; k < n; k++) {
-            json_object *fr = rv_get(json_object_array_get_idx(choices, k), "finish_reason");
-            if (!fr || is_known_reason(fr))
-                continue;
-            char ptr[RV_PTR_MAX];
-            strbuf shown = STRBUF_INIT;
-            put_value(&shown, fr);
-            rv_emit(f, RV_FINISH_REASON_INVALID_VALUE,
-                    rv_choice_ptr(ptr, f, (rv_loc){i, k, 0}, "/finish_reason"),
-                    "finish_reason %s is not one of " KNOWN_REASONS_TEXT
-                    "; replay cannot rebuild the response",
-                    shown.data);
-            sb_free(&shown);
-        }
+    for (size_t i = 0; i < s->nbad_finishes; i++) {
+        json_object *fr = rv_get(rv_choice_at(f, s->bad_finishes[i]), "finish_reason");
+        char ptr[RV_PTR_MAX];
+        strbuf shown = STRBUF_INIT;
+        put_value(&shown, fr);
+        rv_emit(f, RV_FINISH_REASON_INVALID_VALUE,
+                rv_choice_ptr(ptr, f, s->bad_finishes[i], "/finish_reason"),
+                "finish_reason %s is not one of " KNOWN_REASONS_TEXT
+                "; replay cannot rebuild the response",
+                shown.data);
+        sb_free(&shown);
     }
 }
 
@@ -136,7 +117,7 @@ static void check_after_finish(rv_file *f, const rv_stream *s, const rv_choice *
  * finish_reason is something else. */
 static void check_tool_calls_mismatch(rv_file *f, const rv_choice *c)
 {
-    if (c->ncalls == 0 || c->finish_count == 0 || !is_known_reason(c->finish_value) ||
+    if (c->ncalls == 0 || c->finish_count == 0 || !rv_finish_reason_known(c->finish_value) ||
         strcmp(c->finish_reason, "tool_calls") == 0)
         return;
     const char *name = c->calls[0].name ? c->calls[0].name : "(unnamed)";

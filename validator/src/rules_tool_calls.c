@@ -15,6 +15,8 @@
 
 /* Bytes of arguments quoted in a message around the place they break. */
 #define SNIPPET_MAX 40
+/* Nesting of arguments read with a small tokener before trying max_depth. */
+#define SHALLOW_DEPTH 64
 /* Declared function names listed in an undeclared-function message. */
 #define DECLARED_SHOWN_MAX 6
 
@@ -63,30 +65,47 @@ static const char *json_type_phrase(json_object *v)
     }
 }
 
-/* Parses n bytes at s strictly (RFC 8259); true when they are one JSON
- * object with nothing but whitespace after it. */
-static bool parse_object(const char *s, size_t n, size_t max_depth, args_error *err)
+/* Parses n bytes at s strictly (RFC 8259) with a tokener nesting at most
+ * `depth` levels into *obj (NULL on error), setting *e and *end. False
+ * when no tokener could be made. */
+static bool tokenize(const char *s, size_t n, size_t depth, json_object **obj,
+                     enum json_tokener_error *e, size_t *end)
 {
-    struct json_tokener *tok = json_tokener_new_ex((int)max_depth);
-    if (!tok) {
-        *err = (args_error){0, "out of memory", ""};
+    *obj = NULL;
+    struct json_tokener *tok = json_tokener_new_ex((int)depth);
+    if (!tok)
         return false;
-    }
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    json_object *obj = json_tokener_parse_ex(tok, s, (int)n);
-    enum json_tokener_error e = json_tokener_get_error(tok);
-    size_t end = json_tokener_get_parse_end(tok);
-    if (e == json_tokener_continue) {
+    *obj = json_tokener_parse_ex(tok, s, (int)n);
+    *e = json_tokener_get_error(tok);
+    *end = json_tokener_get_parse_end(tok);
+    if (*e == json_tokener_continue) {
         /* A number or literal at the very end needs a terminator. */
-        obj = json_tokener_parse_ex(tok, "", 1);
-        if (json_tokener_get_error(tok) != json_tokener_success)
-            e = json_tokener_continue;
-        else
-            e = json_tokener_success;
+        *obj = json_tokener_parse_ex(tok, "", 1);
+        if (json_tokener_get_error(tok) == json_tokener_success)
+            *e = json_tokener_success;
     }
     json_tokener_free(tok);
+    return true;
+}
+
+/* Parses n bytes at s strictly (RFC 8259); true when they are one JSON
+ * object with nothing but whitespace after it. A tokener is cheap for a
+ * few levels and costly for max_depth (json-c zeroes a stack frame per
+ * level), so arguments are read shallow first and deep only if needed. */
+static bool parse_object(const char *s, size_t n, size_t max_depth, args_error *err)
+{
+    enum json_tokener_error e = json_tokener_success;
+    size_t end = 0;
+    size_t depth = max_depth < SHALLOW_DEPTH ? max_depth : SHALLOW_DEPTH;
+    json_object *obj;
+    bool made = tokenize(s, n, depth, &obj, &e, &end);
+    if (made && e == json_tokener_error_depth && depth < max_depth)
+        made = tokenize(s, n, max_depth, &obj, &e, &end);
     bool ok = false;
-    if (e == json_tokener_continue) {
+    if (!made) {
+        *err = (args_error){0, "out of memory", ""};
+    } else if (e == json_tokener_continue) {
         *err = (args_error){n, "the JSON text ends too early (cut off?)", ""};
     } else if (e != json_tokener_success) {
         *err = (args_error){end < n ? end : n, json_tokener_error_desc(e), ""};
@@ -94,7 +113,7 @@ static bool parse_object(const char *s, size_t n, size_t max_depth, args_error *
         *err = (args_error){end, "unexpected text after the JSON value", ""};
     } else if (!json_object_is_type(obj, json_type_object)) {
         size_t start = 0;
-        while (start < n && strchr(" \t\r\n", s[start]))
+        while (start < n && s[start] && strchr(" \t\r\n", s[start]))
             start++;
         *err = (args_error){start, NULL, ""};
         snprintf(err->reason_buf, sizeof err->reason_buf, "the JSON value is %s",

@@ -258,27 +258,39 @@ static void check_missing_in_stream(rv_file *f, size_t nusage)
             json_object_array_length(f->body));
 }
 
-/* Collects the usage objects of OpenAI-typed body items. */
-static size_t collect_usages(const rv_file *f, usage_at **out)
+/* Adds the usage of body item i when the item is OpenAI-typed. */
+static void add_usage(const rv_file *f, size_t i, usage_at **all, size_t *n)
 {
     bool streamed = json_object_is_type(f->body, json_type_array);
-    size_t nitems = streamed ? json_object_array_length(f->body) : 1;
+    json_object *item = streamed ? json_object_array_get_idx(f->body, i) : f->body;
+    const char *type = rv_get_string(item, "__type__");
+    json_object *usage = rv_get_object(rv_get_object(item, "__data__"), "usage");
+    if (!usage || !type || strncmp(type, "openai.", 7) != 0)
+        return;
+    *all = xrealloc(*all, (*n + 1) * sizeof **all);
+    usage_at *u = &(*all)[(*n)++];
+    u->usage = usage;
+    u->item = i;
+    if (streamed)
+        rv_ptr(u->ptr, "/response/body/%zu/__data__/usage", i);
+    else
+        rv_ptr(u->ptr, "/response/body/__data__/usage");
+}
+
+/* Collects the usage objects of OpenAI-typed body items: those the fold
+ * found (chat and completion kinds), else every item (embeddings). */
+static size_t collect_usages(const rv_file *f, usage_at **out)
+{
     usage_at *all = NULL;
     size_t n = 0;
-    for (size_t i = 0; i < nitems; i++) {
-        json_object *item = streamed ? json_object_array_get_idx(f->body, i) : f->body;
-        const char *type = rv_get_string(item, "__type__");
-        json_object *usage = rv_get_object(rv_get_object(item, "__data__"), "usage");
-        if (!usage || !type || strncmp(type, "openai.", 7) != 0)
-            continue;
-        all = xrealloc(all, (n + 1) * sizeof *all);
-        all[n].usage = usage;
-        all[n].item = i;
-        if (streamed)
-            rv_ptr(all[n].ptr, "/response/body/%zu/__data__/usage", i);
-        else
-            rv_ptr(all[n].ptr, "/response/body/__data__/usage");
-        n++;
+    if (f->stream) {
+        for (size_t k = 0; k < f->stream->usage_count; k++)
+            add_usage(f, f->stream->usage_items[k], &all, &n);
+    } else {
+        bool streamed = json_object_is_type(f->body, json_type_array);
+        size_t nitems = streamed ? json_object_array_length(f->body) : 1;
+        for (size_t i = 0; i < nitems; i++)
+            add_usage(f, i, &all, &n);
     }
     *out = all;
     return n;

@@ -65,9 +65,12 @@ typedef struct rv_stream {
     size_t nitems;
     rv_choice *choices;
     size_t nchoices;
-    json_object *usage; /* last non-null usage object, borrowed; NULL if none */
-    size_t usage_item;  /* body item that carried it */
-    size_t usage_count; /* body items carrying a usage object */
+    json_object *usage;   /* last non-null usage object, borrowed; NULL if none */
+    size_t usage_item;    /* body item that carried it */
+    size_t usage_count;   /* body items carrying a usage object */
+    size_t *usage_items;  /* those items, in order */
+    rv_loc *bad_finishes; /* every non-null finish_reason that is not a known value */
+    size_t nbad_finishes;
 } rv_stream;
 
 /* Folds f->body when f->kind is a chat or completion kind; NULL otherwise.
@@ -76,6 +79,10 @@ typedef struct rv_stream {
 rv_stream *rv_stream_fold(const rv_file *f);
 
 void rv_stream_free(rv_stream *s);
+
+/* True when v is one of the finish_reason values OpenAI defines: stop,
+ * length, tool_calls, content_filter, function_call. */
+bool rv_finish_reason_known(json_object *v);
 
 /* The __data__ of body item i (for single responses, i is 0), or NULL. */
 json_object *rv_body_data(const rv_file *f, size_t i);
