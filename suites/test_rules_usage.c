@@ -163,8 +163,9 @@ static void include_usage_without_usage(void **state)
     assert_int_equal(count_family(&r), 1);
     assert_diag(&r, "usage/missing-in-stream", RECVAL_ERROR,
                 "/request/body/stream_options/include_usage", 1, 190,
-                "the request sets stream_options.include_usage but none of the 1 chunks carries "
-                "usage; a client that waits for the final usage chunk gets none on replay");
+                "the request sets stream_options.include_usage but no chunk of the stream (1 "
+                "chunk) carries usage; a client that waits for the final usage chunk gets none on "
+                "replay");
     recval_result_free(&r);
 }
 

@@ -69,8 +69,8 @@ static void check_missing(rv_file *f, const rv_stream *s, const rv_choice *c)
     if (s->streamed)
         rv_emit(f, RV_FINISH_REASON_MISSING, ptr,
                 "choice %" PRId64 " never receives a finish_reason: it is last seen in chunk %zu "
-                "and the stream ends (%zu chunks) without finishing it",
-                c->index, c->last.item, s->nitems);
+                "and the stream ends (%zu chunk%s) without finishing it",
+                c->index, c->last.item, s->nitems, s->nitems == 1 ? "" : "s");
     else
         rv_emit(f, RV_FINISH_REASON_MISSING, ptr, "choice %" PRId64 " has %s finish_reason",
                 c->index, has_member ? "a null" : "no");

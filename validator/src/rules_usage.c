@@ -253,9 +253,10 @@ static void check_missing_in_stream(rv_file *f, size_t nusage)
         !stream_option(f, "include_usage"))
         return;
     rv_emit(f, RV_USAGE_MISSING_IN_STREAM, "/request/body/stream_options/include_usage",
-            "the request sets stream_options.include_usage but none of the %zu chunks carries "
-            "usage; a client that waits for the final usage chunk gets none on replay",
-            json_object_array_length(f->body));
+            "the request sets stream_options.include_usage but no chunk of the stream (%zu "
+            "chunk%s) carries usage; a client that waits for the final usage chunk gets none on "
+            "replay",
+            json_object_array_length(f->body), json_object_array_length(f->body) == 1 ? "" : "s");
 }
 
 /* Adds the usage of body item i when the item is OpenAI-typed. */
