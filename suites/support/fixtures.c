@@ -215,9 +215,9 @@ static void check_one_fixture(const char *path, void *ud)
         for (size_t i = 0; i < nexp; i++)
             print_error("    %s\n", exp[i]);
         print_error("  got:\n");
-        for (size_t i = 0; i < r.ndiags; i++)
-            print_error("    %s:%u:%u %s (%s)\n", path, r.diags[i].line, r.diags[i].column, got[i],
-                        r.diags[i].message);
+        for (size_t i = 0; i < r.ndiags; i++) /* in file order, with positions */
+            print_error("    %s:%u:%u %s %s (%s)\n", path, r.diags[i].line, r.diags[i].column,
+                        r.diags[i].rule->name, r.diags[i].pointer, r.diags[i].message);
     }
     /* Rule coverage: count each expected rule once per fixture. */
     for (size_t i = 0; i < nexp; i++) {
