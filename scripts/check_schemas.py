@@ -12,6 +12,14 @@ Default mode: validate every recording of the shared corpus and the seeds
 --fixtures: every recordings/invalid/schema/**/<name>.json must produce exactly
   the diagnostics listed in <name>.expect ("<rule> <json-pointer>" per line).
 
+--tool-arguments: the reference list for tool-calls/arguments-schema: every tool
+  call of the corpus (assistant messages of the request, a ChatCompletion's
+  messages, chunk streams folded per choice and tool index) whose arguments
+  parse as a JSON object that breaks the `parameters` the request declared for
+  its function, printed as "<file relative to the shared dir> <json-pointer>"
+  (the pointer of the call's arguments; for a stream, its first non-empty
+  piece), sorted, then a count line.  Exits 0 (1 if the schemas are broken).
+
 Both modes first check the schemas themselves: each is valid against the
 draft 2020-12 metaschema, has $schema/$id/title/description, its $id matches
 its path, it only uses the keywords recval's engine implements, and its
@@ -296,12 +304,138 @@ def check_fixtures(schemas):
     return 1 if bad else 0
 
 
+# --- tool-calls/arguments-schema reference --------------------------------
+
+CHAT_CLASSES = ("ChatCompletionChunk", "ChatCompletion")
+
+
+def parse_arguments(text):
+    """The arguments as a dict, or None when they are not a JSON object."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        value = json.loads(text, parse_constant=reject_constant)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def declared_parameters(body):
+    """name -> (tool position, parameters) of the request's function tools (first wins)."""
+    declared = {}
+    tools = body.get("tools") if isinstance(body, dict) else None
+    for pos, tool in enumerate(tools if isinstance(tools, list) else []):
+        fn = tool.get("function") if isinstance(tool, dict) else None
+        if isinstance(fn, dict) and isinstance(fn.get("name"), str) and fn.get("parameters") is not None:
+            declared.setdefault(fn["name"], (pos, fn["parameters"]))
+    return declared
+
+
+def request_calls(body):
+    """(pointer, name, arguments) of the tool calls of the request's messages."""
+    messages = body.get("messages") if isinstance(body, dict) else None
+    for m, message in enumerate(messages if isinstance(messages, list) else []):
+        calls = message.get("tool_calls") if isinstance(message, dict) else None
+        for k, call in enumerate(calls if isinstance(calls, list) else []):
+            fn = call.get("function") if isinstance(call, dict) else None
+            if isinstance(fn, dict) and isinstance(fn.get("name"), str):
+                yield (pointer(["request", "body", "messages", m, "tool_calls", k, "function", "arguments"]),
+                       fn["name"], fn.get("arguments"))
+
+
+def response_calls(response):
+    """(pointer, name, arguments) of the response's tool calls, streams folded
+    per (choice index, tool-call index): the first non-empty name, the
+    arguments pieces joined, the pointer of the first non-empty piece."""
+    body = response.get("body")
+    streamed = isinstance(body, list)
+    items = body if streamed else [body]
+    typed = [i for i in items if isinstance(i, dict) and isinstance(i.get("__type__"), str)]
+    if not typed or typed[0]["__type__"].rsplit(".", 1)[-1] not in CHAT_CLASSES + ("Completion",):
+        return
+    calls = {}  # (choice index, call index) -> [name, pieces, first piece pointer, bad type]
+    for i, item in enumerate(items):
+        data = item.get("__data__") if isinstance(item, dict) else None
+        choices = data.get("choices") if isinstance(data, dict) else None
+        for c, choice in enumerate(choices if isinstance(choices, list) else []):
+            if not isinstance(choice, dict):
+                continue
+            member = "delta" if streamed else "message"
+            out = choice.get(member)
+            tool_calls = out.get("tool_calls") if isinstance(out, dict) else None
+            for k, call in enumerate(tool_calls if isinstance(tool_calls, list) else []):
+                if not isinstance(call, dict):
+                    continue
+                index = call.get("index") if streamed and isinstance(call.get("index"), int) else k
+                choice_index = choice.get("index") if isinstance(choice.get("index"), int) else c
+                entry = calls.setdefault((choice_index, index), [None, [], None, False])
+                fn = call.get("function") if isinstance(call.get("function"), dict) else {}
+                if entry[0] is None and isinstance(fn.get("name"), str) and fn["name"]:
+                    entry[0] = fn["name"]
+                args = fn.get("arguments")
+                if isinstance(args, str) and args:
+                    if entry[2] is None:
+                        where = ["response", "body"] + ([i] if streamed else [])
+                        entry[2] = pointer(where + ["__data__", "choices", c, member, "tool_calls", k,
+                                                    "function", "arguments"])
+                    entry[1].append(args)
+                elif args is not None and not isinstance(args, str):
+                    entry[3] = True
+    for name, pieces, where, bad_type in calls.values():
+        if name and where and not bad_type:
+            yield where, name, "".join(pieces)
+
+
+def bad_tool_arguments(doc):
+    """(pointer, message) for each tool call whose arguments break its declared parameters,
+    and how many calls had parameters to check against."""
+    request = doc.get("request") if isinstance(doc, dict) else None
+    response = doc.get("response") if isinstance(doc, dict) else None
+    body = request.get("body") if isinstance(request, dict) else None
+    declared = declared_parameters(body)
+    if not declared:
+        return [], 0
+    calls = list(request_calls(body))
+    if isinstance(response, dict) and not response.get("is_exception"):
+        calls += list(response_calls(response))
+    found, checked = [], 0
+    for where, name, text in calls:
+        args = parse_arguments(text)
+        if name not in declared or args is None:
+            continue
+        checked += 1
+        errors = list(Draft202012Validator(declared[name][1]).iter_errors(args))
+        if errors:
+            found.append((where, "; ".join("%s: %s" % (pointer(e.absolute_path) or "/", e.message)
+                                           for e in errors)))
+    return found, checked
+
+
+def list_tool_arguments(shared):
+    corpus = os.path.join(shared, "corpus")
+    if not os.path.isdir(corpus):
+        print("check_schemas: %s is absent; nothing to list (skipped)." % corpus)
+        return 0
+    rows, checked = [], 0
+    for path in sorted(glob.glob(os.path.join(corpus, "**", "*.json"), recursive=True)):
+        found, n = bad_tool_arguments(load_json(path))
+        checked += n
+        rows += [(os.path.relpath(path, shared), where, message) for where, message in found]
+    for rel, where, message in sorted(rows):
+        print("%s %s  # %s" % (rel, where, message[:200]))
+    print("check_schemas: %d tool calls checked against their parameters, %d break them"
+          % (checked, len(rows)))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fixtures", action="store_true",
                         help="check recordings/invalid/schema/ against their .expect files instead of the corpus")
     parser.add_argument("--shared", default=os.environ.get("RECVAL_SHARED", os.path.join(os.path.dirname(REPO), "shared")),
                         help="directory holding corpus/ and seeds/ (default: ../shared next to the repo, or $RECVAL_SHARED)")
+    parser.add_argument("--tool-arguments", action="store_true",
+                        help="list the corpus tool calls whose arguments break their declared parameters")
     args = parser.parse_args()
 
     schemas = Schemas()
@@ -313,6 +447,8 @@ def main():
     print("check_schemas: %d schemas, %d __type__ mappings ok" % (len(schemas.store), len(schemas.types)))
     if args.fixtures:
         return check_fixtures(schemas)
+    if args.tool_arguments:
+        return list_tool_arguments(args.shared)
     return check_corpus(schemas, args.shared)
 
 

@@ -40,6 +40,10 @@ recval_validator *recval_validator_new(const recval_options *opts)
     }
     pcre2_jit_compile(v->type_name_re, PCRE2_JIT_COMPLETE);
     return v;
+    if (rv_schemas_new(v) != 0) {
+        recval_validator_free(v);
+        return NULL;
+    }
 }
 
 void recval_validator_free(recval_validator *v)
@@ -48,6 +52,7 @@ void recval_validator_free(recval_validator *v)
         return;
     pcre2_code_free(v->type_name_re);
     free(v);
+    rv_schemas_free(v);
 }
 
 pcre2_match_data *rv_match_data(rv_file *f)

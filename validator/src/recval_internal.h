@@ -153,7 +153,18 @@ struct recval_validator {
     size_t max_depth;
     size_t max_file_size;
     pcre2_code *type_name_re; /* dotted Python qualified name */
+    /* recval's JSON Schemas (schema/), compiled once by rv_schemas_new()
+     * and only read afterwards (rules_schema.c). */
+    struct js_registry *schema_registry;
+    const struct js_schema *recording_schema; /* recording.schema.json */
+    struct rv_type_schema *type_schemas;      /* types.json: __type__ -> __data__ schema */
+    size_t ntype_schemas;
 };
+
+/* Compiles recval's schemas into v (0), or sets the last error (-1). */
+int rv_schemas_new(recval_validator *v);
+/* Frees what rv_schemas_new() made; safe on a partly made validator. */
+void rv_schemas_free(recval_validator *v);
 
 /* Per-file scratch for the validator's patterns (one per file, so checks
  * stay thread-safe). */

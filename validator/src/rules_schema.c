@@ -1,7 +1,317 @@
-/* rules_schema.c - the schema rule family (placeholder until its checks land). */
+/* rules_schema.c - the schema family: the whole file against
+ * schema/recording.schema.json (schema/recording) and each envelope's
+ * __data__ against the schema that schema/types.json names for its __type__
+ * (schema/data). The schemas are compiled once per validator, here, and
+ * only read while files are checked, so checks stay thread-safe. A file
+ * that breaks a schema badly is reported up to SCHEMA_DIAGS_MAX errors per
+ * rule, then summed up in one more diagnostic. */
 #include "recval_internal.h"
+#include "jsonschema.h"
+#include "jsonschema_impl.h"
+#include "rules_schema.h"
+#include "schema_bundle.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCHEMA_BASE_URI "https://recval.dev/schema/"
+#define RECORDING_SCHEMA_URI SCHEMA_BASE_URI "recording.schema.json"
+#define TYPES_FILE "types.json"
+
+/* One line of types.json, compiled. */
+struct rv_type_schema {
+    char *type_name;
+    const js_schema *schema;
+};
+
+/* --- compiling (once per validator) -------------------------------- */
+
+static json_object *load_types_json(char **err)
+{
+    for (size_t i = 0; i < rv_schema_bundle_count; i++)
+        if (strcmp(rv_schema_bundle[i].path, TYPES_FILE) == 0)
+            return js_parse_json_text((const char *)rv_schema_bundle[i].data,
+                                      rv_schema_bundle[i].len, TYPES_FILE, err);
+    *err = xstrdup(TYPES_FILE " is not in the schema bundle");
+    return NULL;
+}
+
+/* Compiles the schema of every __type__ that types.json lists. */
+static int compile_type_schemas(recval_validator *v, char **err)
+{
+    json_object *doc = load_types_json(err);
+    json_object *types = rv_get_object(doc, "types");
+    if (!types) {
+        if (!*err)
+            *err = xstrdup(TYPES_FILE ": no \"types\" object");
+        json_object_put(doc);
+        return -1;
+    }
+    v->type_schemas =
+        xcalloc((size_t)json_object_object_length(types) + 1, sizeof *v->type_schemas);
+    json_object_object_foreach(types, name, uri)
+    {
+        const js_schema *s = json_object_is_type(uri, json_type_string)
+                                 ? js_compile(v->schema_registry, json_object_get_string(uri), err)
+                                 : NULL;
+        if (!s) {
+            if (!*err)
+                *err = xstrdup(TYPES_FILE ": a schema URI is not a string");
+            json_object_put(doc);
+            return -1;
+        }
+        v->type_schemas[v->ntype_schemas++] = (struct rv_type_schema){xstrdup(name), s};
+    }
+    json_object_put(doc);
+    return 0;
+}
+
+int rv_schemas_new(recval_validator *v)
+{
+    char *err = NULL;
+    v->schema_registry = js_registry_new(0);
+    if (js_registry_add_metaschemas(v->schema_registry, NULL, &err) != 0 ||
+        js_registry_add_bundle(v->schema_registry, SCHEMA_BASE_URI, "", &err) != 0 ||
+        !(v->recording_schema = js_compile(v->schema_registry, RECORDING_SCHEMA_URI, &err)) ||
+        compile_type_schemas(v, &err) != 0) {
+        rv_set_error("cannot compile recval's schemas: %s", err ? err : "unknown error");
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+void rv_schemas_free(recval_validator *v)
+{
+    for (size_t i = 0; i < v->ntype_schemas; i++)
+        free(v->type_schemas[i].type_name);
+    free(v->type_schemas);
+    js_registry_free(v->schema_registry);
+    v->type_schemas = NULL;
+    v->ntype_schemas = 0;
+    v->schema_registry = NULL;
+    v->recording_schema = NULL;
+}
+
+/* --- reporting ----------------------------------------------------- */
+
+/* A schema error waiting to be reported: the schema rules run last and
+ * leave out what another rule of the file already reports. */
+typedef struct pending {
+    rv_rule_id rule;
+    char *pointer;
+    char *message;
+    char *keyword; /* absolute keyword location */
+    bool covered;
+} pending;
+
+typedef struct pending_list {
+    pending *items;
+    size_t count, cap;
+    size_t kept[2]; /* per rule: schema/recording, schema/data */
+    bool cut[2];    /* SCHEMA_PENDING_MAX reached */
+} pending_list;
+
+/* Errors of one rule kept per file to decide which are new (the first
+ * SCHEMA_DIAGS_MAX of those are reported). */
+#define SCHEMA_PENDING_MAX 1000
+
+static size_t rule_slot(rv_rule_id rule)
+{
+    return rule == RV_SCHEMA_DATA;
+}
+
+/* Validates `instance` (at pointer `prefix` in the file) and keeps its
+ * errors. True when it is valid. */
+static bool validate_into(pending_list *l, rv_rule_id rule, const js_schema *schema,
+                          json_object *instance, const char *prefix)
+{
+    if (js_is_valid(schema, instance))
+        return true;
+    size_t slot = rule_slot(rule);
+    if (l->kept[slot] == SCHEMA_PENDING_MAX) {
+        l->cut[slot] = true;
+        return false;
+    }
+    js_error_list list = JS_ERROR_LIST_INIT;
+    size_t room = SCHEMA_PENDING_MAX - l->kept[slot];
+    js_validate_collect(schema, instance, room + 1, &list);
+    for (size_t i = 0; i < list.count && i < room; i++) {
+        const js_error *e = &list.items[i];
+        if (l->count == l->cap) {
+            l->cap = l->cap ? 2 * l->cap : 16;
+            l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+        }
+        strbuf ptr = STRBUF_INIT, msg = STRBUF_INIT;
+        sb_printf(&ptr, "%s%s", prefix, e->instance_location);
+        sb_printf(&msg, "%s (schema: %s)", e->message, e->absolute_keyword_location);
+        l->items[l->count++] = (pending){rule, sb_detach(&ptr), sb_detach(&msg),
+                                         xstrdup(e->absolute_keyword_location), false};
+        l->kept[slot]++;
+    }
+    if (list.count > room)
+        l->cut[slot] = true;
+    js_error_list_free(&list);
+    return false;
+}
+
+/* True when `ptr` is `base` or lies under it. */
+static bool at_or_under(const char *ptr, const char *base, size_t base_len)
+{
+    return strncmp(ptr, base, base_len) == 0 && (ptr[base_len] == '\0' || ptr[base_len] == '/');
+}
+
+/* True when the diagnostic at `reported` (another rule's) already tells of
+ * the schema error at `ptr`: the same value, the __data__ of an item whose
+ * __type__ it reports (data is read by its type), or the body when it
+ * reports is_streaming (the body's shape follows the flag). */
+static bool tells_of(const char *reported, const char *ptr)
+{
+    if (strcmp(reported, ptr) == 0)
+        return true;
+    if (strcmp(reported, "/response/is_streaming") == 0)
+        return strcmp(ptr, "/response/body") == 0;
+    size_t n = strlen(reported), t = strlen("/__type__");
+    if (n < t || strcmp(reported + n - t, "/__type__") != 0)
+        return false;
+    char data[RV_PTR_MAX];
+    snprintf(data, sizeof data, "%.*s/__data__", (int)(n - t), reported);
+    return at_or_under(ptr, data, strlen(data));
+}
+
+static bool reported_elsewhere(const rv_file *f, const char *ptr)
+{
+    for (size_t i = 0; i < f->ndiags; i++) {
+        const recval_rule *r = f->diags[i].rule;
+        if (r != rv_rule(RV_SCHEMA_DATA) && r != rv_rule(RV_SCHEMA_RECORDING) &&
+            tells_of(f->diags[i].pointer, ptr))
+            return true;
+    }
+    return false;
+}
+
+/* Marks the errors other rules already report, and their repeats: errors
+ * of the same schema keyword (one defect on every chunk is reported once,
+ * by the rule that knows it best). */
+static void mark_covered(const rv_file *f, pending_list *l)
+{
+    for (size_t i = 0; i < l->count; i++)
+        l->items[i].covered = reported_elsewhere(f, l->items[i].pointer);
+    for (size_t i = 0; i < l->count; i++) {
+        if (!l->items[i].covered)
+            continue;
+        for (size_t k = 0; k < l->count; k++)
+            if (!l->items[k].covered && l->items[k].rule == l->items[i].rule &&
+                strcmp(l->items[k].keyword, l->items[i].keyword) == 0)
+                l->items[k].covered = true;
+    }
+}
+
+/* Reports the first SCHEMA_DIAGS_MAX new errors of `rule`, then how many
+ * more there are. */
+static void emit_rule(rv_file *f, const pending_list *l, rv_rule_id rule, const char *summary_ptr)
+{
+    size_t shown = 0, more = 0;
+    for (size_t i = 0; i < l->count; i++) {
+        const pending *p = &l->items[i];
+        if (p->rule != rule || p->covered)
+            continue;
+        if (shown == SCHEMA_DIAGS_MAX) {
+            more++;
+            continue;
+        }
+        rv_emit(f, rule, p->pointer, "%s", p->message);
+        shown++;
+    }
+    const char *name = rv_rule(rule)->name;
+    if (l->cut[rule_slot(rule)])
+        rv_emit(f, rule, summary_ptr,
+                "further %s errors are not listed: the file has over %d (at most %d are "
+                "reported per file)",
+                name, SCHEMA_PENDING_MAX, SCHEMA_DIAGS_MAX);
+    else if (more > 0)
+        rv_emit(f, rule, summary_ptr,
+                "%zu more %s error%s not listed (at most %d are reported per file)", more, name,
+                more == 1 ? " is" : "s are", SCHEMA_DIAGS_MAX);
+}
+
+static void pending_free(pending_list *l)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        free(l->items[i].pointer);
+        free(l->items[i].message);
+        free(l->items[i].keyword);
+    }
+    free(l->items);
+}
+
+/* --- schema/recording ---------------------------------------------- */
+
+static void check_recording(rv_file *f, pending_list *l)
+{
+    validate_into(l, RV_SCHEMA_RECORDING, f->validator->recording_schema, f->root, "");
+}
+
+/* --- schema/data --------------------------------------------------- */
+
+/* The compiled schema of a __type__, NULL when types.json lacks it.
+ * Streams repeat one type, so the previous answer is tried first. */
+static const js_schema *type_schema(const recval_validator *v, const char *type_name, size_t *last)
+{
+    if (*last < v->ntype_schemas && strcmp(v->type_schemas[*last].type_name, type_name) == 0)
+        return v->type_schemas[*last].schema;
+    for (size_t i = 0; i < v->ntype_schemas; i++)
+        if (strcmp(v->type_schemas[i].type_name, type_name) == 0) {
+            *last = i;
+            return v->type_schemas[i].schema;
+        }
+    return NULL;
+}
+
+/* Checks one body item (at pointer `item_ptr`) when it is an envelope of a
+ * known __type__. */
+static void check_item(rv_file *f, pending_list *l, size_t *last_type, json_object *item,
+                       const char *item_ptr)
+{
+    const char *type_name = rv_get_string(item, "__type__");
+    json_object *data = rv_get_object(item, "__data__");
+    if (!type_name || !data)
+        return;
+    const js_schema *schema = type_schema(f->validator, type_name, last_type);
+    if (!schema)
+        return; /* envelope/unknown-type's business */
+    char prefix[RV_PTR_MAX];
+    validate_into(l, RV_SCHEMA_DATA, schema, data, rv_ptr(prefix, "%s/__data__", item_ptr));
+}
+
+static void check_data(rv_file *f, pending_list *l)
+{
+    size_t last_type = 0;
+    json_object *body = f->body;
+    if (json_object_is_type(body, json_type_array)) {
+        char ptr[RV_PTR_MAX];
+        size_t n = json_object_array_length(body);
+        for (size_t i = 0; i < n; i++)
+            check_item(f, l, &last_type, json_object_array_get_idx(body, i),
+                       rv_ptr(ptr, "/response/body/%zu", i));
+    } else if (json_object_is_type(body, json_type_object)) {
+        check_item(f, l, &last_type, body, "/response/body");
+    }
+}
 
 void rv_check_schema(rv_file *f)
 {
-    (void)f;
+    if (!f->root)
+        return;
+    pending_list l = {0};
+    check_recording(f, &l);
+    check_data(f, &l);
+    if (l.count > 0) {
+        mark_covered(f, &l);
+        emit_rule(f, &l, RV_SCHEMA_RECORDING, "");
+        emit_rule(f, &l, RV_SCHEMA_DATA, "/response/body");
+    }
+    pending_free(&l);
+    rv_check_arguments_schema(f);
 }
