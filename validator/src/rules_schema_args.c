@@ -68,6 +68,24 @@ static const char *parameters_ptr(char buf[RV_PTR_MAX], const declared_fn *d)
     return rv_ptr(buf, "/request/body/tools/%zu/function/parameters", d->tool_pos);
 }
 
+/* Appends `text`, which starts with a schema location, with that location
+ * made a pointer into the file when it lies in the declared parameters
+ * ("urn:recval:tools:0#/properties/a" becomes
+ * "/request/body/tools/0/function/parameters/properties/a"). */
+static void put_schema_location(strbuf *sb, const args_check *ac, const char *text)
+{
+    for (size_t i = 0; i < ac->nfns; i++) {
+        const declared_fn *d = &ac->fns[i];
+        size_t n = strlen(d->uri);
+        if (strncmp(text, d->uri, n) == 0 && text[n] == '#') {
+            char ptr[RV_PTR_MAX];
+            sb_printf(sb, "%s%s", parameters_ptr(ptr, d), text + n + 1);
+            return;
+        }
+    }
+    sb_puts(sb, text);
+}
+
 /* True when a schema/recording diagnostic lies at or under `ptr`. */
 static bool reported_under(const rv_file *f, const char *ptr)
 {
@@ -95,11 +113,15 @@ static void compile_parameters(args_check *ac, declared_fn *d)
     d->schema = js_compile_document(ac->reg, d->uri, d->parameters, &err);
     char ptr[RV_PTR_MAX];
     parameters_ptr(ptr, d);
-    if (!d->schema && !reported_under(ac->f, ptr))
+    if (!d->schema && !reported_under(ac->f, ptr)) {
+        strbuf why = STRBUF_INIT;
+        put_schema_location(&why, ac, err ? err : "unknown error");
         rv_emit_sev(ac->f, RV_TOOL_CALLS_ARGUMENTS_SCHEMA, RECVAL_NOTE, ptr,
                     "the parameters of function %s cannot be used as a schema, so its calls are "
                     "not checked: %s",
-                    d->name, err ? err : "unknown error");
+                    d->name, why.data);
+        sb_free(&why);
+    }
     free(err);
 }
 
@@ -167,22 +189,6 @@ static json_object *parse_arguments(const char *s, size_t n, size_t max_depth)
     return obj;
 }
 
-/* Appends where the schema keyword is: a pointer into the file when it
- * is in the declared parameters, else its absolute location. */
-static void put_keyword_location(strbuf *sb, const args_check *ac, const char *location)
-{
-    for (size_t i = 0; i < ac->nfns; i++) {
-        const declared_fn *d = &ac->fns[i];
-        size_t n = strlen(d->uri);
-        if (strncmp(location, d->uri, n) == 0 && location[n] == '#') {
-            char ptr[RV_PTR_MAX];
-            sb_printf(sb, "%s%s", parameters_ptr(ptr, d), location + n + 1);
-            return;
-        }
-    }
-    sb_puts(sb, location);
-}
-
 static void put_errors(strbuf *sb, const args_check *ac, const js_error_list *list)
 {
     for (size_t i = 0; i < list->count && i < ARGS_ERRORS_SHOWN; i++) {
@@ -191,7 +197,7 @@ static void put_errors(strbuf *sb, const args_check *ac, const js_error_list *li
         if (e->instance_location[0])
             sb_printf(sb, "at %s: ", e->instance_location);
         sb_printf(sb, "%s (schema: ", e->message);
-        put_keyword_location(sb, ac, e->absolute_keyword_location);
+        put_schema_location(sb, ac, e->absolute_keyword_location);
         sb_putc(sb, ')');
     }
     if (list->count > ARGS_ERRORS_SHOWN)
