@@ -176,6 +176,7 @@ int tool_validate(int argc, char **argv)
     q.seconds = calloc(q.nfiles + 1, sizeof *q.seconds);
     double t0 = now_seconds();
     run_jobs(&q, o.jobs);
+    recval_check_duplicates(q.results, q.nfiles);
     tool_report rep = {.results = q.results, .seconds = q.seconds, .nresults = q.nfiles,
                        .strict = o.strict, .total_seconds = now_seconds() - t0,
                        .suite_name = "recval validate"};

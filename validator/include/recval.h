@@ -74,6 +74,10 @@ typedef struct recval_result {
     size_t errors;
     size_t warnings;
     size_t notes;
+    /* The request's hash under the recorder's current scheme (64 hex),
+     * what recval_check_duplicates() compares; "" when the file is not
+     * named by a hash or its hash is unknown or cannot be trusted. */
+    char request_hash[65];
 } recval_result;
 
 /** Options for recval_validator_new(); zero means "use the default". */
@@ -105,6 +109,16 @@ int recval_check_buffer(const recval_validator *v, const char *path, const char 
 
 /** Frees what a check put in `r` and zeroes it. */
 void recval_result_free(recval_result *r);
+
+/** The run-level check of the results of one run (after every file is
+ * checked, before reports are written): two or more files of one
+ * directory whose requests have the same hash (`request_hash`) answer the
+ * same request, and each gets a `request-hash/duplicate` warning naming
+ * the others. Model-list files (models-<hash>-<digest>.json), which
+ * replay merges, are never duplicates. Each result keeps its diagnostics
+ * sorted and its counts right. Returns the number of diagnostics added,
+ * or RECVAL_EINVAL when `results` is NULL and n is not 0. */
+int recval_check_duplicates(recval_result *results, size_t n);
 
 /** The rule table, grouped by family in docs order; `*count` receives its
  * length. */

@@ -4,6 +4,7 @@
  * life cycle and the diagnostic emitter. */
 #include "recval_internal.h"
 #include "jsonscan.h"
+#include "rules_request_hash.h"
 #include "stream.h"
 
 #include <errno.h>
@@ -275,7 +276,9 @@ static bool parse_tree(rv_file *f)
     return true;
 }
 
-static void run_checks(rv_file *f)
+/* Runs the rule families; request_hash receives the file's request hash
+ * for the run-level checks ("" when it has none). */
+static void run_checks(rv_file *f, char request_hash[65])
 {
     if (!parse_tree(f))
         return;
@@ -286,7 +289,7 @@ static void run_checks(rv_file *f)
     rv_check_finish_reason(f);
     rv_check_usage(f);
     rv_check_tool_calls(f);
-    rv_check_request_hash(f);
+    rv_request_hash_check(f, request_hash);
     rv_check_schema(f);
 }
 
@@ -327,8 +330,10 @@ int recval_check_buffer(const recval_validator *v, const char *path, const char 
         return RECVAL_EINVAL;
     }
     rv_file f = {.validator = v, .path = path, .base = base_name(path), .text = text, .len = len};
-    run_checks(&f);
+    char request_hash[65] = "";
+    run_checks(&f, request_hash);
     finish_result(&f, out);
+    memcpy(out->request_hash, request_hash, sizeof out->request_hash);
     return RECVAL_OK;
 }
 

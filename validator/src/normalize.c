@@ -166,21 +166,137 @@ static int substitute(step_id id, const char *s, size_t n, pcre2_match_data *md,
     return count;
 }
 
-/* reqhash_normalize_string() with the caller's match data. */
-static int normalize_string(pcre2_match_data *md, const char *s, size_t n, reqhash_norm_level level,
-                            strbuf *out, int *fs_changed)
+static pcre2_match_data *new_match_data(void)
+{
+    pthread_once(&compile_once, compile_steps);
+    return pcre2_match_data_create(2, NULL);
+}
+
+/* --- prefilter ------------------------------------------------------- */
+
+/* True when s[0..n) has `word` right before position `at`. */
+static int ends_with_at(const char *s, size_t at, const char *word, size_t len)
+{
+    return at >= len && memcmp(s + at - len, word, len) == 0;
+}
+
+/* True when the code point starting at s[i] (or ending just before s[i]
+ * when backwards) is a Python decimal digit; *len receives its length. */
+static int digit_at(const char *s, size_t n, size_t i, size_t *len)
+{
+    uint32_t cp;
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+        *len = 1;
+        return c >= '0' && c <= '9';
+    }
+    *len = pyjson_utf8_decode(s + i, n - i, &cp);
+    return *len && digit_value(cp) >= 0;
+}
+
+static int digit_before(const char *s, size_t n, size_t i)
+{
+    if (i == 0)
+        return 0;
+    size_t start = i - 1, len;
+    while (start > 0 && i - start < 4 && ((unsigned char)s[start] & 0xC0) == 0x80)
+        start--; /* back to the lead byte of a UTF-8 sequence */
+    return digit_at(s, n, start, &len) && start + len == i;
+}
+
+/* True when some '.' has a digit before it and four after: the only
+ * places -?\d+\.\d{4,} can match. */
+static int may_have_decimal(const char *s, size_t n)
+{
+    for (const char *dot = memchr(s, '.', n); dot;
+         dot = memchr(dot + 1, '.', n - (size_t)(dot + 1 - s))) {
+        size_t i = (size_t)(dot - s), p = i + 1, len = 0;
+        if (!digit_before(s, n, i))
+            continue;
+        int k = 0;
+        while (k < 4 && p < n && digit_at(s, n, p, &len)) {
+            p += len;
+            k++;
+        }
+        if (k == 4)
+            return 1;
+        if (dot + 1 >= s + n)
+            break;
+    }
+    return 0;
+}
+
+/* Bit set of the steps whose pattern can match s[0..n): each needs a
+ * literal ("score:", "attributes:", "document_id:", "<|") or, for the
+ * decimal step, a digit run, '.', four digits. A quick byte scan spares
+ * PCRE2 most strings. */
+static unsigned steps_that_may_match(const char *s, size_t n)
+{
+    unsigned set = 0;
+    for (const char *c = memchr(s, ':', n); c; c = memchr(c + 1, ':', n - (size_t)(c + 1 - s))) {
+        size_t at = (size_t)(c - s);
+        if (ends_with_at(s, at, "score", 5))
+            set |= 1u << STEP_SCORE;
+        else if (ends_with_at(s, at, "attributes", 10))
+            set |= 1u << STEP_ATTRIBUTES;
+        else if (ends_with_at(s, at, "document_id", 11))
+            set |= 1u << STEP_DOCUMENT_ID;
+        if (at + 1 >= n)
+            break;
+    }
+    for (const char *c = memchr(s, '<', n); c; c = memchr(c + 1, '<', n - (size_t)(c + 1 - s))) {
+        if (c + 1 < s + n && c[1] == '|') {
+            set |= 1u << STEP_CITATION;
+            break;
+        }
+        if (c + 1 >= s + n)
+            break;
+    }
+    if (may_have_decimal(s, n))
+        set |= 1u << STEP_FLOAT;
+    return set;
+}
+
+/* --- strings --------------------------------------------------------- */
+
+/* True when s[0..n) is valid UTF-8 as Python decodes it. */
+static int valid_utf8(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t len = (unsigned char)s[i] < 0x80 ? 1 : pyjson_utf8_decode(s + i, n - i, &cp);
+        if (len == 0)
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* reqhash_normalize_string() with the caller's match data. PCRE2 checks
+ * UTF-8 on the first step that runs; when the prefilter spares them all,
+ * check_utf8 asks for the check anyway (the dump path leaves it to
+ * pyjson_put_string). */
+static int normalize_string(pcre2_match_data **md, const char *s, size_t n,
+                            reqhash_norm_level level, strbuf *out, int *fs_changed, int check_utf8)
 {
     strbuf buf[2] = {STRBUF_INIT, STRBUF_INIT};
     const char *cur = s;
     size_t cur_len = n;
     uint32_t opts = 0; /* UTF-8 is checked by the first match only */
     int changed = 0, rc = 0;
+    unsigned may = steps_that_may_match(s, n);
     for (int i = 0; i < N_STEPS && rc >= 0; i++) {
         if (steps[i].level > level)
             continue;
+        /* A replacement can make a later step match only through what it
+         * writes; re-check the rewritten string for that step. */
+        if (!(may & (1u << i)) && !(changed && (steps_that_may_match(cur, cur_len) & (1u << i))))
+            continue;
         strbuf *dst = cur == buf[0].data ? &buf[1] : &buf[0];
         sb_truncate(dst, 0);
-        rc = compiled[i] ? substitute((step_id)i, cur, cur_len, md, opts, dst) : PCRE2_ERROR_NULL;
+        if (!*md)
+            *md = new_match_data();
+        rc = compiled[i] ? substitute((step_id)i, cur, cur_len, *md, opts, dst) : PCRE2_ERROR_NULL;
         opts = PCRE2_NO_UTF_CHECK;
         if (rc > 0) {
             cur = dst->data;
@@ -190,6 +306,8 @@ static int normalize_string(pcre2_match_data *md, const char *s, size_t n, reqha
                 *fs_changed = 1;
         }
     }
+    if (rc >= 0 && opts == 0 && check_utf8 && !valid_utf8(s, n))
+        rc = -1;
     if (rc >= 0 && changed)
         sb_put(out, cur, cur_len);
     sb_free(&buf[0]);
@@ -197,17 +315,11 @@ static int normalize_string(pcre2_match_data *md, const char *s, size_t n, reqha
     return rc < 0 ? -1 : changed;
 }
 
-static pcre2_match_data *new_match_data(void)
-{
-    pthread_once(&compile_once, compile_steps);
-    return pcre2_match_data_create(2, NULL);
-}
-
 int reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, strbuf *out,
                              int *fs_changed)
 {
-    pcre2_match_data *md = new_match_data();
-    int rc = normalize_string(md, s, n, level, out, fs_changed);
+    pcre2_match_data *md = NULL;
+    int rc = normalize_string(&md, s, n, level, out, fs_changed, 1);
     pcre2_match_data_free(md);
     return rc;
 }
@@ -243,8 +355,8 @@ static json_object *norm_string(norm *c, json_object *v)
 {
     sb_truncate(&c->scratch, 0);
     int rc =
-        normalize_string(c->md, json_object_get_string(v), (size_t)json_object_get_string_len(v),
-                         c->level, &c->scratch, &c->fs_changed);
+        normalize_string(&c->md, json_object_get_string(v), (size_t)json_object_get_string_len(v),
+                         c->level, &c->scratch, &c->fs_changed, 1);
     if (rc < 0)
         c->failed = 1;
     if (rc <= 0)
@@ -288,7 +400,7 @@ static void strip_root(json_object *root, int drop_stream_options)
 json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int drop_stream_options,
                                int *fs_changed, int *failed)
 {
-    norm c = {.level = level, .scratch = STRBUF_INIT, .md = new_match_data()};
+    norm c = {.level = level, .scratch = STRBUF_INIT};
     json_object *out = norm_value(&c, body);
     strip_root(out, drop_stream_options);
     sb_free(&c.scratch);
@@ -298,4 +410,59 @@ json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int 
     if (failed && c.failed)
         *failed = 1;
     return out;
+}
+
+/* --- normalizing dump ------------------------------------------------ */
+
+/* The state of one reqhash_dump_normalized(). */
+typedef struct norm_dump {
+    reqhash_norm_level level;
+    int drop_stream_options;
+    reqhash_norm_info *info;
+    pcre2_match_data *md; /* made when a pattern first has to run */
+} norm_dump;
+
+static int dump_string_hook(void *ud, const char *s, size_t n, strbuf *out)
+{
+    norm_dump *c = ud;
+    int rc = normalize_string(&c->md, s, n, c->level, out, &c->info->fs_changed, 0);
+    if (rc < 0)
+        c->info->failed = 1;
+    if (rc > 0)
+        c->info->changed = 1;
+    return rc;
+}
+
+static double dump_number_hook(void *ud, double x)
+{
+    norm_dump *c = ud;
+    double r = pyjson_round(x, 5);
+    if (memcmp(&r, &x, sizeof r) != 0)
+        c->info->changed = 1;
+    return r;
+}
+
+/* strip_root() as a filter: "stream_options" of the body (Bedrock) and
+ * "project_id" of its extra_body and extra_query objects. */
+static int dump_skip_hook(void *ud, int depth, const char *parent_key, const char *key)
+{
+    norm_dump *c = ud;
+    int skip = 0;
+    if (depth == 0)
+        skip = c->drop_stream_options && strcmp(key, "stream_options") == 0;
+    else if (depth == 1 && parent_key)
+        skip = strcmp(key, "project_id") == 0 &&
+               (strcmp(parent_key, "extra_body") == 0 || strcmp(parent_key, "extra_query") == 0);
+    if (skip)
+        c->info->changed = 1;
+    return skip;
+}
+
+void reqhash_dump_normalized(json_object *body, reqhash_norm_level level, int drop_stream_options,
+                             strbuf *out, reqhash_norm_info *info)
+{
+    norm_dump c = {.level = level, .drop_stream_options = drop_stream_options, .info = info};
+    pyjson_hooks hooks = {dump_string_hook, dump_number_hook, dump_skip_hook, &c};
+    pyjson_dumps_with(body, out, &hooks, &info->bad);
+    pcre2_match_data_free(c.md);
 }

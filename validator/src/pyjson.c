@@ -246,6 +246,14 @@ typedef struct member {
     json_object *value;
 } member;
 
+/* One dump: where it goes and what the hooks change on the way. */
+typedef struct dumper {
+    strbuf *out;
+    const pyjson_hooks *hooks; /* NULL: plain json.dumps */
+    strbuf scratch;            /* a rewritten string */
+    int bad;
+} dumper;
+
 static int member_cmp(const void *a, const void *b)
 {
     /* strcmp compares bytes as unsigned char: UTF-8 byte order is code
@@ -253,45 +261,53 @@ static int member_cmp(const void *a, const void *b)
     return strcmp(((const member *)a)->key, ((const member *)b)->key);
 }
 
-static void dump_value(json_object *v, strbuf *out, int *bad);
+static void dump_value(dumper *d, json_object *v, int depth, const char *key);
 
-static void dump_object(json_object *v, strbuf *out, int *bad)
+static int skip_member(dumper *d, int depth, const char *parent_key, const char *key)
 {
-    size_t n = (size_t)json_object_object_length(v), i = 0;
-    if (n == 0) {
-        sb_puts(out, "{}");
-        return;
-    }
-    member *m = xmalloc(n * sizeof *m);
+    return d->hooks && d->hooks->skip && d->hooks->skip(d->hooks->ud, depth, parent_key, key);
+}
+
+static void dump_object(dumper *d, json_object *v, int depth, const char *own_key)
+{
+    size_t n = (size_t)json_object_object_length(v), k = 0;
+    member *m = n ? xmalloc(n * sizeof *m) : NULL;
     json_object_object_foreach(v, key, val)
     {
-        m[i].key = key;
-        m[i++].value = val;
+        if (skip_member(d, depth, own_key, key))
+            continue;
+        m[k].key = key;
+        m[k++].value = val;
     }
-    qsort(m, n, sizeof *m, member_cmp);
-    sb_putc(out, '{');
-    for (i = 0; i < n; i++) {
+    if (k == 0) {
+        sb_puts(d->out, "{}");
+        free(m);
+        return;
+    }
+    qsort(m, k, sizeof *m, member_cmp);
+    sb_putc(d->out, '{');
+    for (size_t i = 0; i < k; i++) {
         if (i)
-            sb_puts(out, ", ");
-        if (pyjson_put_string(out, m[i].key, strlen(m[i].key)) < 0)
-            *bad = 1;
-        sb_puts(out, ": ");
-        dump_value(m[i].value, out, bad);
+            sb_puts(d->out, ", ");
+        if (pyjson_put_string(d->out, m[i].key, strlen(m[i].key)) < 0)
+            d->bad = 1;
+        sb_puts(d->out, ": ");
+        dump_value(d, m[i].value, depth + 1, m[i].key);
     }
-    sb_putc(out, '}');
+    sb_putc(d->out, '}');
     free(m);
 }
 
-static void dump_array(json_object *v, strbuf *out, int *bad)
+static void dump_array(dumper *d, json_object *v, int depth)
 {
     size_t n = json_object_array_length(v);
-    sb_putc(out, '[');
+    sb_putc(d->out, '[');
     for (size_t i = 0; i < n; i++) {
         if (i)
-            sb_puts(out, ", ");
-        dump_value(json_object_array_get_idx(v, i), out, bad);
+            sb_puts(d->out, ", ");
+        dump_value(d, json_object_array_get_idx(v, i), depth + 1, NULL);
     }
-    sb_putc(out, ']');
+    sb_putc(d->out, ']');
 }
 
 /* json-c keeps integers above INT64_MAX as uint64; both getters clamp. */
@@ -316,42 +332,63 @@ static void dump_double(double x, strbuf *out)
     }
 }
 
-static void dump_value(json_object *v, strbuf *out, int *bad)
+static void dump_string(dumper *d, json_object *v)
+{
+    const char *s = json_object_get_string(v);
+    size_t n = (size_t)json_object_get_string_len(v);
+    if (d->hooks && d->hooks->string) {
+        sb_truncate(&d->scratch, 0);
+        if (d->hooks->string(d->hooks->ud, s, n, &d->scratch) > 0) {
+            s = d->scratch.data;
+            n = d->scratch.len;
+        }
+    }
+    if (pyjson_put_string(d->out, s, n) < 0)
+        d->bad = 1;
+}
+
+static void dump_value(dumper *d, json_object *v, int depth, const char *key)
 {
     switch (json_object_get_type(v)) {
     case json_type_null:
-        sb_puts(out, "null");
+        sb_puts(d->out, "null");
         break;
     case json_type_boolean:
-        sb_puts(out, json_object_get_boolean(v) ? "true" : "false");
+        sb_puts(d->out, json_object_get_boolean(v) ? "true" : "false");
         break;
     case json_type_int:
-        dump_int(v, out);
+        dump_int(v, d->out);
         break;
-    case json_type_double:
-        dump_double(json_object_get_double(v), out);
+    case json_type_double: {
+        double x = json_object_get_double(v);
+        dump_double(d->hooks && d->hooks->number ? d->hooks->number(d->hooks->ud, x) : x, d->out);
         break;
+    }
     case json_type_string:
-        if (pyjson_put_string(out, json_object_get_string(v),
-                              (size_t)json_object_get_string_len(v)) < 0)
-            *bad = 1;
+        dump_string(d, v);
         break;
     case json_type_array:
-        dump_array(v, out, bad);
+        dump_array(d, v, depth);
         break;
     case json_type_object:
-        dump_object(v, out, bad);
+        dump_object(d, v, depth, key);
         break;
     }
 }
 
-int pyjson_dumps(json_object *v, strbuf *out, int *unreproducible)
+int pyjson_dumps_with(json_object *v, strbuf *out, const pyjson_hooks *hooks, int *unreproducible)
 {
-    int bad = 0;
-    dump_value(v, out, &bad);
-    if (unreproducible && bad)
+    dumper d = {.out = out, .hooks = hooks, .scratch = STRBUF_INIT};
+    dump_value(&d, v, 0, NULL);
+    sb_free(&d.scratch);
+    if (unreproducible && d.bad)
         *unreproducible = 1;
     return 0;
+}
+
+int pyjson_dumps(json_object *v, strbuf *out, int *unreproducible)
+{
+    return pyjson_dumps_with(v, out, NULL, unreproducible);
 }
 
 /* --- scan ------------------------------------------------------------ */

@@ -20,6 +20,26 @@
  * have produced: a string that is not valid UTF-8. Returns 0. */
 int pyjson_dumps(json_object *v, strbuf *out, int *unreproducible);
 
+/* What pyjson_dumps_with() may change while it writes a value: the
+ * recorder's normalization applied on the way out, without building a
+ * normalized copy. Every hook may be NULL. */
+typedef struct pyjson_hooks {
+    /* Rewrites the string s[0..n): appends the new text to out and returns
+     * 1, or returns 0 to keep s (or -1 when s cannot be rewritten; s is
+     * kept), leaving out untouched. */
+    int (*string)(void *ud, const char *s, size_t n, strbuf *out);
+    /* The float to write in place of x. */
+    double (*number)(void *ud, double x);
+    /* Nonzero to leave out member `key` of an object `depth` levels below
+     * the dumped value (0: the value itself); parent_key is the object's
+     * own member name, NULL for the dumped value and array elements. */
+    int (*skip)(void *ud, int depth, const char *parent_key, const char *key);
+    void *ud;
+} pyjson_hooks;
+
+/* pyjson_dumps() with hooks (NULL: none). Returns 0. */
+int pyjson_dumps_with(json_object *v, strbuf *out, const pyjson_hooks *hooks, int *unreproducible);
+
 /* Appends the JSON string literal of s[0..n) as Python's ensure_ascii
  * encoder writes it. Returns -1 (having written U+FFFD for the bad bytes)
  * when s is not valid UTF-8, else 0. */

@@ -36,37 +36,30 @@ static void set_err(char **err, const char *fmt, ...)
     *err = sb_detach(&sb);
 }
 
-static void mark_unreproducible(reqhash_result *out, const char *what)
+/* Notes the first thing the recorder's Python would have hashed
+ * differently: where (a JSON pointer) and why. */
+static void mark_unreproducible(reqhash_result *out, const char *where, const char *why)
 {
     if (out->unreproducible)
         return;
     out->unreproducible = 1;
-    snprintf(out->reason, sizeof out->reason, "%s", what);
+    snprintf(out->where, sizeof out->where, "%s", where);
+    snprintf(out->reason, sizeof out->reason, "%s: %s", where, why);
 }
 
 /* --- digests --------------------------------------------------------- */
 
 static void sha256_hex(const void *data, size_t n, char hex[65])
 {
+    static const char digits[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
-    for (unsigned int i = 0; i < len && i < 32; i++)
-        sprintf(hex + 2 * i, "%02x", md[i]);
+    for (unsigned int i = 0; i < len && i < 32; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
     hex[64] = '\0';
-}
-
-/* sha256(json.dumps(doc, sort_keys=True)); consumes doc. */
-static void hash_doc(json_object *doc, char hex[65], reqhash_result *out)
-{
-    strbuf sb = STRBUF_INIT;
-    int bad = 0;
-    pyjson_dumps(doc, &sb, &bad);
-    if (bad)
-        mark_unreproducible(out, "a string of the request is not valid UTF-8");
-    sha256_hex(sb.data, sb.len, hex);
-    sb_free(&sb);
-    json_object_put(doc);
 }
 
 /* --- urlparse -------------------------------------------------------- */
@@ -188,25 +181,6 @@ static json_object *string_member(json_object *req, const char *key, char **err)
     return v;
 }
 
-/* method.upper() as a new string; non-ASCII letters would need Python's
- * full case mapping, so they only mark the result. */
-static json_object *upper_method(json_object *method, reqhash_result *out)
-{
-    const char *s = json_object_get_string(method);
-    size_t n = (size_t)json_object_get_string_len(method);
-    char *u = xmalloc(n + 1);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80)
-            mark_unreproducible(
-                out, "request.method is not ASCII (Python's str.upper() not reproduced)");
-        u[i] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
-    }
-    json_object *v = json_object_new_string_len(u, (int)n);
-    free(u);
-    return v;
-}
-
 /* Python's `needle in s` for a byte string s[0..n). */
 static int contains(const char *s, size_t n, const char *needle)
 {
@@ -217,132 +191,306 @@ static int contains(const char *s, size_t n, const char *needle)
     return 0;
 }
 
-static json_object *new_string(const strbuf *sb)
+/* The pieces the hashed documents of one request are made of, each made
+ * once and only when a scheme needs it: the JSON text of method.upper(),
+ * of the endpoint path and of test_id, and the dumps of the body (or
+ * payload), normalized and as is. Dumps are written straight from the
+ * parsed request; nothing normalized is built. */
+typedef struct request_parts {
+    reqhash_result *out;
+    json_object *req, *test_id;
+    json_object *body;   /* request.body, or request.payload (raw HTTP) */
+    const char *body_at; /* its pointer, for messages */
+    strbuf method;       /* "POST" */
+    strbuf endpoint;     /* "/v1/chat/completions" (inference) */
+    strbuf tid;          /* the test_id value */
+    int with_test_id, bedrock;
+    strbuf norm; /* dumps(normalize(body)) once norm_made */
+    int norm_made;
+    reqhash_norm_info info;
+    strbuf raw; /* dumps(body) once raw_made, when it differs from norm */
+    int raw_made;
+    strbuf doc; /* the document being hashed */
+} request_parts;
+
+static void parts_free(request_parts *p)
 {
-    return json_object_new_string_len(sb->data ? sb->data : "", (int)sb->len);
+    sb_free(&p->method);
+    sb_free(&p->endpoint);
+    sb_free(&p->tid);
+    sb_free(&p->norm);
+    sb_free(&p->raw);
+    sb_free(&p->doc);
 }
 
-/* {"method", "endpoint", "body"[, "test_id"]} with a reference to body. */
-static json_object *inference_doc(json_object *method, const strbuf *path, json_object *body,
-                                  json_object *test_id, int with_test_id)
+/* JSON text of method.upper(); non-ASCII letters would need Python's
+ * full case mapping, so they only mark the result. */
+static void put_upper_method(request_parts *p, json_object *method)
 {
-    json_object *doc = json_object_new_object();
-    json_object_object_add(doc, "method", json_object_get(method));
-    json_object_object_add(doc, "endpoint", new_string(path));
-    json_object_object_add(doc, "body", body);
-    if (with_test_id)
-        json_object_object_add(doc, "test_id", json_object_get(test_id));
-    return doc;
+    const char *s = json_object_get_string(method);
+    size_t n = (size_t)json_object_get_string_len(method);
+    char *u = xmalloc(n + 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80)
+            mark_unreproducible(p->out, "/request/method",
+                                "not ASCII (Python's str.upper() is not reproduced)");
+        u[i] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
+    }
+    pyjson_put_string(&p->method, u, n);
+    free(u);
 }
 
-/* The current scheme with the body normalized at the given level. */
-static void hash_normalized(json_object *method, const strbuf *path, json_object *body,
-                            json_object *test_id, int with_test_id, int bedrock,
-                            reqhash_norm_level level, char hex[65], reqhash_result *out,
-                            int *fs_changed)
+static int is_model_list_endpoint(json_object *req)
 {
-    int bad = 0;
-    json_object *norm = reqhash_normalize(body, level, bedrock, fs_changed, &bad);
-    if (bad)
-        mark_unreproducible(out,
-                            "a string of request.body could not be normalized (invalid UTF-8?)");
-    hash_doc(inference_doc(method, path, norm, test_id, with_test_id), hex, out);
+    json_object *endpoint = rv_get(req, "endpoint");
+    return json_object_is_type(endpoint, json_type_string) &&
+           is_model_list_path(json_object_get_string(endpoint),
+                              (size_t)json_object_get_string_len(endpoint));
 }
 
-static int hash_inference(json_object *req, json_object *test_id, reqhash_result *out, char **err)
+static int init_inference(request_parts *p, char **err)
 {
-    json_object *url = string_member(req, "url", err);
-    json_object *method = url ? string_member(req, "method", err) : NULL;
+    json_object *url = string_member(p->req, "url", err);
+    json_object *method = url ? string_member(p->req, "method", err) : NULL;
     if (!method)
         return -1;
     strbuf netloc = STRBUF_INIT, path = STRBUF_INIT;
     if (reqhash_urlparse(json_object_get_string(url), (size_t)json_object_get_string_len(url),
                          &netloc, &path) < 0)
-        mark_unreproducible(out,
-                            "/request/url: Python's urlparse() raises on it (unbalanced brackets)");
-    json_object *body = rv_get(req, "body"), *m = upper_method(method, out);
-    int with_tid = !is_model_list_path(path.data ? path.data : "", path.len);
-    int bedrock = contains(netloc.data, netloc.len, "bedrock"), fs = 0;
-
-    hash_normalized(m, &path, body, test_id, with_tid, bedrock, REQHASH_NORM_CURRENT, out->current,
-                    out, &fs);
-    if (fs) {
-        hash_normalized(m, &path, body, test_id, with_tid, bedrock, REQHASH_NORM_FS_PARTIAL,
-                        out->older_fs_partial, out, NULL);
-        hash_normalized(m, &path, body, test_id, with_tid, bedrock, REQHASH_NORM_FLOATS,
-                        out->older_fs_none, out, NULL);
-    }
-    hash_doc(inference_doc(m, &path, json_object_get(body), test_id, with_tid), out->current_raw,
-             out);
-    hash_doc(inference_doc(m, &path, json_object_get(body), NULL, 0), out->legacy, out);
-
-    json_object *endpoint = rv_get(req, "endpoint");
-    out->is_model_list = json_object_is_type(endpoint, json_type_string) &&
-                         is_model_list_path(json_object_get_string(endpoint),
-                                            (size_t)json_object_get_string_len(endpoint));
-    json_object_put(m);
+        mark_unreproducible(p->out, "/request/url",
+                            "Python's urlparse() raises on it (unbalanced brackets)");
+    put_upper_method(p, method);
+    pyjson_put_string(&p->endpoint, path.data ? path.data : "", path.len);
+    p->with_test_id = !is_model_list_path(path.data ? path.data : "", path.len);
+    p->bedrock = contains(netloc.data, netloc.len, "bedrock");
+    p->body = rv_get(p->req, "body");
+    p->body_at = "/request/body";
+    p->out->is_model_list = is_model_list_endpoint(p->req);
     sb_free(&netloc);
     sb_free(&path);
     return 0;
 }
 
-static int hash_tool(json_object *req, reqhash_result *out)
+static int init_http(request_parts *p, char **err)
 {
-    json_object *doc = json_object_new_object();
-    static const char *const keys[] = {"provider", "tool_name", "kwargs"};
-    for (size_t i = 0; i < 3; i++)
-        json_object_object_add(doc, keys[i], json_object_get(rv_get(req, keys[i])));
-    hash_doc(doc, out->current, out);
-    return 0;
-}
-
-/* {"test_id", "url", "method", "payload"}, payload normalized or not. */
-static void hash_http_doc(json_object *req, json_object *method, json_object *test_id,
-                          json_object *payload, char hex[65], reqhash_result *out)
-{
-    json_object *doc = json_object_new_object();
-    json_object_object_add(doc, "test_id", json_object_get(test_id));
-    json_object_object_add(doc, "url", json_object_get(rv_get(req, "url")));
-    json_object_object_add(doc, "method", json_object_get(method));
-    json_object_object_add(doc, "payload", payload);
-    hash_doc(doc, hex, out);
-}
-
-static int hash_http(json_object *req, json_object *test_id, reqhash_result *out, char **err)
-{
-    json_object *method = string_member(req, "method", err);
+    json_object *method = string_member(p->req, "method", err);
     if (!method)
         return -1;
-    json_object *m = upper_method(method, out), *payload = rv_get(req, "payload");
-    int bad = 0;
-    json_object *norm = reqhash_normalize(payload, REQHASH_NORM_CURRENT, 0, NULL, &bad);
-    if (bad)
-        mark_unreproducible(out,
-                            "a string of request.payload could not be normalized (invalid UTF-8?)");
-    hash_http_doc(req, m, test_id, norm, out->current, out);
-    hash_http_doc(req, m, test_id, json_object_get(payload), out->current_raw, out);
-    json_object_put(m);
+    put_upper_method(p, method);
+    p->body = rv_get(p->req, "payload");
+    p->body_at = "/request/payload";
     return 0;
 }
 
-int reqhash_compute_request(json_object *request, json_object *test_id, reqhash_result *out,
-                            char **err)
+static int parts_init(request_parts *p, json_object *req, json_object *test_id, reqhash_result *out,
+                      char **err)
 {
     memset(out, 0, sizeof *out);
-    out->kind = request_kind(request);
+    *p = (request_parts){.out = out, .req = req, .test_id = test_id};
+    out->kind = request_kind(req);
+    pyjson_dumps(test_id, &p->tid, NULL);
     switch (out->kind) {
     case REQHASH_KIND_INFERENCE:
-        return hash_inference(request, test_id, out, err);
-    case REQHASH_KIND_TOOL:
-        return hash_tool(request, out);
+        return init_inference(p, err);
     case REQHASH_KIND_HTTP:
-        return hash_http(request, test_id, out, err);
+        return init_http(p, err);
+    case REQHASH_KIND_TOOL:
     case REQHASH_KIND_FILE_PROCESSOR:
         return 0;
     default:
         set_err(err, "request has no known recording shape");
         return -1;
     }
+}
+
+/* Pointer of the first member name or string under v that cannot be
+ * normalized (or written), appended to ptr; 1 when found. Only called
+ * once something failed, so it may be slow. */
+static int find_unnormalizable(json_object *v, strbuf *ptr)
+{
+    strbuf scratch = STRBUF_INIT;
+    int found = 0;
+    size_t mark = ptr->len;
+    if (json_object_is_type(v, json_type_string)) {
+        found = reqhash_normalize_string(json_object_get_string(v),
+                                         (size_t)json_object_get_string_len(v),
+                                         REQHASH_NORM_CURRENT, &scratch, NULL) < 0;
+    } else if (json_object_is_type(v, json_type_object)) {
+        json_object_object_foreach(v, key, val)
+        {
+            sb_putc(ptr, '/');
+            sb_put_pointer_token(ptr, key, strlen(key));
+            if (pyjson_put_string(&scratch, key, strlen(key)) < 0 ||
+                find_unnormalizable(val, ptr)) {
+                found = 1;
+                break;
+            }
+            sb_truncate(ptr, mark);
+        }
+    } else if (json_object_is_type(v, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(v) && !found; i++) {
+            sb_printf(ptr, "/%zu", i);
+            found = find_unnormalizable(json_object_array_get_idx(v, i), ptr);
+            if (!found)
+                sb_truncate(ptr, mark);
+        }
+    }
+    sb_free(&scratch);
+    return found;
+}
+
+static void mark_unnormalizable(request_parts *p, const char *why)
+{
+    strbuf ptr = STRBUF_INIT;
+    sb_puts(&ptr, p->body_at);
+    find_unnormalizable(p->body, &ptr);
+    mark_unreproducible(p->out, ptr.data, why);
+    sb_free(&ptr);
+}
+
+/* dumps(normalize(body)) at the current level, made once. */
+static const strbuf *norm_body(request_parts *p)
+{
+    if (p->norm_made)
+        return &p->norm;
+    p->norm_made = 1;
+    reqhash_dump_normalized(p->body, REQHASH_NORM_CURRENT, p->bedrock, &p->norm, &p->info);
+    if (p->info.bad)
+        mark_unnormalizable(p, "not valid UTF-8");
+    else if (p->info.failed)
+        mark_unnormalizable(p, "the recorder's normalization could not be run on it (PCRE2 error)");
+    return &p->norm;
+}
+
+/* dumps(body): the normalized dump when normalizing changed nothing. */
+static const strbuf *raw_body(request_parts *p)
+{
+    if (p->norm_made && !p->info.changed)
+        return &p->norm;
+    if (!p->raw_made) {
+        int bad = 0;
+        p->raw_made = 1;
+        pyjson_dumps(p->body, &p->raw, &bad);
+        if (bad)
+            mark_unnormalizable(p, "not valid UTF-8");
+    }
+    return &p->raw;
+}
+
+static void put_member(strbuf *doc, const char *name, const strbuf *json)
+{
+    sb_puts(doc, name);
+    sb_put(doc, json->data ? json->data : "null", json->data ? json->len : 4);
+}
+
+/* sha256 of {"body", "endpoint", "method"[, "test_id"]} (keys sorted). */
+static void hash_inference_doc(request_parts *p, const strbuf *body, int with_test_id, char hex[65])
+{
+    sb_truncate(&p->doc, 0);
+    put_member(&p->doc, "{\"body\": ", body);
+    put_member(&p->doc, ", \"endpoint\": ", &p->endpoint);
+    put_member(&p->doc, ", \"method\": ", &p->method);
+    if (with_test_id)
+        put_member(&p->doc, ", \"test_id\": ", &p->tid);
+    sb_putc(&p->doc, '}');
+    sha256_hex(p->doc.data, p->doc.len, hex);
+}
+
+/* sha256 of {"method", "payload", "test_id", "url"} (keys sorted). */
+static void hash_http_doc(request_parts *p, const strbuf *payload, char hex[65])
+{
+    strbuf url = STRBUF_INIT;
+    pyjson_dumps(rv_get(p->req, "url"), &url, NULL);
+    sb_truncate(&p->doc, 0);
+    put_member(&p->doc, "{\"method\": ", &p->method);
+    put_member(&p->doc, ", \"payload\": ", payload);
+    put_member(&p->doc, ", \"test_id\": ", &p->tid);
+    put_member(&p->doc, ", \"url\": ", &url);
+    sb_putc(&p->doc, '}');
+    sha256_hex(p->doc.data, p->doc.len, hex);
+    sb_free(&url);
+}
+
+/* sha256 of {"kwargs", "provider", "tool_name"}, nothing normalized. */
+static void hash_tool(request_parts *p)
+{
+    json_object *doc = json_object_new_object();
+    static const char *const keys[] = {"provider", "tool_name", "kwargs"};
+    for (size_t i = 0; i < 3; i++)
+        json_object_object_add(doc, keys[i], json_object_get(rv_get(p->req, keys[i])));
+    int bad = 0;
+    sb_truncate(&p->doc, 0);
+    pyjson_dumps(doc, &p->doc, &bad);
+    if (bad)
+        mark_unreproducible(p->out, "/request", "a string is not valid UTF-8");
+    sha256_hex(p->doc.data, p->doc.len, p->out->current);
+    json_object_put(doc);
+}
+
+/* The current scheme: what today's recorder names the file by. */
+static void compute_current(request_parts *p)
+{
+    if (p->out->current[0])
+        return;
+    switch (p->out->kind) {
+    case REQHASH_KIND_INFERENCE:
+        hash_inference_doc(p, norm_body(p), p->with_test_id, p->out->current);
+        break;
+    case REQHASH_KIND_HTTP:
+        hash_http_doc(p, norm_body(p), p->out->current);
+        break;
+    case REQHASH_KIND_TOOL:
+        hash_tool(p);
+        break;
+    default:
+        break;
+    }
+}
+
+static void compute_legacy(request_parts *p)
+{
+    if (p->out->kind == REQHASH_KIND_INFERENCE && !p->out->legacy[0])
+        hash_inference_doc(p, raw_body(p), 0, p->out->legacy);
+}
+
+/* The current scheme with the normalization of an earlier recorder. */
+static void hash_older(request_parts *p, reqhash_norm_level level, char hex[65])
+{
+    strbuf body = STRBUF_INIT;
+    reqhash_norm_info info = {0};
+    reqhash_dump_normalized(p->body, level, p->bedrock, &body, &info);
+    hash_inference_doc(p, &body, p->with_test_id, hex);
+    sb_free(&body);
+}
+
+/* Every scheme not computed yet. */
+static void compute_all(request_parts *p)
+{
+    reqhash_result *out = p->out;
+    compute_current(p);
+    if (out->kind == REQHASH_KIND_INFERENCE) {
+        if (!out->current_raw[0])
+            hash_inference_doc(p, raw_body(p), p->with_test_id, out->current_raw);
+        compute_legacy(p);
+        if (p->info.fs_changed && !out->older_fs_partial[0])
+            hash_older(p, REQHASH_NORM_FS_PARTIAL, out->older_fs_partial);
+        if (p->info.fs_changed && !out->older_fs_none[0])
+            hash_older(p, REQHASH_NORM_FLOATS, out->older_fs_none);
+    } else if (out->kind == REQHASH_KIND_HTTP && !out->current_raw[0]) {
+        hash_http_doc(p, raw_body(p), out->current_raw);
+    }
+}
+
+int reqhash_compute_request(json_object *request, json_object *test_id, reqhash_result *out,
+                            char **err)
+{
+    request_parts p;
+    int rc = parts_init(&p, request, test_id, out, err);
+    if (rc == 0)
+        compute_all(&p);
+    parts_free(&p);
+    return rc;
 }
 
 /* --- whole recordings ------------------------------------------------ */
@@ -365,32 +513,99 @@ static int on_issue(const pyjson_issue *issue, void *ud)
     scan_ctx *c = ud;
     char *pointer = jscan_pointer_at(c->text, c->len, issue->offset);
     int hit = pointer && (starts_member(pointer, "/request") || starts_member(pointer, "/test_id"));
-    if (hit) {
-        c->out->unreproducible = 1;
-        snprintf(c->out->reason, sizeof c->out->reason, "%s: %s", pointer, issue->reason);
-    }
+    if (hit)
+        mark_unreproducible(c->out, pointer, issue->reason);
     free(pointer);
     return hit;
 }
 
-int reqhash_compute(json_object *recording, const char *text, size_t len, reqhash_result *out,
-                    char **err)
+/* The request and test_id of a recording, or -1 when it is no object. */
+static int recording_parts(json_object *recording, request_parts *p, reqhash_result *out,
+                           char **err)
 {
     if (!json_object_is_type(recording, json_type_object)) {
         memset(out, 0, sizeof *out);
+        *p = (request_parts){.out = out};
         set_err(err, "recording is not an object");
         return -1;
     }
-    if (reqhash_compute_request(rv_get(recording, "request"), rv_get(recording, "test_id"), out,
-                                err) < 0)
-        return -1;
+    return parts_init(p, rv_get(recording, "request"), rv_get(recording, "test_id"), out, err);
+}
+
+/* The model-list digest and the text scan, after the hashes. */
+static void finish_recording(json_object *recording, const char *text, size_t len,
+                             reqhash_result *out)
+{
     if (out->is_model_list && reqhash_models_digest(recording, out->models_digest) < 0)
         out->models_digest[0] = '\0';
     if (text && !out->unreproducible) {
         scan_ctx c = {text, len, out};
         pyjson_scan(text, len, on_issue, &c);
     }
-    return 0;
+}
+
+int reqhash_compute(json_object *recording, const char *text, size_t len, reqhash_result *out,
+                    char **err)
+{
+    request_parts p;
+    int rc = recording_parts(recording, &p, out, err);
+    if (rc == 0) {
+        compute_all(&p);
+        finish_recording(recording, text, len, out);
+    }
+    parts_free(&p);
+    return rc;
+}
+
+/* The stale schemes of the current layout, most frequent first, each
+ * computed only when the previous one did not match. */
+static reqhash_match match_stale(request_parts *p, const char *hex)
+{
+    reqhash_result *out = p->out;
+    reqhash_match m = REQHASH_MATCH_NONE;
+    if (out->kind == REQHASH_KIND_INFERENCE && p->info.fs_changed) {
+        hash_older(p, REQHASH_NORM_FLOATS, out->older_fs_none);
+        if ((m = reqhash_match_hash(out, hex)) != REQHASH_MATCH_NONE)
+            return m;
+        hash_older(p, REQHASH_NORM_FS_PARTIAL, out->older_fs_partial);
+        if ((m = reqhash_match_hash(out, hex)) != REQHASH_MATCH_NONE)
+            return m;
+    }
+    if (out->kind == REQHASH_KIND_INFERENCE || out->kind == REQHASH_KIND_HTTP) {
+        compute_all(p); /* current_raw and legacy */
+        m = reqhash_match_hash(out, hex);
+    }
+    return m;
+}
+
+reqhash_match reqhash_compute_for_name(json_object *recording, const char *text, size_t len,
+                                       const char *hex, reqhash_result *out, char **err)
+{
+    request_parts p;
+    reqhash_match m = REQHASH_MATCH_NONE;
+    if (recording_parts(recording, &p, out, err) < 0) {
+        parts_free(&p);
+        return (reqhash_match)-1;
+    }
+    size_t n = strlen(hex);
+    if (n == 12) {
+        compute_legacy(&p);
+        m = reqhash_match_hash(out, hex);
+        compute_current(&p); /* wanted whatever the name */
+    } else if (n == 64) {
+        compute_current(&p);
+        m = reqhash_match_hash(out, hex);
+        if (m == REQHASH_MATCH_NONE)
+            m = match_stale(&p, hex);
+    }
+    if (m == REQHASH_MATCH_NONE) {
+        compute_all(&p); /* every scheme, for the message */
+        finish_recording(recording, text, len, out);
+    } else if (out->is_model_list && reqhash_models_digest(recording, out->models_digest) < 0) {
+        out->models_digest[0] = '\0';
+    }
+    parts_free(&p);
+    return m;
 }
 
 /* --- model lists ----------------------------------------------------- */
@@ -478,6 +693,8 @@ reqhash_match reqhash_match_hash(const reqhash_result *r, const char *h)
             return REQHASH_MATCH_OLDER_FS_PARTIAL;
         if (r->older_fs_none[0] && memcmp(h, r->older_fs_none, 64) == 0)
             return REQHASH_MATCH_OLDER_FS_NONE;
+        if (r->legacy[0] && memcmp(h, r->legacy, 64) == 0)
+            return REQHASH_MATCH_LEGACY; /* the whole legacy hash as a current-style name */
     } else if (n == 12 && r->legacy[0] && memcmp(h, r->legacy, 12) == 0) {
         return REQHASH_MATCH_LEGACY;
     }

@@ -63,7 +63,8 @@ typedef struct reqhash_result {
      * values json-c holds (clamped big integers, unpaired surrogates,
      * invalid UTF-8, ...): the hashes above are then not trustworthy. */
     int unreproducible;
-    char reason[REQHASH_REASON_MAX]; /* why, with a JSON pointer if known */
+    char reason[REQHASH_REASON_MAX]; /* why, after "<where>: " */
+    char where[REQHASH_REASON_MAX];  /* JSON pointer of the offending value */
 } reqhash_result;
 
 /* Hashes a whole recording: uses recording.request and recording.test_id.
@@ -74,6 +75,26 @@ typedef struct reqhash_result {
  * usable shape (e.g. url not a string). */
 int reqhash_compute(json_object *recording, const char *text, size_t len, reqhash_result *out,
                     char **err);
+
+/* Which scheme names a file, from its base name and a computed result. */
+typedef enum reqhash_match {
+    REQHASH_MATCH_NONE,
+    REQHASH_MATCH_CURRENT,
+    REQHASH_MATCH_CURRENT_RAW,      /* stale: named before normalization */
+    REQHASH_MATCH_OLDER_FS_PARTIAL, /* stale: earlier normalization */
+    REQHASH_MATCH_OLDER_FS_NONE,    /* stale: earlier normalization */
+    REQHASH_MATCH_LEGACY,
+} reqhash_match;
+
+/* reqhash_compute() made lazy for checking a file name whose hex digits
+ * are `hex` (64, or 12 for a legacy name): computes the scheme the name
+ * should be first (current, or legacy for 12 digits) and, only when the
+ * name is not that hash, every other scheme, the text scan for
+ * unreproducible values and the model-list digest. The current hash is
+ * always computed. Returns the scheme the name matches, or -1 as
+ * reqhash_compute() fails. */
+reqhash_match reqhash_compute_for_name(json_object *recording, const char *text, size_t len,
+                                       const char *hex, reqhash_result *out, char **err);
 
 /* The same for a request object and the recording's test_id, hashed as
  * stored (a string; NULL or json null for None). No text scan. */
@@ -87,18 +108,9 @@ int reqhash_compute_request(json_object *request, json_object *test_id, reqhash_
  * the recording is not a model list or an identifier is not a string. */
 int reqhash_models_digest(json_object *recording, char out[9]);
 
-/* Which scheme names a file, from its base name and a computed result. */
-typedef enum reqhash_match {
-    REQHASH_MATCH_NONE,
-    REQHASH_MATCH_CURRENT,
-    REQHASH_MATCH_CURRENT_RAW,      /* stale: named before normalization */
-    REQHASH_MATCH_OLDER_FS_PARTIAL, /* stale: earlier normalization */
-    REQHASH_MATCH_OLDER_FS_NONE,    /* stale: earlier normalization */
-    REQHASH_MATCH_LEGACY,
-} reqhash_match;
-
 /* Which scheme the hex digits of a file name are: 64 digits against the
- * full hashes, 12 against the legacy one (for callers that already split
+ * full hashes (the legacy one too: a current-style name can be the whole
+ * legacy hash), 12 against the legacy one (for callers that already split
  * the name, like rv_file.name_hash). */
 reqhash_match reqhash_match_hash(const reqhash_result *r, const char *hex);
 
@@ -119,6 +131,21 @@ const char *reqhash_kind_str(reqhash_kind k);
  * valid UTF-8, or a PCRE2 error such as a match limit). */
 json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int drop_stream_options,
                                int *fs_changed, int *failed);
+
+/* What a normalizing dump found. */
+typedef struct reqhash_norm_info {
+    int changed;    /* the dump differs from the plain json.dumps of body */
+    int fs_changed; /* a file_search substitution changed a string */
+    int failed;     /* a string could not be normalized (PCRE2 error) */
+    int bad;        /* a string is not valid UTF-8 */
+} reqhash_norm_info;
+
+/* Appends json.dumps(normalize(body), sort_keys=True) to out, normalizing
+ * while it writes (no normalized copy is built): the bytes
+ * reqhash_normalize() then pyjson_dumps() give. Sets the flags of info
+ * (the caller zeroes it). */
+void reqhash_dump_normalized(json_object *body, reqhash_norm_level level, int drop_stream_options,
+                             strbuf *out, reqhash_norm_info *info);
 
 /* The recorder's normalization of one string, appended to out. Returns 1
  * when the string changed, 0 when not (out untouched), -1 when s is not

@@ -1,7 +1,361 @@
-/* rules_request_hash.c - the request-hash rule family (placeholder until its checks land). */
-#include "recval_internal.h"
+/* rules_request_hash.c - the request-hash rule family: a file named by a
+ * request hash must be reachable by replay. Its name must be the hash of
+ * its request under the current recorder's scheme (else a stale scheme is
+ * a warning, no scheme at all an error), a model-list name must carry the
+ * digest of its models, normalized ids are checked against the hash when
+ * the name is not it, and, across the files of one run, two files of one
+ * directory must not answer the same request. Hashes come from reqhash.h.
+ * Documented in docs/rules/request-hash.md. */
+#include "rules_request_hash.h"
+#include "reqhash.h"
+#include "rules_ids.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- request-hash/models-digest -------------------------------------- */
+
+/* The digest is checked only when the recording holds a model list it
+ * can be computed from; a malformed list is the envelope and schema
+ * families' business. */
+static void check_models_digest(rv_file *f)
+{
+    char digest[9];
+    if (f->name_scheme != RV_NAME_MODELS || reqhash_models_digest(f->root, digest) < 0)
+        return;
+    if (strcmp(digest, f->name_digest) != 0)
+        rv_emit(f, RV_REQUEST_HASH_MODELS_DIGEST, "/response/body",
+                "the name carries the model-list digest %s, but the models listed here digest to "
+                "%s (first 8 hex digits of the SHA-256 of the sorted, distinct model ids joined by "
+                "'|'): rename the file models-%s-%s.json",
+                f->name_digest, digest, f->name_hash, digest);
+}
+
+/* --- names --------------------------------------------------------- */
+
+/* The name the recorder gives the file: <current>.json, or
+ * models-<current>-<digest>.json, or <legacy 12>.json for a legacy name. */
+static void put_expected_name(strbuf *sb, const rv_file *f, const reqhash_result *r)
+{
+    if (f->name_scheme == RV_NAME_HASH12 && r->legacy[0])
+        sb_printf(sb, "%.12s.json", r->legacy);
+    else if (f->name_scheme == RV_NAME_MODELS)
+        sb_printf(sb, "models-%s-%s.json", r->current,
+                  r->models_digest[0] ? r->models_digest : f->name_digest);
+    else
+        sb_printf(sb, "%s.json", r->current);
+}
+
+/* "current X, current_raw Y, ...": every scheme that gives its own hash. */
+static void put_schemes(strbuf *sb, const rv_file *f, const reqhash_result *r)
+{
+    sb_printf(sb, "current %s", r->current);
+    if (r->current_raw[0] && strcmp(r->current_raw, r->current) != 0)
+        sb_printf(sb, ", current_raw %s", r->current_raw);
+    if (r->older_fs_partial[0])
+        sb_printf(sb, ", older_fs_partial %s", r->older_fs_partial);
+    if (r->older_fs_none[0])
+        sb_printf(sb, ", older_fs_none %s", r->older_fs_none);
+    if (r->legacy[0])
+        sb_printf(sb, ", legacy %.*s", f->name_scheme == RV_NAME_HASH12 ? 12 : 64, r->legacy);
+}
+
+static void report_name_mismatch(rv_file *f, const reqhash_result *r)
+{
+    strbuf schemes = STRBUF_INIT, name = STRBUF_INIT;
+    put_schemes(&schemes, f, r);
+    put_expected_name(&name, f, r);
+    rv_emit(f, RV_REQUEST_HASH_NAME_MISMATCH, "",
+            "the file name (%s) matches no request-hash scheme, so no replay can reach this file; "
+            "the request hashes to %s: the recorder names it %s",
+            f->name_hash, schemes.data, name.data);
+    sb_free(&schemes);
+    sb_free(&name);
+}
+
+/* --- request-hash/stale-scheme --------------------------------------- */
+
+static const char *scheme_description(reqhash_match m)
+{
+    switch (m) {
+    case REQHASH_MATCH_CURRENT_RAW:
+        return "current_raw hash (the body hashed without the recorder's normalization)";
+    case REQHASH_MATCH_OLDER_FS_PARTIAL:
+        return "older_fs_partial hash (an earlier normalization, without the document_id and "
+               "citation substitutions)";
+    case REQHASH_MATCH_OLDER_FS_NONE:
+        return "older_fs_none hash (an earlier normalization, without the file_search "
+               "substitutions)";
+    default:
+        return "legacy hash (method, endpoint and raw body, no test_id)";
+    }
+}
+
+static void report_stale(rv_file *f, const reqhash_result *r, reqhash_match m)
+{
+    strbuf name = STRBUF_INIT;
+    put_expected_name(&name, f, r);
+    rv_emit(f, RV_REQUEST_HASH_STALE_SCHEME, "",
+            "the file name is the request's %s, not its current one: the current recorder looks "
+            "for %s and will not find this file",
+            scheme_description(m), name.data);
+    sb_free(&name);
+}
+
+/* --- request-hash/unreproducible ------------------------------------- */
+
+static void report_unreproducible(rv_file *f, const reqhash_result *r)
+{
+    const char *where = r->where[0] ? r->where : "/request";
+    size_t n = strlen(r->where);
+    const char *why = strncmp(r->reason, r->where, n) == 0 && strncmp(r->reason + n, ": ", 2) == 0
+                          ? r->reason + n + 2
+                          : r->reason;
+    rv_emit(f, RV_REQUEST_HASH_UNREPRODUCIBLE, where,
+            "the recorder's Python would hash another value than recval reads here (%s), so the "
+            "file name is not checked against the request hash",
+            why);
+}
+
+/* --- normalized ids against the hash --------------------------------- */
+
+/* Drops the diagnostics from index `from` on that repeat an
+ * ids/normalized-id-mismatch already reported before it at the same
+ * pointer: an id that disagrees with the name is reported once. */
+static void drop_repeated_id_diags(rv_file *f, size_t from)
+{
+    size_t keep = from;
+    for (size_t i = from; i < f->ndiags; i++) {
+        bool repeated = false;
+        for (size_t j = 0; j < from && !repeated; j++)
+            repeated = f->diags[j].rule == rv_rule(RV_IDS_NORMALIZED_ID_MISMATCH) &&
+                       strcmp(f->diags[j].pointer, f->diags[i].pointer) == 0;
+        if (repeated) {
+            free(f->diags[i].message);
+            free(f->diags[i].pointer);
+        } else {
+            f->diags[keep++] = f->diags[i];
+        }
+    }
+    f->ndiags = keep;
+}
+
+/* The name is not the request's hash: the normalized ids that agree with
+ * the name (the ids family reports the others) are checked against the
+ * hash the name should be. */
+static void check_ids_against_hash(rv_file *f, const reqhash_result *r)
+{
+    const char *hash = f->name_scheme == RV_NAME_HASH12 && r->legacy[0] ? r->legacy : r->current;
+    char expected[13];
+    if (!hash[0])
+        return;
+    memcpy(expected, hash, 12);
+    expected[12] = '\0';
+    size_t before = f->ndiags;
+    rv_ids_check_normalized(f, expected, "the request hash");
+    drop_repeated_id_diags(f, before);
+}
+
+/* --- one file -------------------------------------------------------- */
+
+/* The recorder hashes test_id as the string pytest names the test by (or
+ * None): another type is envelope/wrong-type, not a hash to check. */
+static bool hashable_test_id(const rv_file *f)
+{
+    json_object *test_id = rv_get(f->root, "test_id");
+    return !test_id || json_object_is_type(test_id, json_type_string);
+}
+
+void rv_request_hash_check(rv_file *f, char request_hash[65])
+{
+    reqhash_result r;
+    request_hash[0] = '\0';
+    if (!f->root || f->name_scheme == RV_NAME_OTHER || !hashable_test_id(f))
+        return;
+    int m = (int)reqhash_compute_for_name(f->root, f->text, f->len, f->name_hash, &r, NULL);
+    if (m < 0 || r.kind == REQHASH_KIND_UNKNOWN || r.kind == REQHASH_KIND_FILE_PROCESSOR)
+        return; /* no request of a known shape, or no known formula */
+    check_models_digest(f);
+    if (m == REQHASH_MATCH_NONE && r.unreproducible) {
+        report_unreproducible(f, &r);
+        return;
+    }
+    if (m == REQHASH_MATCH_NONE) {
+        report_name_mismatch(f, &r);
+        check_ids_against_hash(f, &r);
+    } else if (m != REQHASH_MATCH_CURRENT && f->name_scheme != RV_NAME_HASH12) {
+        report_stale(f, &r, (reqhash_match)m);
+    }
+    memcpy(request_hash, r.current, sizeof r.current);
+}
 
 void rv_check_request_hash(rv_file *f)
 {
-    (void)f;
+    char request_hash[65];
+    rv_request_hash_check(f, request_hash);
+}
+
+/* --- request-hash/duplicate (run level) ------------------------------ */
+
+/* A result that takes part: its directory and base name. */
+typedef struct dup_entry {
+    recval_result *r;
+    const char *dir; /* the path, of which dir_len bytes are the directory */
+    size_t dir_len;
+    const char *base;
+} dup_entry;
+
+static int cmp_dup_entry(const void *a, const void *b)
+{
+    const dup_entry *x = a, *y = b;
+    size_t n = x->dir_len < y->dir_len ? x->dir_len : y->dir_len;
+    int c = memcmp(x->dir, y->dir, n);
+    if (c == 0 && x->dir_len != y->dir_len)
+        c = x->dir_len < y->dir_len ? -1 : 1;
+    if (c == 0)
+        c = strcmp(x->r->request_hash, y->r->request_hash);
+    return c ? c : strcmp(x->r->path, y->r->path);
+}
+
+static bool same_group(const dup_entry *x, const dup_entry *y)
+{
+    return x->dir_len == y->dir_len && memcmp(x->dir, y->dir, x->dir_len) == 0 &&
+           strcmp(x->r->request_hash, y->r->request_hash) == 0;
+}
+
+/* models-<hash>-<digest>.json: replay merges every list of a request. */
+static bool is_models_name(const char *base)
+{
+    return strncmp(base, "models-", 7) == 0;
+}
+
+/* <12 hex>.json: the legacy recorder's name, by the legacy hash. */
+static bool is_legacy_name(const char *base)
+{
+    return strlen(base) == 17 && rv_is_hex(base, 12) && strcmp(base + 12, ".json") == 0;
+}
+
+/* The results that carry a request hash, sorted into groups. */
+static dup_entry *collect_entries(recval_result *results, size_t n, size_t *count)
+{
+    dup_entry *e = xmalloc((n ? n : 1) * sizeof *e);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        recval_result *r = &results[i];
+        if (!r->path || !r->request_hash[0])
+            continue;
+        const char *slash = strrchr(r->path, '/');
+        const char *base = slash ? slash + 1 : r->path;
+        if (is_models_name(base))
+            continue;
+        e[k++] = (dup_entry){r, r->path, slash ? (size_t)(slash - r->path) : 0, base};
+    }
+    qsort(e, k, sizeof *e, cmp_dup_entry);
+    *count = k;
+    return e;
+}
+
+/* The order check.c gives a file's diagnostics. */
+static int cmp_diag(const recval_diag *x, const recval_diag *y)
+{
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->column != y->column)
+        return x->column < y->column ? -1 : 1;
+    int c = strcmp(x->rule->name, y->rule->name);
+    return c ? c : strcmp(x->message, y->message);
+}
+
+/* Adds d to r at its place in the order, counting it. */
+static void insert_diag(recval_result *r, recval_diag d)
+{
+    size_t at = r->ndiags;
+    while (at > 0 && cmp_diag(&d, &r->diags[at - 1]) < 0)
+        at--;
+    r->diags = xrealloc(r->diags, (r->ndiags + 1) * sizeof *r->diags);
+    memmove(r->diags + at + 1, r->diags + at, (r->ndiags - at) * sizeof *r->diags);
+    r->diags[at] = d;
+    r->ndiags++;
+    if (d.severity == RECVAL_ERROR)
+        r->errors++;
+    else if (d.severity == RECVAL_WARNING)
+        r->warnings++;
+    else
+        r->notes++;
+}
+
+/* Where the document starts: the position another diagnostic of the
+ * whole document was given, else 1:1. */
+static void document_position(const recval_result *r, unsigned *line, unsigned *column)
+{
+    *line = 1;
+    *column = 1;
+    for (size_t i = 0; i < r->ndiags; i++)
+        if (r->diags[i].pointer[0] == '\0' && r->diags[i].line) {
+            *line = r->diags[i].line;
+            *column = r->diags[i].column;
+            return;
+        }
+}
+
+/* Which of the group replay reads: the file named by the current hash
+ * (legacy names are by another hash, which the result does not keep). */
+static void put_replay_note(strbuf *msg, const dup_entry *g, size_t n, size_t self)
+{
+    const char *hash = g[self].r->request_hash;
+    if (is_legacy_name(g[self].base)) {
+        sb_puts(msg, ": replay reads at most one of them, the one named by the legacy hash");
+        return;
+    }
+    size_t named = n;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(g[i].base, hash, 64) == 0 && strcmp(g[i].base + 64, ".json") == 0)
+            named = i;
+    sb_printf(msg, ": replay reads only %s.json", hash);
+    if (named == n)
+        sb_puts(msg, ", which none of them is");
+    else if (named == self)
+        sb_puts(msg, ", this file; the others are never used");
+    else
+        sb_puts(msg, "; this file is never used");
+}
+
+/* The duplicate warning of g[self] among the group g[0..n). */
+static void report_duplicate(const dup_entry *g, size_t n, size_t self)
+{
+    strbuf msg = STRBUF_INIT;
+    sb_puts(&msg, "answers the same request as ");
+    for (size_t i = 0, listed = 0; i < n; i++) {
+        if (i == self)
+            continue;
+        listed++;
+        sb_printf(&msg, "%s%s", listed == 1 ? "" : listed == n - 1 ? " and " : ", ", g[i].base);
+    }
+    sb_printf(&msg, " in this directory (request hash %s)", g[self].r->request_hash);
+    put_replay_note(&msg, g, n, self);
+    recval_diag d = {.rule = rv_rule(RV_REQUEST_HASH_DUPLICATE),
+                     .severity = rv_rule(RV_REQUEST_HASH_DUPLICATE)->severity,
+                     .message = sb_detach(&msg),
+                     .pointer = xstrdup("")};
+    document_position(g[self].r, &d.line, &d.column);
+    insert_diag(g[self].r, d);
+}
+
+int recval_check_duplicates(recval_result *results, size_t n)
+{
+    if (!results && n) {
+        rv_set_error("recval_check_duplicates: NULL results");
+        return RECVAL_EINVAL;
+    }
+    size_t count, added = 0;
+    dup_entry *e = collect_entries(results, n, &count);
+    for (size_t i = 0, j; i < count; i = j) {
+        for (j = i + 1; j < count && same_group(&e[i], &e[j]); j++)
+            ;
+        for (size_t k = i; j - i > 1 && k < j; k++, added++)
+            report_duplicate(e + i, j - i, k - i);
+    }
+    free(e);
+    return (int)added;
 }
