@@ -1,10 +1,166 @@
-/* tool_schema.c - `recval schema` (placeholder until the command lands). */
+/* tool_schema.c - `recval schema`: validates JSON files against a JSON
+ * Schema (draft 2020-12), like ajv-cli or check-jsonschema, and reports
+ * with validate's writers (one result per instance file). Exit status: 0
+ * all valid, 1 some instance invalid, 2 unusable input (the schema cannot
+ * be loaded or compiled, or an instance cannot be read or is not JSON). */
 #include "tool.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct schema_opts {
+    tool_format format;
+    const char *output;
+    recval_schema_base *bases;
+    size_t nbases;
+    char **paths; /* the schema, then the instances */
+    size_t npaths;
+} schema_opts;
+
+static const char usage_line[] =
+    "usage: recval schema [--format=text|json|junit] [--output=FILE] [--base=URI=DIR]...\n"
+    "                     SCHEMA INSTANCE...\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("recval schema: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    fputs(usage_line, stderr);
+    return TOOL_EXIT_USAGE;
+}
+
+static void schema_help(void)
+{
+    fputs(usage_line, stdout);
+    fputs("\n"
+          "Validates JSON files (INSTANCEs; directories are searched for *.json) against\n"
+          "the JSON Schema (draft 2020-12) in SCHEMA. Nothing is fetched from the network:\n"
+          "$refs resolve from --base directories, SCHEMA's own directory, recval's schemas\n"
+          "(https://recval.dev/schema/) and the draft 2020-12 metaschemas.\n"
+          "\n"
+          "  --format=FMT      report format: text (default), json, junit\n"
+          "  --output=FILE     write the report to FILE instead of standard output\n"
+          "  --base=URI=DIR    serve the files of DIR under URI for $ref (repeatable)\n"
+          "\n"
+          "Exit status: 0 every instance is valid, 1 some instance is not, 2 usage error,\n"
+          "a schema that cannot be used (unreadable, not JSON, unknown keyword, unresolvable\n"
+          "$ref) or an instance that cannot be read or is not JSON.\n",
+          stdout);
+}
+
+/* "URI=DIR" (split at the first '=') into a base; false when a side is empty. */
+static bool parse_base(char *arg, recval_schema_base *out)
+{
+    char *eq = strchr(arg, '=');
+    if (!eq || eq == arg || eq[1] == '\0')
+        return false;
+    *eq = '\0';
+    *out = (recval_schema_base){arg, eq + 1};
+    return true;
+}
+
+/* Returns -1 to continue, or an exit status. */
+static int parse_schema_opts(int argc, char **argv, schema_opts *o)
+{
+    o->format = FORMAT_TEXT;
+    o->paths = calloc((size_t)argc, sizeof *o->paths);
+    o->bases = calloc((size_t)argc, sizeof *o->bases);
+    bool only_paths = false;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        char *a = argv[i];
+        if (only_paths || a[0] != '-' || strcmp(a, "-") == 0) {
+            o->paths[o->npaths++] = a;
+        } else if (strcmp(a, "--") == 0) {
+            only_paths = true;
+        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            schema_help();
+            return TOOL_EXIT_OK;
+        } else if ((v = tool_opt_value(argc, argv, &i, "--format"))) {
+            if (!tool_parse_format(v, &o->format))
+                return usage_error("unknown format '%s' (text, json or junit)", v);
+        } else if ((v = tool_opt_value(argc, argv, &i, "--output"))) {
+            o->output = v;
+        } else if ((v = tool_opt_value(argc, argv, &i, "--base"))) {
+            if (!parse_base((char *)v, &o->bases[o->nbases++]))
+                return usage_error("--base needs URI=DIR, not '%s'", v);
+        } else {
+            return usage_error("unknown option '%s'", a);
+        }
+    }
+    if (o->npaths < 2)
+        return usage_error("%s", o->npaths ? "no INSTANCE given" : "no SCHEMA given");
+    return -1;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* True when some instance could not be used: unreadable or not JSON. */
+static bool any_unusable(const tool_report *rep)
+{
+    for (size_t i = 0; i < rep->nresults; i++)
+        if (strcmp(rep->results[i].kind, "invalid") == 0)
+            return true;
+    return false;
+}
+
+/* Checks every instance and writes the report; returns the exit status. */
+static int check_instances(const schema_opts *o, const recval_validator *v, const recval_schema *s)
+{
+    char **files;
+    size_t n = tool_collect_files(o->paths + 1, o->npaths - 1, &files);
+    tool_report rep = {.results = calloc(n + 1, sizeof *rep.results),
+                       .seconds = calloc(n + 1, sizeof *rep.seconds),
+                       .nresults = n,
+                       .suite_name = "recval schema"};
+    double start = now_seconds();
+    for (size_t i = 0; i < n; i++) {
+        double t0 = now_seconds();
+        recval_schema_check_file(v, s, files[i], &rep.results[i]);
+        rep.seconds[i] = now_seconds() - t0;
+    }
+    rep.total_seconds = now_seconds() - start;
+    int rc = tool_report_totals(&rep).failed ? TOOL_EXIT_FINDINGS : TOOL_EXIT_OK;
+    if (n == 0) {
+        fputs("recval schema: no *.json instance found\n", stderr);
+        rc = TOOL_EXIT_USAGE;
+    } else if (any_unusable(&rep)) {
+        rc = TOOL_EXIT_USAGE;
+    }
+    if (tool_write_report(o->output, o->format, &rep) != 0)
+        rc = TOOL_EXIT_USAGE;
+    for (size_t i = 0; i < n; i++)
+        recval_result_free(&rep.results[i]);
+    free(rep.results);
+    free(rep.seconds);
+    tool_free_files(files, n);
+    return rc;
+}
 
 int tool_schema(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fputs("recval schema: not available in this build\n", stderr);
-    return TOOL_EXIT_USAGE;
+    schema_opts o = {0};
+    int rc = parse_schema_opts(argc, argv, &o);
+    if (rc < 0) {
+        recval_validator *v = recval_validator_new(NULL);
+        recval_schema *s = v ? recval_schema_load(o.paths[0], o.bases, o.nbases) : NULL;
+        if (!s) {
+            fprintf(stderr, "recval schema: %s\n", recval_last_error());
+            rc = TOOL_EXIT_USAGE;
+        } else {
+            rc = check_instances(&o, v, s);
+        }
+        recval_schema_free(s);
+        recval_validator_free(v);
+    }
+    free(o.paths);
+    free(o.bases);
+    return rc;
 }

@@ -269,6 +269,61 @@ int recval_replay(const recval_validator *v, const char *json, size_t len,
 /** Frees what recval_replay() put in `r` and zeroes it. */
 void recval_replay_result_free(recval_replay_result *r);
 
+/* --- any JSON against any JSON Schema (`recval schema`) --------------- */
+
+/** A compiled JSON Schema (draft 2020-12). Immutable once loaded: any
+ * number of threads may check files against it at once. */
+typedef struct recval_schema recval_schema;
+
+/** A local directory serving the documents under a base URI when `$ref`s
+ * are resolved: a reference to `uri` + "a/b.json" (or "a/b") reads
+ * `dir`/a/b.json. `uri` is absolute and ends where the directory does. */
+typedef struct recval_schema_base {
+    const char *uri;
+    const char *dir;
+} recval_schema_base;
+
+/** Loads the JSON Schema in the file at `path` (strict JSON) and compiles
+ * it: every `$ref` resolved, every pattern compiled, every keyword
+ * checked. References resolve from `bases` (`nbases` of them, tried
+ * first), from the schema file's directory (under its file: URI), from
+ * recval's own schemas (https://recval.dev/schema/) and from the draft
+ * 2020-12 metaschemas; nothing is fetched from the network. Returns NULL
+ * when the schema is unusable (unreadable, not JSON, an unknown keyword, a
+ * malformed keyword value, an unresolvable reference, another draft); the
+ * reason is in recval_last_error(). Free with recval_schema_free(). */
+recval_schema *recval_schema_load(const char *path, const recval_schema_base *bases,
+                                  size_t nbases);
+
+/** The URI the schema was loaded under (file:///...). */
+const char *recval_schema_uri(const recval_schema *s);
+
+/** Frees a schema made by recval_schema_load(); NULL is allowed. */
+void recval_schema_free(recval_schema *s);
+
+/** Reads the JSON file at `path` as recval_check_file() reads recordings
+ * and validates it against `s`, filling `out` (free it with
+ * recval_result_free()). A file that cannot be read or is not JSON gets
+ * the same parse/ diagnostics (`out->kind` "invalid"); otherwise each
+ * failure is a schema/instance error (recval_schema_rule()) at the
+ * instance location, its message naming the failing keyword's absolute
+ * location in the schema, with the line and column of that value in the
+ * file. At most 100 errors are listed, then one saying there are more.
+ * `out->kind` is what recval would classify the file as (see
+ * recval_kind_names()). Returns RECVAL_OK, or RECVAL_EINVAL on NULL
+ * arguments. */
+int recval_schema_check_file(const recval_validator *v, const recval_schema *s, const char *path,
+                             recval_result *out);
+
+/** The same for `len` bytes at `text`, reported under `path`. */
+int recval_schema_check_buffer(const recval_validator *v, const recval_schema *s,
+                               const char *path, const char *text, size_t len, recval_result *out);
+
+/** The rule of the findings of recval_schema_check_file(): schema/instance,
+ * an error. It is not in recval_rules(), which lists the checks of
+ * recordings. */
+const recval_rule *recval_schema_rule(void);
+
 #ifdef __cplusplus
 }
 #endif

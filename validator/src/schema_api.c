@@ -1,0 +1,274 @@
+/* schema_api.c - the public recval_schema_* API behind `recval schema`:
+ * load and compile any JSON Schema (draft 2020-12) from a file, with local
+ * directories served under base URIs for $ref, and validate JSON files
+ * against it. Instance files are read and parsed like recordings
+ * (rv_file_load), so a file that is not JSON gets the same parse/
+ * diagnostics with positions; schema failures become schema/instance
+ * errors located by their instance pointer. */
+#include "recval_internal.h"
+#include "jsonscan.h"
+#include "jsonschema.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Errors reported per instance before a summary. */
+#define INSTANCE_DIAGS_MAX 100
+
+#define RECVAL_SCHEMA_BASE_URI "https://recval.dev/schema/"
+
+struct recval_schema {
+    js_registry *registry;
+    const js_schema *root;
+    char *uri;
+};
+
+/* Not in the rule table: no check of a recording gives it, and the table's
+ * rules each have failing recordings under recordings/invalid/. */
+static const recval_rule instance_rule = {
+    "schema/instance", RECVAL_ERROR,
+    "a JSON file breaks the JSON Schema it is checked against (recval schema)"};
+
+const recval_rule *recval_schema_rule(void)
+{
+    return &instance_rule;
+}
+
+/* --- loading ------------------------------------------------------- */
+
+/* Appends s percent-encoded as a URI path (RFC 3986 unreserved, '/' kept). */
+static void put_uri_path(strbuf *sb, const char *s)
+{
+    static const char keep[] = "-._~/";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr(keep, *p))
+            sb_putc(sb, (char)*p);
+        else
+            sb_printf(sb, "%%%02X", *p);
+    }
+}
+
+/* "file:///abs/dir/name.json" for path, and its directory's URI (with the
+ * trailing slash) in *dir_uri and the directory in *dir. NULL when the
+ * file does not exist. */
+static char *file_uri(const char *path, char **dir_uri, char **dir)
+{
+    char *real = realpath(path, NULL);
+    if (!real)
+        return NULL;
+    char *slash = strrchr(real, '/');
+    *dir = xstrndup(real, (size_t)(slash - real) + 1);
+    strbuf uri = STRBUF_INIT, base = STRBUF_INIT;
+    sb_puts(&base, "file://");
+    put_uri_path(&base, *dir);
+    sb_puts(&uri, "file://");
+    put_uri_path(&uri, real);
+    free(real);
+    *dir_uri = sb_detach(&base);
+    return sb_detach(&uri);
+}
+
+/* Sources of $refs: the caller's bases first (they win), then the schema's
+ * own directory, recval's schemas and the metaschemas. */
+static int add_sources(js_registry *reg, const recval_schema_base *bases, size_t nbases,
+                       const char *dir_uri, const char *dir, char **err)
+{
+    for (size_t i = 0; i < nbases; i++)
+        if (!bases[i].uri || !bases[i].dir ||
+            js_registry_add_dir(reg, bases[i].uri, bases[i].dir, err) != 0) {
+            if (!*err)
+                *err = xstrdup("a base needs a URI and a directory");
+            return -1;
+        }
+    if (js_registry_add_dir(reg, dir_uri, dir, err) != 0 ||
+        js_registry_add_bundle(reg, RECVAL_SCHEMA_BASE_URI, "", err) != 0 ||
+        js_registry_add_metaschemas(reg, NULL, err) != 0)
+        return -1;
+    return 0;
+}
+
+recval_schema *recval_schema_load(const char *path, const recval_schema_base *bases, size_t nbases)
+{
+    if (!path || (nbases && !bases)) {
+        rv_set_error("recval_schema_load: NULL argument");
+        return NULL;
+    }
+    char *dir_uri = NULL, *dir = NULL, *err = NULL;
+    char *uri = file_uri(path, &dir_uri, &dir);
+    if (!uri) {
+        rv_set_error("%s: cannot read the schema: %s", path, strerror(errno));
+        return NULL;
+    }
+    recval_schema *s = xcalloc(1, sizeof *s);
+    s->registry = js_registry_new(0);
+    s->uri = uri;
+    if (add_sources(s->registry, bases, nbases, dir_uri, dir, &err) != 0 ||
+        js_registry_add_file(s->registry, uri, path, &err) != 0 ||
+        !(s->root = js_compile(s->registry, uri, &err))) {
+        rv_set_error("%s", err ? err : "cannot compile the schema");
+        recval_schema_free(s);
+        s = NULL;
+    }
+    free(err);
+    free(dir_uri);
+    free(dir);
+    return s;
+}
+
+const char *recval_schema_uri(const recval_schema *s)
+{
+    return s ? s->uri : NULL;
+}
+
+void recval_schema_free(recval_schema *s)
+{
+    if (!s)
+        return;
+    js_registry_free(s->registry);
+    free(s->uri);
+    free(s);
+}
+
+/* --- checking instances -------------------------------------------- */
+
+static void add_diag(rv_file *f, const char *pointer, const char *message)
+{
+    if (f->ndiags == f->cap) {
+        f->cap = f->cap ? 2 * f->cap : 8;
+        f->diags = xrealloc(f->diags, f->cap * sizeof *f->diags);
+    }
+    f->diags[f->ndiags++] = (recval_diag){
+        &instance_rule, instance_rule.severity, xstrdup(message), xstrdup(pointer), 0, 0};
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Gives the diagnostics that have none the line and column of their
+ * pointers (parse diagnostics come with theirs). */
+static void locate(rv_file *f)
+{
+    const char **ptrs = xmalloc((f->ndiags + 1) * sizeof *ptrs);
+    size_t n = 0;
+    for (size_t i = 0; i < f->ndiags; i++)
+        if (f->diags[i].line == 0)
+            ptrs[n++] = f->diags[i].pointer;
+    qsort(ptrs, n, sizeof *ptrs, cmp_cstr);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (m == 0 || strcmp(ptrs[m - 1], ptrs[i]) != 0)
+            ptrs[m++] = ptrs[i];
+    unsigned *lines = xcalloc(m + 1, sizeof *lines), *cols = xcalloc(m + 1, sizeof *cols);
+    jscan_locate(f->text, f->len, ptrs, m, lines, cols);
+    for (size_t i = 0; i < f->ndiags; i++) {
+        if (f->diags[i].line != 0)
+            continue;
+        const char **hit = bsearch(&f->diags[i].pointer, ptrs, m, sizeof *ptrs, cmp_cstr);
+        size_t k = (size_t)(hit - ptrs);
+        f->diags[i].line = lines[k] ? lines[k] : 1;
+        f->diags[i].column = lines[k] ? cols[k] : 1;
+    }
+    free(lines);
+    free(cols);
+    free(ptrs);
+}
+
+/* Validates the parsed instance, one diagnostic per failure. */
+static void validate_instance(rv_file *f, const recval_schema *s)
+{
+    if (js_is_valid(s->root, f->root))
+        return;
+    js_error_list list = JS_ERROR_LIST_INIT;
+    js_validate_collect(s->root, f->root, INSTANCE_DIAGS_MAX + 1, &list);
+    strbuf msg = STRBUF_INIT;
+    for (size_t i = 0; i < list.count && i < INSTANCE_DIAGS_MAX; i++) {
+        sb_truncate(&msg, 0);
+        sb_printf(&msg, "%s (schema: %s)", list.items[i].message,
+                  list.items[i].absolute_keyword_location);
+        add_diag(f, list.items[i].instance_location, msg.data);
+    }
+    if (list.count > INSTANCE_DIAGS_MAX) {
+        sb_truncate(&msg, 0);
+        sb_printf(&msg, "further errors are not listed (at most %d are reported per file)",
+                  INSTANCE_DIAGS_MAX);
+        add_diag(f, "", msg.data);
+    }
+    sb_free(&msg);
+    js_error_list_free(&list);
+    locate(f);
+}
+
+static int cmp_position(const void *a, const void *b)
+{
+    const recval_diag *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->column < y->column ? -1 : x->column > y->column;
+}
+
+/* Moves f's diagnostics, in file order, into out and releases f. */
+static void finish(rv_file *f, recval_result *out)
+{
+    if (f->ndiags > 1)
+        qsort(f->diags, f->ndiags, sizeof *f->diags, cmp_position);
+    memset(out, 0, sizeof *out);
+    out->path = xstrdup(f->path);
+    out->kind = rv_kind_name(f->kind);
+    out->diags = f->diags;
+    out->ndiags = f->ndiags;
+    for (size_t i = 0; i < f->ndiags; i++) {
+        switch (f->diags[i].severity) {
+        case RECVAL_ERROR:
+            out->errors++;
+            break;
+        case RECVAL_WARNING:
+            out->warnings++;
+            break;
+        default:
+            out->notes++;
+            break;
+        }
+    }
+    f->diags = NULL;
+    f->ndiags = f->cap = 0;
+    rv_file_release(f);
+}
+
+static int check_loaded(const recval_schema *s, int loaded, rv_file *f, recval_result *out)
+{
+    if (loaded == 0)
+        validate_instance(f, s);
+    finish(f, out);
+    return RECVAL_OK;
+}
+
+int recval_schema_check_file(const recval_validator *v, const recval_schema *s, const char *path,
+                             recval_result *out)
+{
+    if (!v || !s || !path || !out) {
+        rv_set_error("recval_schema_check_file: NULL argument");
+        return RECVAL_EINVAL;
+    }
+    rv_file f;
+    int loaded = rv_file_load(v, path, &f);
+    return check_loaded(s, loaded, &f, out);
+}
+
+int recval_schema_check_buffer(const recval_validator *v, const recval_schema *s, const char *path,
+                               const char *text, size_t len, recval_result *out)
+{
+    if (!v || !s || !path || !text || !out) {
+        rv_set_error("recval_schema_check_buffer: NULL argument");
+        return RECVAL_EINVAL;
+    }
+    char *copy = xmalloc(len + 1);
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    rv_file f;
+    int loaded = rv_file_load_text(v, path, copy, len, &f);
+    return check_loaded(s, loaded, &f, out);
+}
