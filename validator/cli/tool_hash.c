@@ -17,7 +17,7 @@ typedef struct hash_args {
 
 static void hash_usage(FILE *out)
 {
-    fputs("usage: recval hash [--format=text|json] FILE...\n"
+    fputs("usage: recval hash [--format=text|json] PATH...\n"
           "       recval hash [--format=text|json] --request=FILE [--test-id=ID]\n",
           out);
 }
@@ -54,7 +54,7 @@ static bool parse_hash_args(int argc, char **argv, hash_args *a)
         }
     }
     if (a->request && a->nfiles) {
-        fputs("recval hash: give either FILEs or --request, not both\n", stderr);
+        fputs("recval hash: give either PATHs or --request, not both\n", stderr);
         return false;
     }
     if (a->test_id && !a->request) {
@@ -62,7 +62,7 @@ static bool parse_hash_args(int argc, char **argv, hash_args *a)
         return false;
     }
     if (!a->request && !a->nfiles) {
-        fputs("recval hash: no FILE given\n", stderr);
+        fputs("recval hash: no PATH given\n", stderr);
         return false;
     }
     return true;
@@ -211,8 +211,16 @@ int tool_hash(int argc, char **argv)
         free(a.files);
         return TOOL_EXIT_USAGE;
     }
-    int status = run_hash(v, &a);
+    char **given = a.files;
+    size_t ngiven = a.nfiles;
+    a.nfiles = tool_collect_files(given, ngiven, &a.files);
+    int status = TOOL_EXIT_USAGE;
+    if (a.request || a.nfiles)
+        status = run_hash(v, &a);
+    else
+        fputs("recval hash: no *.json file found\n", stderr);
     recval_validator_free(v);
-    free(a.files);
+    tool_free_files(a.files, a.nfiles);
+    free(given);
     return status;
 }

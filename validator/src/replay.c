@@ -359,7 +359,8 @@ static void glob_models(const char *dir, const char *hash, recval_replay_result 
             push_path(&names, &n, b);
     }
     closedir(dp);
-    qsort(names, n, sizeof *names, cmp_cstr);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_cstr);
     for (size_t i = 0; i < n; i++) {
         char *path = join(dir, names[i]);
         if (is_file(path))

@@ -125,17 +125,38 @@ size_t replay_diff(json_object *a, json_object *b, strbuf *at, recval_body_diff 
     return diff_leaves(a, b, at, diffs, ndiffs, keep);
 }
 
+/* How many values of a and b differ. */
+static size_t count_differences(json_object *a, json_object *b)
+{
+    strbuf at = STRBUF_INIT;
+    recval_body_diff *none = NULL;
+    size_t kept = 0, n = replay_diff(a, b, &at, &none, &kept, 0);
+    sb_free(&at);
+    return n;
+}
+
 /* --- candidates ---------------------------------------------------------- */
+
+/* A recording near the request. Those whose hashed bodies differ as much
+ * are ranked by the differences of method and URL, then of the bodies as
+ * sent. */
+typedef struct candidate {
+    recval_nearest n;
+    size_t envelope_differences;
+    size_t raw_differences;
+} candidate;
 
 /* One search for the nearest recordings. */
 typedef struct search {
     const recval_validator *v;
     const replay_request *req;
-    const char *test_id;  /* the request's, NULL for none */
-    strbuf quoted_tid;    /* test_id as the recorder writes it in JSON */
-    char *endpoint;       /* replay_endpoint_key() of the request */
-    json_object *body;    /* the request's body as hashed */
-    recval_nearest *hits; /* every candidate so far */
+    const char *test_id;     /* the request's, NULL for none */
+    strbuf tid_tail;         /* test_id after its last '/' */
+    strbuf tid_tail_escaped; /* the same as Python's json.dumps writes it */
+    char *endpoint;          /* replay_endpoint_key() of the request */
+    json_object *body;       /* the request's body as hashed */
+    json_object *raw;        /* the request's body as sent */
+    candidate *hits;         /* every candidate so far */
     size_t nhits;
 } search;
 
@@ -163,13 +184,26 @@ static bool contains(const char *text, size_t n, const char *needle, size_t m)
 }
 
 /* A quick look at the text before parsing it: a recording of another
- * test names that test, so it cannot hold the request's test id. */
+ * test names that test, so it cannot hold the request's test id. The
+ * needle is the test id after its last '/' (writers may escape slashes),
+ * raw or as Python's json.dumps escapes it. */
 static bool may_share_test(const search *s, const char *text, size_t len)
 {
     if (!s->test_id || !contains(text, len, "\"test_id\"", 9))
         return true;
-    return contains(text, len, s->quoted_tid.data, s->quoted_tid.len) ||
-           contains(text, len, s->test_id, strlen(s->test_id));
+    return contains(text, len, s->tid_tail.data, s->tid_tail.len) ||
+           contains(text, len, s->tid_tail_escaped.data, s->tid_tail_escaped.len);
+}
+
+static void test_id_needles(search *s)
+{
+    const char *slash = strrchr(s->test_id, '/');
+    const char *tail = slash ? slash + 1 : s->test_id;
+    sb_puts(&s->tid_tail, tail);
+    pyjson_put_string(&s->tid_tail_escaped, tail, strlen(tail));
+    /* without its quotes */
+    memmove(s->tid_tail_escaped.data, s->tid_tail_escaped.data + 1, s->tid_tail_escaped.len - 2);
+    sb_truncate(&s->tid_tail_escaped, s->tid_tail_escaped.len - 2);
 }
 
 /* Same test: the same test_id, or none at all (legacy recordings). */
@@ -195,6 +229,20 @@ static bool differs_str(json_object *a, json_object *b, const char *key)
     return (x && y) ? strcasecmp(x, y) != 0 : x != y;
 }
 
+/* The name of a recording whose request is the one replayed: why the
+ * lookup missed it and what would fix it. */
+static void note_name(strbuf *note, const reqhash_result *own, const char *matches)
+{
+    if (matches)
+        sb_printf(note, "; it is this request, named by its %s hash: as %s.json it would answer",
+                  matches, own->current);
+    else
+        sb_printf(note,
+                  "; it is this request, named by none of its hashes: as %s.json it would "
+                  "answer",
+                  own->current);
+}
+
 /* What tells a recording with the same body apart from the request. */
 static char *note_for_equal_bodies(const search *s, const rv_file *f, const reqhash_result *own,
                                    const char *matches)
@@ -209,10 +257,16 @@ static char *note_for_equal_bodies(const search *s, const rv_file *f, const reqh
                   rv_get_string(f->request, "url"));
     if (!rv_has(f->root, "test_id") && s->test_id)
         sb_puts(&note, "; it has no test_id (legacy layout)");
-    if (!matches || strcmp(matches, "current") != 0)
-        sb_printf(&note, "; its name matches %s hash, not its current one %s",
-                  matches ? matches : "no", own->current);
+    else if (strcmp(own->current, s->req->hashes.current) == 0)
+        note_name(&note, own, matches);
     return sb_detach(&note);
+}
+
+/* How many of method and URL differ (the hash reads both). */
+static size_t envelope_differences(const search *s, json_object *request)
+{
+    return (size_t)differs_str(s->req->request, request, "method") +
+           (size_t)differs_str(s->req->request, request, "url");
 }
 
 /* Compares one loaded recording with the request; keeps it when it is a
@@ -225,8 +279,11 @@ static void consider(search *s, rv_file *f)
     if (reqhash_compute(f->root, f->text, f->len, &own, NULL) < 0)
         return;
     s->hits = xrealloc(s->hits, (s->nhits + 1) * sizeof *s->hits);
-    recval_nearest *n = &s->hits[s->nhits++];
-    memset(n, 0, sizeof *n);
+    candidate *c = &s->hits[s->nhits++];
+    recval_nearest *n = &c->n;
+    memset(c, 0, sizeof *c);
+    c->envelope_differences = envelope_differences(s, f->request);
+    c->raw_differences = count_differences(s->raw, replay_hashed_body(f->request));
     n->path = xstrdup(f->path);
     reqhash_match m = reqhash_match_name(&own, f->base, NULL);
     n->matches = m == REQHASH_MATCH_NONE ? NULL : reqhash_match_name_str(m);
@@ -285,7 +342,8 @@ static void consider_dir(search *s, const char *dir)
         paths[n++] = sb_detach(&path);
     }
     closedir(dp);
-    qsort(paths, n, sizeof *paths, cmp_cstr);
+    if (n > 1)
+        qsort(paths, n, sizeof *paths, cmp_cstr);
     for (size_t i = 0; i < n; i++) {
         consider_path(s, paths[i]);
         free(paths[i]);
@@ -293,13 +351,18 @@ static void consider_dir(search *s, const char *dir)
     free(paths);
 }
 
-/* Nearest first: fewest differences, then path order. */
+/* Nearest first: fewest differences of the bodies as hashed, of method
+ * and URL, of the bodies as sent; then path order. */
 static int cmp_nearest(const void *a, const void *b)
 {
-    const recval_nearest *x = a, *y = b;
-    if (x->ndifferences != y->ndifferences)
-        return x->ndifferences < y->ndifferences ? -1 : 1;
-    return strcmp(x->path, y->path);
+    const candidate *x = a, *y = b;
+    if (x->n.ndifferences != y->n.ndifferences)
+        return x->n.ndifferences < y->n.ndifferences ? -1 : 1;
+    if (x->envelope_differences != y->envelope_differences)
+        return x->envelope_differences < y->envelope_differences ? -1 : 1;
+    if (x->raw_differences != y->raw_differences)
+        return x->raw_differences < y->raw_differences ? -1 : 1;
+    return strcmp(x->n.path, y->n.path);
 }
 
 void replay_nearest_free(recval_nearest *n)
@@ -321,16 +384,24 @@ void replay_find_nearest(const recval_validator *v, const replay_request *req, c
     if (!s.endpoint)
         return;
     if (s.test_id)
-        pyjson_put_string(&s.quoted_tid, s.test_id, strlen(s.test_id));
+        test_id_needles(&s);
     s.body = hashed_view(req->request);
+    s.raw = replay_hashed_body(req->request);
     for (size_t i = 0; i < ndirs; i++)
         consider_dir(&s, dirs[i]);
-    qsort(s.hits, s.nhits, sizeof *s.hits, cmp_nearest);
-    for (size_t i = max; i < s.nhits; i++)
-        replay_nearest_free(&s.hits[i]);
-    out->nearest = s.hits;
+    if (s.nhits > 1)
+        qsort(s.hits, s.nhits, sizeof *s.hits, cmp_nearest);
     out->nnearest = s.nhits < max ? s.nhits : max;
+    out->nearest = xcalloc(out->nnearest ? out->nnearest : 1, sizeof *out->nearest);
+    for (size_t i = 0; i < s.nhits; i++) {
+        if (i < out->nnearest)
+            out->nearest[i] = s.hits[i].n;
+        else
+            replay_nearest_free(&s.hits[i].n);
+    }
+    free(s.hits);
     json_object_put(s.body);
-    sb_free(&s.quoted_tid);
+    sb_free(&s.tid_tail);
+    sb_free(&s.tid_tail_escaped);
     free(s.endpoint);
 }
