@@ -145,22 +145,37 @@ const char *recval_version(void);
  * scheme the test recorder has named files by, and what the file name
  * says. Hex digests are lower case; "" where a scheme does not apply. */
 typedef struct recval_hashes {
-    char *path;               /* the file; NULL for recval_hash_request() */
-    const char *request_kind; /* "inference", "tool", "http" or "file_processor" */
-    char current[65]; /* the current recorder's name ("" for file_processor: no known formula) */
-    char current_raw[65]; /* the same without body normalization (inference, http) */
-    char legacy[65]; /* llama-stack's legacy scheme (inference): the file is its first 12 hex */
-    char older_fs_partial[65]; /* earlier normalizations: "" unless they differ from current */
+    /* The file; NULL for recval_hash_request(). */
+    char *path;
+    /* "inference", "tool", "http" or "file_processor". */
+    const char *request_kind;
+    /* The current recorder's name ("" for file processors: their formula
+     * is not known). */
+    char current[65];
+    /* The current scheme without body normalization (inference, HTTP). */
+    char current_raw[65];
+    /* llama-stack's legacy scheme (inference): the file is its first 12
+     * hex digits. */
+    char legacy[65];
+    /* The current scheme under earlier normalizations; "" unless they
+     * differ from current. */
+    char older_fs_partial[65];
     char older_fs_none[65];
-    int is_model_list;     /* the file is models-<current>-<digest>.json */
-    char models_digest[9]; /* that digest ("" without a response to compute it from) */
-    char *name_hash;       /* hex digits of the file name; NULL when it is no recorder name */
-    const char *matches;   /* scheme the name matches: "current", "current_raw",
-                              "older_fs_partial", "older_fs_none", "legacy"; NULL: none */
-    char *expected_name;   /* name the current recorder gives it (legacy-layout files: the
-                              legacy <12 hex>.json); NULL when unknown */
-    char *unreproducible;  /* why the digests cannot be trusted (the recorder's Python could
-                              not have hashed what json-c read), NULL when they can */
+    /* A model list: the file is models-<current>-<models_digest>.json
+     * (digest "" without a response to compute it from). */
+    int is_model_list;
+    char models_digest[9];
+    /* The hex digits of the file name; NULL when it is no recorder name. */
+    char *name_hash;
+    /* The scheme the name matches: "current", "legacy", or a stale one
+     * ("current_raw", "older_fs_partial", "older_fs_none"); NULL: none. */
+    const char *matches;
+    /* The name the current recorder gives the file (legacy-layout files,
+     * named by 12 hex digits: their legacy name); NULL when unknown. */
+    char *expected_name;
+    /* Why the digests cannot be trusted (the recorder's Python could not
+     * have hashed what json-c read); NULL when they can. */
+    char *unreproducible;
 } recval_hashes;
 
 /** Hashes the recording at `path` (its request and test_id) and matches
@@ -171,15 +186,15 @@ typedef struct recval_hashes {
 int recval_hash_file(const recval_validator *v, const char *path, recval_hashes *out);
 
 /** Hashes a bare request: `json` (`len` bytes) is the JSON text of a
- * recording's `request` object, made under `test_id` (NULL: no test, or the
- * request's own `test_id` member, which tool and HTTP requests carry). A
+ * recording's `request` object, made under `test_id` (NULL: the request's
+ * own `test_id` member, which tool and HTTP requests carry, else none). A
  * whole recording is accepted too: its request is used, and its test_id
- * when `test_id` is NULL. `out->path` and `out->name_hash` are NULL.
+ * when `test_id` is NULL. `out->path`, `name_hash` and `matches` are NULL.
  * Returns RECVAL_OK or RECVAL_EINVAL (not JSON, no request). */
 int recval_hash_request(const recval_validator *v, const char *json, size_t len,
                         const char *test_id, recval_hashes *out);
 
-/** Frees what a hash call put in `h` and zeroes it. */
+/** Frees what a hash call put in `h` and zeroes it; NULL is allowed. */
 void recval_hashes_free(recval_hashes *h);
 
 /** Reads the whole file at `path` (at most the validator's max_file_size
@@ -190,13 +205,17 @@ char *recval_read_file(const recval_validator *v, const char *path, size_t *len)
 
 /** Where and how recval_replay() looks a request up. */
 typedef struct recval_replay_options {
-    const char *root;          /* the repository the tests run from (required) */
-    const char *recording_dir; /* the harness's recording dir (relative: to root); NULL: the
-                                  defaults root/tests/integration/common (current scheme) and
-                                  root/tests/integration/recordings (legacy) */
-    const char *test_id;       /* the test making the request; NULL: the request's own test_id
-                                  member when it has one (tool, HTTP), else none */
-    size_t max_nearest;        /* on a miss, how many nearest recordings to report (0: none) */
+    /* The repository the tests run from (required). */
+    const char *root;
+    /* The harness's recording dir, relative to root unless absolute; NULL:
+     * root/tests/integration/common (current scheme) and
+     * root/tests/integration/recordings (legacy). */
+    const char *recording_dir;
+    /* The test making the request; NULL: the request's own test_id member
+     * when it has one (tool, HTTP), else none. */
+    const char *test_id;
+    /* On a miss, how many nearest recordings to report (0: search none). */
+    size_t max_nearest;
 } recval_replay_options;
 
 /** A tool call of a folded choice; members are NULL when never given. */
@@ -209,64 +228,75 @@ typedef struct recval_tool_call {
 /** One choice of the answer, its stream folded into the final message. */
 typedef struct recval_choice {
     long long index;
-    char *content;       /* message content (chat) or text (completion); NULL: none */
-    size_t content_len;  /* bytes, as content may hold U+0000 */
-    char *finish_reason; /* NULL: none */
-    recval_tool_call *tool_calls;
+    char *content;                /* content (chat) or text (completion); NULL: none */
+    size_t content_len;           /* its length: content may hold U+0000 */
+    char *finish_reason;          /* the first one given; NULL: none */
+    recval_tool_call *tool_calls; /* by index */
     size_t ntool_calls;
 } recval_choice;
 
 /** One difference between two request bodies. */
 typedef struct recval_body_diff {
     char *pointer; /* RFC 6901 pointer into the body ("" for the whole body) */
-    char *message; /* `"Hello" != "Hello!"`, `missing in the recording`,
-                      `missing in the request` (values as the hash reads them) */
+    char *message; /* `"Hello" != "Hello!"` (request value first), `missing in
+                      the recording` or `missing in the request` */
 } recval_body_diff;
 
 /** A recording near a request that missed: same directory, same endpoint
- * (tool, URL), same test_id (or none, for legacy recordings). */
+ * (tool, URL path), same test_id (or none: legacy recordings). */
 typedef struct recval_nearest {
     char *path;
     const char *matches;     /* the scheme its own name matches, as in recval_hashes */
-    size_t ndifferences;     /* how many body differences there are in all */
+    size_t ndifferences;     /* how many values of the bodies differ, as hashed */
     recval_body_diff *diffs; /* the first of them, at most 10 */
     size_t ndiffs;
-    char *note; /* when the bodies are equal, what else tells them apart; else NULL */
+    char *note; /* when the bodies are equal, what else tells them apart */
 } recval_nearest;
 
 /** What a replay found: the answer, or on a miss what was searched. */
 typedef struct recval_replay_result {
     int found;
-    char hash[65];        /* the request's current-scheme hash */
-    char legacy_hash[65]; /* its legacy hash, "" when the scheme does not apply */
-    const char *scheme;   /* "current" or "legacy" (the lookup that found it); NULL on a miss */
-    char *recording;      /* the file found (model lists: the first merged) */
-    char **recordings;    /* every file the answer comes from (model lists merge several) */
+    /* The hash the recording was found by (scheme "current" or "legacy");
+     * on a miss, the request's current-scheme hash. */
+    char hash[65];
+    char legacy_hash[65]; /* the request's legacy hash, "" when n/a */
+    const char *scheme;   /* "current" or "legacy"; NULL on a miss */
+    /* The file found (model lists: the first of those merged) and every
+     * file the answer comes from. */
+    char *recording;
+    char **recordings;
     size_t nrecordings;
-    char **looked_at; /* every path (or models-<hash>-*.json pattern) looked at, in order */
+    /* Every path (or models-<hash>-*.json pattern) looked at, in order. */
+    char **looked_at;
     size_t nlooked_at;
-    const char *kind;       /* the kind of the recording (recval_kind_names()) */
-    recval_choice *choices; /* chat and completion kinds, by index; otherwise none */
+    const char *kind; /* of the recording (recval_kind_names()) */
+    /* Chat and completion kinds: the folded choices, by index. */
+    recval_choice *choices;
     size_t nchoices;
-    char *usage_json;        /* JSON text of the usage the answer reports, "null" when none */
-    char *summary_json;      /* other kinds: a JSON object summing up the body (see docs/cli.md) */
-    char *exception_json;    /* a recorded exception: JSON object {"type", "message", ...} */
-    recval_nearest *nearest; /* on a miss, the nearest recordings, nearest first */
+    /* JSON texts: the usage the answer reports ("null" when none); for the
+     * other kinds a summary of the body (see docs/cli.md); for a recorded
+     * exception {"type", "message", ...}. NULL when they do not apply. */
+    char *usage_json;
+    char *summary_json;
+    char *exception_json;
+    /* On a miss, the nearest recordings, nearest first. */
+    recval_nearest *nearest;
     size_t nnearest;
 } recval_replay_result;
 
 /** Looks the request up as the test harness does (the current scheme in
  * the test's recording directory, then in the recording dir, then the
- * legacy scheme) and folds what it finds into `out` (freed with
- * recval_replay_result_free()). `json` is the request, as for
- * recval_hash_request(). A miss is not an error: RECVAL_OK with
- * `out->found` 0. Returns RECVAL_EINVAL for a missing root or a request
- * that is not usable, and RECVAL_EIO or RECVAL_EINVAL when the recording
- * found cannot be read or is not JSON (see recval_last_error()). */
+ * legacy scheme; model lists merge every models-<hash>-*.json) and folds
+ * what it finds into `out` (freed with recval_replay_result_free()).
+ * `json` is the request, as for recval_hash_request(). A miss is not an
+ * error: RECVAL_OK with `out->found` 0. Returns RECVAL_EINVAL for a
+ * missing root, an unusable request or a file-processor request (no known
+ * hash), and RECVAL_EIO or RECVAL_EINVAL when the recording found cannot
+ * be read or is not JSON (see recval_last_error()). */
 int recval_replay(const recval_validator *v, const char *json, size_t len,
                   const recval_replay_options *opts, recval_replay_result *out);
 
-/** Frees what recval_replay() put in `r` and zeroes it. */
+/** Frees what recval_replay() put in `r` and zeroes it; NULL is allowed. */
 void recval_replay_result_free(recval_replay_result *r);
 
 /* --- any JSON against any JSON Schema (`recval schema`) --------------- */

@@ -56,6 +56,7 @@ static int on_python_issue(const pyjson_issue *issue, void *ud)
                            is_under(pointer, "/test_id"));
     if (hit) {
         c->out->unreproducible = 1;
+        snprintf(c->out->where, sizeof c->out->where, "%s", pointer);
         snprintf(c->out->reason, sizeof c->out->reason, "%s: %s", pointer, issue->reason);
     }
     free(pointer);
