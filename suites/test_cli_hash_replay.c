@@ -362,6 +362,10 @@ static void replay_usage_errors(void **state)
     assert_int_equal(recval(&out, &err, "replay", "--root=.", "--request", bad, NULL), 2);
     assert_non_null(strstr(err, "the request is not JSON"));
     free(out), free(err);
+    assert_int_equal(recval(&out, &err, "replay", "--root=/nonexistent", "--request", req, NULL),
+                     2);
+    assert_non_null(strstr(err, "/nonexistent: the root is not a directory"));
+    free(out), free(err);
     assert_int_equal(recval(&out, &err, "replay", "--help", NULL), 0);
     assert_non_null(strstr(out, "usage: recval replay"));
     free(out), free(err);

@@ -289,10 +289,10 @@ typedef struct recval_replay_result {
  * legacy scheme; model lists merge every models-<hash>-*.json) and folds
  * what it finds into `out` (freed with recval_replay_result_free()).
  * `json` is the request, as for recval_hash_request(). A miss is not an
- * error: RECVAL_OK with `out->found` 0. Returns RECVAL_EINVAL for a
- * missing root, an unusable request or a file-processor request (no known
- * hash), and RECVAL_EIO or RECVAL_EINVAL when the recording found cannot
- * be read or is not JSON (see recval_last_error()). */
+ * error: RECVAL_OK with `out->found` 0. Returns RECVAL_EINVAL for a root
+ * that is not a directory, an unusable request or a file-processor
+ * request (no known hash), and RECVAL_EIO or RECVAL_EINVAL when the
+ * recording found cannot be read or is not JSON (see recval_last_error()). */
 int recval_replay(const recval_validator *v, const char *json, size_t len,
                   const recval_replay_options *opts, recval_replay_result *out);
 

@@ -520,6 +520,11 @@ int recval_replay(const recval_validator *v, const char *json, size_t len,
         return RECVAL_EINVAL;
     }
     memset(out, 0, sizeof *out);
+    struct stat st;
+    if (stat(opts->root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        rv_set_error("%s: the root is not a directory", opts->root);
+        return RECVAL_EINVAL;
+    }
     replay_request req;
     int rc = replay_request_parse(v, json, len, opts->test_id, &req);
     if (rc == RECVAL_OK && req.hashes.kind == REQHASH_KIND_FILE_PROCESSOR) {
