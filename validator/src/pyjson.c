@@ -271,7 +271,8 @@ static int skip_member(dumper *d, int depth, const char *parent_key, const char 
 static void dump_object(dumper *d, json_object *v, int depth, const char *own_key)
 {
     size_t n = (size_t)json_object_object_length(v), k = 0;
-    member *m = n ? xmalloc(n * sizeof *m) : NULL;
+    member small[16]; /* most objects: no allocation */
+    member *m = n <= 16 ? small : xmalloc(n * sizeof *m);
     json_object_object_foreach(v, key, val)
     {
         if (skip_member(d, depth, own_key, key))
@@ -281,7 +282,8 @@ static void dump_object(dumper *d, json_object *v, int depth, const char *own_ke
     }
     if (k == 0) {
         sb_puts(d->out, "{}");
-        free(m);
+        if (m != small)
+            free(m);
         return;
     }
     qsort(m, k, sizeof *m, member_cmp);
@@ -295,7 +297,8 @@ static void dump_object(dumper *d, json_object *v, int depth, const char *own_ke
         dump_value(d, m[i].value, depth + 1, m[i].key);
     }
     sb_putc(d->out, '}');
-    free(m);
+    if (m != small)
+        free(m);
 }
 
 static void dump_array(dumper *d, json_object *v, int depth)
