@@ -102,8 +102,9 @@ typedef struct pending {
     rv_rule_id rule;
     char *pointer;
     char *message;
-    char *keyword; /* absolute keyword location */
-    bool covered;
+    char *keyword;  /* absolute keyword location */
+    bool covered;   /* another rule reports it, or it repeats an earlier error */
+    size_t repeats; /* later body items where the same keyword fails at the same place */
 } pending;
 
 typedef struct pending_list {
@@ -146,8 +147,9 @@ static bool validate_into(pending_list *l, rv_rule_id rule, const js_schema *sch
         strbuf ptr = STRBUF_INIT, msg = STRBUF_INIT;
         sb_printf(&ptr, "%s%s", prefix, e->instance_location);
         sb_printf(&msg, "%s (schema: %s)", e->message, e->absolute_keyword_location);
-        l->items[l->count++] = (pending){rule, sb_detach(&ptr), sb_detach(&msg),
-                                         xstrdup(e->absolute_keyword_location), false};
+        l->items[l->count++] = (pending){
+            rule, sb_detach(&ptr), sb_detach(&msg), xstrdup(e->absolute_keyword_location), false,
+            0};
         l->kept[slot]++;
     }
     if (list.count > room)
@@ -208,6 +210,43 @@ static void mark_covered(const rv_file *f, pending_list *l)
     }
 }
 
+/* Where the part of a pointer after its body item starts: after
+ * "/response/body/<n>", or 0 when it lies in no item of a list body. */
+static size_t after_item(const char *ptr)
+{
+    static const char body[] = "/response/body/";
+    size_t n = sizeof body - 1, i = n;
+    if (strncmp(ptr, body, n) != 0)
+        return 0;
+    while (ptr[i] >= '0' && ptr[i] <= '9')
+        i++;
+    return i > n && (ptr[i] == '/' || ptr[i] == '\0') ? i : 0;
+}
+
+/* True when b repeats a on another body item: the same schema keyword
+ * failing at the same place of the item (one defect on every chunk). */
+static bool repeats(const pending *a, const pending *b)
+{
+    size_t x = after_item(a->pointer), y = after_item(b->pointer);
+    return a->rule == b->rule && x && y && strcmp(a->keyword, b->keyword) == 0 &&
+           strcmp(a->pointer + x, b->pointer + y) == 0;
+}
+
+/* Folds each error that repeats an earlier one into it (counted there). */
+static void fold_repeats(pending_list *l)
+{
+    for (size_t i = 0; i < l->count; i++) {
+        if (l->items[i].covered)
+            continue;
+        for (size_t k = 0; k < i; k++)
+            if (!l->items[k].covered && repeats(&l->items[k], &l->items[i])) {
+                l->items[k].repeats++;
+                l->items[i].covered = true;
+                break;
+            }
+    }
+}
+
 /* Reports the first SCHEMA_DIAGS_MAX new errors of `rule`, then how many
  * more there are. */
 static void emit_rule(rv_file *f, const pending_list *l, rv_rule_id rule, const char *summary_ptr)
@@ -221,7 +260,11 @@ static void emit_rule(rv_file *f, const pending_list *l, rv_rule_id rule, const 
             more++;
             continue;
         }
-        rv_emit(f, rule, p->pointer, "%s", p->message);
+        if (p->repeats)
+            rv_emit(f, rule, p->pointer, "%s; the same in %zu later item%s", p->message, p->repeats,
+                    p->repeats == 1 ? "" : "s");
+        else
+            rv_emit(f, rule, p->pointer, "%s", p->message);
         shown++;
     }
     const char *name = rv_rule(rule)->name;
@@ -309,6 +352,7 @@ void rv_check_schema(rv_file *f)
     check_data(f, &l);
     if (l.count > 0) {
         mark_covered(f, &l);
+        fold_repeats(&l);
         emit_rule(f, &l, RV_SCHEMA_RECORDING, "");
         emit_rule(f, &l, RV_SCHEMA_DATA, "/response/body");
     }
