@@ -613,8 +613,8 @@ static void stale_name_is_explained(void **state)
     assert_int_equal(r.nearest[0].ndifferences, 0);
     char note[512];
     snprintf(note, sizeof note,
-             "the bodies are equal; it is this request, named by none of its hashes: as %s.json "
-             "it would answer",
+             "the bodies are equal; it is this request, named by none of its hashes: as "
+             "%s.json it would answer",
              r.hash);
     assert_string_equal(r.nearest[0].note, note);
     recval_replay_result_free(&r);

@@ -152,9 +152,7 @@ static const char *match_name(reqhash_match m)
     return m == REQHASH_MATCH_NONE ? NULL : reqhash_match_name_str(m);
 }
 
-/* The name the current recorder would give the file; legacy-layout files
- * (named by 12 hex digits) get their legacy name. NULL when unknown. */
-static char *expected_name(const reqhash_result *r, bool legacy_layout)
+char *replay_expected_name(const reqhash_result *r, bool legacy_layout)
 {
     strbuf name = STRBUF_INIT;
     if (!r->current[0])
@@ -216,7 +214,7 @@ int recval_hash_file(const recval_validator *v, const char *path, recval_hashes 
         out->path = xstrdup(path);
         out->name_hash = f.name_hash[0] ? xstrdup(f.name_hash) : NULL;
         out->matches = match_name(reqhash_match_name(&r, f.base, NULL));
-        out->expected_name = expected_name(&r, f.name_scheme == RV_NAME_HASH12);
+        out->expected_name = replay_expected_name(&r, f.name_scheme == RV_NAME_HASH12);
     }
     free(err);
     rv_file_release(&f);
@@ -235,7 +233,7 @@ int recval_hash_request(const recval_validator *v, const char *json, size_t len,
     int rc = replay_request_parse(v, json, len, test_id, &req);
     if (rc == RECVAL_OK) {
         fill_hashes(out, &req.hashes);
-        out->expected_name = expected_name(&req.hashes, false);
+        out->expected_name = replay_expected_name(&req.hashes, false);
     }
     replay_request_free(&req);
     return rc;

@@ -26,6 +26,12 @@ int replay_request_parse(const recval_validator *v, const char *json, size_t len
                          const char *test_id, replay_request *out);
 void replay_request_free(replay_request *r);
 
+/* The name the current recorder gives a file of these hashes
+ * (<hash>.json, models-<hash>-<digest>.json); legacy-layout files (named
+ * by 12 hex digits) get their legacy name. A heap string, NULL when
+ * unknown (file processors). */
+char *replay_expected_name(const reqhash_result *r, bool legacy_layout);
+
 /* The test id as a C string, NULL for none (JSON null, or not a string). */
 const char *replay_test_id_string(json_object *test_id);
 

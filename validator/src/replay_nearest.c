@@ -233,14 +233,19 @@ static bool differs_str(json_object *a, json_object *b, const char *key)
  * lookup missed it and what would fix it. */
 static void note_name(strbuf *note, const reqhash_result *own, const char *matches)
 {
+    if (matches && strcmp(matches, "current") == 0) {
+        sb_puts(note, "; it is this request under its current name, in a directory the current "
+                      "scheme does not look in");
+        return;
+    }
+    char *name = replay_expected_name(own, false);
     if (matches)
-        sb_printf(note, "; it is this request, named by its %s hash: as %s.json it would answer",
-                  matches, own->current);
+        sb_printf(note, "; it is this request, named by its %s hash: as %s it would answer",
+                  matches, name);
     else
-        sb_printf(note,
-                  "; it is this request, named by none of its hashes: as %s.json it would "
-                  "answer",
-                  own->current);
+        sb_printf(note, "; it is this request, named by none of its hashes: as %s it would answer",
+                  name);
+    free(name);
 }
 
 /* What tells a recording with the same body apart from the request. */
