@@ -103,11 +103,11 @@ static void normalized_id_follows_the_file_name(void **state)
     const char *text =
         "{" REQ ", \"response\": {\"body\": [\n" CHUNK("rec-ffffffffffff", "1", "null") ",\n" CHUNK(
             "rec-ffffffffffff", "", "\"stop\"") "\n], \"is_streaming\": true}}";
-    recval_result r = check_text("recordings/responses/0123456789ab.json", text);
+    recval_result r = check_text("recordings/responses/139dd25e1b51.json", text);
     assert_int_equal(r.ndiags, 1);
     assert_diag(&r, 0, "ids/normalized-id-mismatch", "/response/body/0/__data__/id", 2, 71,
                 "normalized id \"rec-ffffffffffff\" does not match the file name, which calls for "
-                "\"rec-0123456789ab\" (the first 12 hex digits of the request hash) (2 items "
+                "\"rec-139dd25e1b51\" (the first 12 hex digits of the request hash) (2 items "
                 "carry it)");
     recval_result_free(&r);
     /* Not a recorder name: nothing to compare with. */
@@ -126,7 +126,7 @@ static void model_ids_are_model_names(void **state)
         "{\"id\": \"rec-ffffffffffff\", \"created\": 1, \"object\": \"model\", \"owned_by\": "
         "\"me\"}}], \"is_streaming\": false}, \"id_normalization_mapping\": {}}";
     recval_result r = check_text(
-        "models-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef-01234567.json",
+        "models-3a641f25d65695766fb77e424273f716b852f371e1e87f6e14fd5672b1ab6005-88511352.json",
         text);
     assert_int_equal(r.ndiags, 0);
     recval_result_free(&r);
@@ -256,8 +256,9 @@ static void scan_one(const char *path, void *ud)
     s->files++;
     bool has = false;
     for (size_t i = 0; i < r.ndiags; i++)
-        if (r.diags[i].severity == RECVAL_ERROR && strncmp(r.diags[i].rule->name, "ids/", 4) == 0)
-            has = true;
+        if (r.diags[i].severity == RECVAL_ERROR && strncmp(r.diags[i].rule->name, "ids/", 4) == 0 &&
+            !strstr(r.diags[i].message, "does not match the request hash"))
+            has = true; /* ids against the hash: files test_rules_request_hash checks */
     if (has) {
         size_t k = listed(path);
         if (k == SIZE_MAX) {
