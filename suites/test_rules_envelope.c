@@ -179,17 +179,18 @@ static void recorder_shapes_stay_silent(void **state)
         "{" REQ ", \"response\": {\"body\": [" COMPLETION(
             "c", "Hi", "null") "], \"is_streaming\": "
                                "true, \"is_exception\": true, \"exception_data\": {\"category\": "
-                               "\"unknown\"}, "
+                               "\"unknown\", \"type\": \"APIError\", \"message\": \"boom\"}, "
                                "\"exception_message\": \"boom\"}}",
         /* a google-genai stream that failed at once: null body, is_streaming true */
         "{" REQ ", \"response\": {\"body\": null, \"is_streaming\": true, \"is_exception\": true, "
-        "\"exception_data\": {\"category\": \"unknown\"}, \"exception_message\": \"boom\"}}",
+        "\"exception_data\": {\"category\": \"unknown\", \"type\": \"APIError\", \"message\": \"boom\"}, \"exception_message\": \"boom\"}}",
         /* an older exception recording: no exception_data */
         "{" REQ ", \"response\": {\"body\": null, \"is_streaming\": false, \"is_exception\": true, "
         "\"exception_message\": \"boom\"}}",
         /* a plain Gemini body and a list of SSE lines */
         "{" REQ ", \"response\": {\"body\": {\"candidates\": []}, \"is_streaming\": false}}",
-        "{\"request\": {\"url\": \"http://x/v1/messages\", \"method\": \"POST\", \"payload\": {}}, "
+        "{\"test_id\": \"t\", \"request\": {\"test_id\": \"t\", \"url\": \"http://x/v1/messages\", "
+        "\"method\": \"POST\", \"payload\": {}}, "
         "\"response\": {\"body\": [\"event: ping\", \"\"], \"is_streaming\": true}}",
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
