@@ -342,32 +342,51 @@ static int cmp_cstr(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Adds dir/models-<hash>-<8 hex>.json files, sorted, to the recordings. */
-static void glob_models(const char *dir, const char *hash, recval_replay_result *out)
+char **replay_list_dir(const char *dir, bool (*want)(const char *name, const void *ud),
+                       const void *ud, size_t *n)
 {
+    char **paths = NULL;
+    *n = 0;
     DIR *dp = opendir(dir);
     if (!dp)
-        return;
-    char **names = NULL;
-    size_t n = 0;
+        return NULL;
     struct dirent *e;
     while ((e = readdir(dp)) != NULL) {
-        const char *b = e->d_name;
-        if (strlen(b) == 7 + 64 + 1 + 8 + 5 && strncmp(b, "models-", 7) == 0 &&
-            memcmp(b + 7, hash, 64) == 0 && b[71] == '-' && strcmp(b + 80, ".json") == 0)
-            push_path(&names, &n, b);
+        if (!want(e->d_name, ud))
+            continue;
+        paths = xrealloc(paths, (*n + 1) * sizeof *paths);
+        paths[(*n)++] = join(dir, e->d_name);
     }
     closedir(dp);
-    if (n > 1)
-        qsort(names, n, sizeof *names, cmp_cstr);
-    for (size_t i = 0; i < n; i++) {
-        char *path = join(dir, names[i]);
-        if (is_file(path))
-            push_path(&out->recordings, &out->nrecordings, path);
-        free(path);
-        free(names[i]);
-    }
-    free(names);
+    if (*n > 1)
+        qsort(paths, *n, sizeof *paths, cmp_cstr);
+    return paths;
+}
+
+void replay_free_list(char **list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(list[i]);
+    free(list);
+}
+
+/* models-<hash>-<8 hex>.json for the hash at ud. */
+static bool is_models_name(const char *b, const void *hash)
+{
+    return strlen(b) == 7 + 64 + 1 + 8 + 5 && strncmp(b, "models-", 7) == 0 &&
+           memcmp(b + 7, hash, 64) == 0 && b[71] == '-' && rv_is_hex(b + 72, 8) &&
+           strcmp(b + 80, ".json") == 0;
+}
+
+/* Adds the dir/models-<hash>-*.json files, sorted, to the recordings. */
+static void glob_models(const char *dir, const char *hash, recval_replay_result *out)
+{
+    size_t n;
+    char **paths = replay_list_dir(dir, is_models_name, hash, &n);
+    for (size_t i = 0; i < n; i++)
+        if (is_file(paths[i]))
+            push_path(&out->recordings, &out->nrecordings, paths[i]);
+    replay_free_list(paths, n);
 }
 
 static bool lookup_models(const lookup_dirs *d, const char *hash, recval_replay_result *out)
@@ -551,13 +570,6 @@ int recval_replay(const recval_validator *v, const char *json, size_t len,
     return rc;
 }
 
-static void free_strings(char **list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(list[i]);
-    free(list);
-}
-
 static void free_choice(recval_choice *c)
 {
     free(c->content);
@@ -575,8 +587,8 @@ void recval_replay_result_free(recval_replay_result *r)
     if (!r)
         return;
     free(r->recording);
-    free_strings(r->recordings, r->nrecordings);
-    free_strings(r->looked_at, r->nlooked_at);
+    replay_free_list(r->recordings, r->nrecordings);
+    replay_free_list(r->looked_at, r->nlooked_at);
     for (size_t i = 0; i < r->nchoices; i++)
         free_choice(&r->choices[i]);
     free(r->choices);

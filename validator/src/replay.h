@@ -32,6 +32,13 @@ void replay_request_free(replay_request *r);
  * unknown (file processors). */
 char *replay_expected_name(const reqhash_result *r, bool legacy_layout);
 
+/* The paths dir/<name> of the entries of dir that want(name, ud) accepts,
+ * sorted; *n gets their count (0, and NULL, when dir cannot be read).
+ * Freed with replay_free_list(). */
+char **replay_list_dir(const char *dir, bool (*want)(const char *name, const void *ud),
+                       const void *ud, size_t *n);
+void replay_free_list(char **list, size_t n);
+
 /* The test id as a C string, NULL for none (JSON null, or not a string). */
 const char *replay_test_id_string(json_object *test_id);
 

@@ -123,14 +123,15 @@ static size_t body_items(const rv_file *f)
     return f->body ? 1 : 0;
 }
 
-/* The __data__ of body item i, or the item itself when unwrapped. */
+/* The __data__ of body item i (rv_body_data), or the item itself when it
+ * is not wrapped. */
 static json_object *item_data(const rv_file *f, size_t i)
 {
-    json_object *item = json_object_is_type(f->body, json_type_array)
-                            ? json_object_array_get_idx(f->body, i)
-                            : f->body;
-    json_object *data = rv_get(item, "__data__");
-    return data ? data : item;
+    json_object *data = rv_body_data(f, i);
+    if (data)
+        return data;
+    return json_object_is_type(f->body, json_type_array) ? json_object_array_get_idx(f->body, i)
+                                                         : f->body;
 }
 
 static int cmp_json_string(const void *a, const void *b)

@@ -6,7 +6,6 @@
 #include "replay.h"
 #include "pyjson.h"
 
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -318,42 +317,21 @@ static void consider_path(search *s, const char *path)
     rv_file_release(&f);
 }
 
-static bool is_json_name(const char *name)
+static bool is_json_name(const char *name, const void *ud)
 {
+    (void)ud;
     size_t n = strlen(name);
     return name[0] != '.' && n > 5 && strcmp(name + n - 5, ".json") == 0;
-}
-
-static int cmp_cstr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /* Considers every *.json file of dir, in name order. */
 static void consider_dir(search *s, const char *dir)
 {
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return;
-    char **paths = NULL;
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (!is_json_name(e->d_name))
-            continue;
-        strbuf path = STRBUF_INIT;
-        sb_printf(&path, "%s/%s", dir, e->d_name);
-        paths = xrealloc(paths, (n + 1) * sizeof *paths);
-        paths[n++] = sb_detach(&path);
-    }
-    closedir(dp);
-    if (n > 1)
-        qsort(paths, n, sizeof *paths, cmp_cstr);
-    for (size_t i = 0; i < n; i++) {
+    size_t n;
+    char **paths = replay_list_dir(dir, is_json_name, NULL, &n);
+    for (size_t i = 0; i < n; i++)
         consider_path(s, paths[i]);
-        free(paths[i]);
-    }
-    free(paths);
+    replay_free_list(paths, n);
 }
 
 /* Nearest first: fewest differences of the bodies as hashed, of method
