@@ -381,6 +381,17 @@ static char *read_file(const char *path, size_t limit, size_t *len, bool *too_la
     return buf;
 }
 
+/* Records why read_file() failed (errno, or the size over the limit). */
+static void emit_read_error(rv_file *f, bool too_large, size_t size)
+{
+    f->kind = RV_KIND_INVALID;
+    if (too_large)
+        emit_at(f, RV_PARSE_TOO_LARGE, "", 0, "file is %zu bytes, over the %zu-byte limit", size,
+                f->validator->max_file_size);
+    else
+        emit_at(f, RV_PARSE_UNREADABLE, "", 0, "cannot read file: %s", strerror(errno));
+}
+
 int recval_check_file(const recval_validator *v, const char *path, recval_result *out)
 {
     if (!v || !path || !out) {
@@ -392,12 +403,7 @@ int recval_check_file(const recval_validator *v, const char *path, recval_result
     char *text = read_file(path, v->max_file_size, &len, &too_large);
     if (!text) {
         rv_file f = {.validator = v, .path = path, .base = base_name(path), .text = "", .len = 0};
-        f.kind = RV_KIND_INVALID;
-        if (too_large)
-            emit_at(&f, RV_PARSE_TOO_LARGE, "", 0, "file is %zu bytes, over the %zu-byte limit",
-                    len, v->max_file_size);
-        else
-            emit_at(&f, RV_PARSE_UNREADABLE, "", 0, "cannot read file: %s", strerror(errno));
+        emit_read_error(&f, too_large, len);
         finish_result(&f, out);
         return RECVAL_OK;
     }
@@ -433,14 +439,9 @@ int rv_file_load(const recval_validator *v, const char *path, rv_file *f)
     bool too_large;
     char *text = read_file(path, v->max_file_size, &f->len, &too_large);
     if (!text) {
+        emit_read_error(f, too_large, f->len);
         f->text = xstrdup("");
-        if (too_large)
-            emit_at(f, RV_PARSE_TOO_LARGE, "", 0, "file is %zu bytes, over the %zu-byte limit",
-                    f->len, v->max_file_size);
-        else
-            emit_at(f, RV_PARSE_UNREADABLE, "", 0, "cannot read file: %s", strerror(errno));
         f->len = 0;
-        f->kind = RV_KIND_INVALID;
         return -1;
     }
     return rv_file_load_text(v, path, text, f->len, f);
