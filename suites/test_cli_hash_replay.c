@@ -233,6 +233,41 @@ static void replay_hit_exact_json(void **state)
     free(req);
 }
 
+/* Content holding U+0000 comes back whole, in JSON and in text. */
+static void nul_in_content_is_kept(void **state)
+{
+    (void)state;
+    json_object *rec = json_object_from_file(COMPLETION);
+    json_object *body = json_object_object_get(json_object_object_get(rec, "response"), "body");
+    json_object *choices =
+        json_object_object_get(json_object_object_get(body, "__data__"), "choices");
+    json_object_object_add(json_object_array_get_idx(choices, 0), "text",
+                           json_object_new_string_len("Blue\0.", 6));
+    char dir[4096], path[4200], cmd[4300];
+    snprintf(dir, sizeof dir, "%s/nul/tests/integration/inference/recordings", tmpdir);
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/" COMPLETION_HASH ".json", dir);
+    assert_int_equal(json_object_to_file_ext(path, rec, JSON_C_TO_STRING_PRETTY), 0);
+    json_object_put(rec);
+    char *req = request_file(COMPLETION, "nul-request.json", NULL);
+    char root[4096], root_opt[4200];
+    snprintf(root, sizeof root, "%s/nul", tmpdir);
+    snprintf(root_opt, sizeof root_opt, "--root=%s", root);
+    char *out, *err;
+    assert_int_equal(recval(&out, &err, "replay", root_opt, "--request", req,
+                            "--test-id=" COMPLETION_TEST, "--format=json", NULL),
+                     0);
+    assert_non_null(strstr(out, "\"content\":\"Blue\\u0000.\",\"finish_reason\":\"stop\""));
+    free(out), free(err);
+    assert_int_equal(recval(&out, &err, "replay", root_opt, "--request", req,
+                            "--test-id=" COMPLETION_TEST, NULL),
+                     0);
+    assert_non_null(strstr(out, "  content: Blue\\x00.\n"));
+    free(out), free(err);
+    free(req);
+}
+
 static void legacy_hit_with_two_choices(void **state)
 {
     (void)state;
@@ -383,6 +418,7 @@ int main(void)
         cmocka_unit_test(hash_usage_errors),
         cmocka_unit_test(hash_of_unreadable_input_exits_2),
         cmocka_unit_test(replay_hit_exact_json),
+        cmocka_unit_test(nul_in_content_is_kept),
         cmocka_unit_test(legacy_hit_with_two_choices),
         cmocka_unit_test(replay_miss_says_what_to_fix),
         cmocka_unit_test(recorded_exception_exits_3),
