@@ -115,7 +115,8 @@ size_t tool_collect_files(char **paths, size_t npaths, char ***out)
         size_t first = l.n;
         if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
             walk_dir(&l, paths[i]);
-            qsort(l.items + first, l.n - first, sizeof *l.items, cmp_path);
+            if (l.n - first > 1)
+                qsort(l.items + first, l.n - first, sizeof *l.items, cmp_path);
         } else {
             add(&l, strdup(paths[i]));
         }
