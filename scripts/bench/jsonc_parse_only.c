@@ -22,6 +22,15 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+static json_object *parse(const char *text, size_t len, int depth)
+{
+    struct json_tokener *tok = json_tokener_new_ex(depth);
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+    json_tokener_free(tok);
+    return root;
+}
+
 int main(int argc, char **argv)
 {
     char path[8192];
@@ -37,11 +46,10 @@ int main(int argc, char **argv)
         char *text = slurp(path, &len);
         if (!text)
             continue;
-        struct json_tokener *tok = json_tokener_new_ex(10000);
-        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-        json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+        json_object *root = parse(text, len, 128);
+        if (!root)
+            root = parse(text, len, 10000);
         json_object_put(root);
-        json_tokener_free(tok);
         free(text);
         files++;
     }

@@ -209,6 +209,14 @@ static void report_duplicate(scan *s, const keyref *k, size_t order)
     sb_free(&ptr);
 }
 
+static bool any_escaped(const scan *s, const span *keys, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (memchr(s->text + keys[i].off, '\\', keys[i].len))
+            return true;
+    return false;
+}
+
 /* Checks the keys of the object closing at the top of the stack. */
 static void check_object_keys(scan *s)
 {
@@ -216,6 +224,19 @@ static void check_object_keys(scan *s)
     size_t n = s->nkeys - fr->first_key;
     if (n < 2)
         return;
+    const span *keys = &s->keys[fr->first_key];
+    if (n <= 16 && !any_escaped(s, keys, n)) {
+        /* Small objects of plain keys (nearly all): compare in place. */
+        for (size_t i = 1; i < n; i++)
+            for (size_t k = 0; k < i; k++)
+                if (keys[i].len == keys[k].len &&
+                    memcmp(s->text + keys[i].off, s->text + keys[k].off, keys[i].len) == 0) {
+                    keyref r = {s->text + keys[i].off, keys[i].len, i, NULL};
+                    report_duplicate(s, &r, i);
+                    break;
+                }
+        return;
+    }
     keyref *refs = xmalloc(n * sizeof *refs);
     for (size_t i = 0; i < n; i++)
         refs[i] = make_keyref(s, s->keys[fr->first_key + i], i);
@@ -232,16 +253,21 @@ static void check_object_keys(scan *s)
 
 static void skip_ws(scan *s)
 {
-    while (s->pos < s->len) {
-        char c = s->text[s->pos];
-        if (c == '\n') {
+    const char *p = s->text + s->pos, *end = s->text + s->len;
+    while (p < end) {
+        if (*p == ' ') {
+            p++;
+        } else if (*p == '\n') {
             s->line++;
-            s->line_start = s->pos + 1;
-        } else if (c != ' ' && c != '\t' && c != '\r') {
-            return;
+            s->line_start = (size_t)(p - s->text) + 1;
+            p++;
+        } else if (*p == '\t' || *p == '\r') {
+            p++;
+        } else {
+            break;
         }
-        s->pos++;
     }
+    s->pos = (size_t)(p - s->text);
 }
 
 /* Moves past the string starting at s->pos (a '"'); false if unterminated. */
@@ -349,53 +375,60 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* True when [p, end) is an RFC 8259 number. */
-static bool valid_number(const char *p, const char *end)
-{
-    if (p < end && *p == '-')
-        p++;
-    if (p >= end || !is_digit(*p))
-        return false;
-    if (*p == '0')
-        p++;
-    else
-        while (p < end && is_digit(*p))
-            p++;
-    if (p < end && *p == '.') {
-        p++;
-        if (p >= end || !is_digit(*p))
-            return false;
-        while (p < end && is_digit(*p))
-            p++;
-    }
-    if (p < end && (*p == 'e' || *p == 'E')) {
-        p++;
-        if (p < end && (*p == '+' || *p == '-'))
-            p++;
-        if (p >= end || !is_digit(*p))
-            return false;
-        while (p < end && is_digit(*p))
-            p++;
-    }
-    return p == end;
-}
-
-static bool valid_scalar(const char *p, size_t n)
-{
-    if ((n == 4 && memcmp(p, "true", 4) == 0) || (n == 4 && memcmp(p, "null", 4) == 0) ||
-        (n == 5 && memcmp(p, "false", 5) == 0))
-        return true;
-    return valid_number(p, p + n);
-}
+/* Bytes that may follow a number or literal. */
+static const unsigned char ends_scalar[256] = {
+    [','] = 1, [']'] = 1, ['}'] = 1, [' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1,
+};
 
 static void skip_scalar(scan *s)
 {
-    while (s->pos < s->len) {
-        char c = s->text[s->pos];
-        if (c == ',' || c == ']' || c == '}' || c == ' ' || c == '\n' || c == '\t' || c == '\r')
-            return;
-        s->pos++;
+    const unsigned char *p = (const unsigned char *)s->text + s->pos;
+    const unsigned char *end = (const unsigned char *)s->text + s->len;
+    while (p < end && !ends_scalar[*p])
+        p++;
+    s->pos = (size_t)((const char *)p - s->text);
+}
+
+static const char *skip_digits(const char *p, const char *end)
+{
+    while (p < end && is_digit(*p))
+        p++;
+    return p;
+}
+
+/* Moves past an RFC 8259 number or literal in one pass; false when the
+ * token is anything else (json-c's strict mode lets "-01", "2.", NaN,
+ * Infinity and single-quoted strings through). */
+static bool scan_scalar(scan *s)
+{
+    const char *p = s->text + s->pos, *end = s->text + s->len;
+    bool ok;
+    if (*p == '-' || is_digit(*p)) {
+        p += *p == '-';
+        ok = p < end && is_digit(*p);
+        if (ok)
+            p = *p == '0' ? p + 1 : skip_digits(p, end);
+        if (ok && p < end && *p == '.') {
+            ok = ++p < end && is_digit(*p);
+            p = skip_digits(p, end);
+        }
+        if (ok && p < end && (*p == 'e' || *p == 'E')) {
+            p++;
+            p += p < end && (*p == '+' || *p == '-');
+            ok = p < end && is_digit(*p);
+            p = skip_digits(p, end);
+        }
+    } else {
+        size_t avail = (size_t)(end - p);
+        size_t n = *p == 'f' ? 5 : 4;
+        ok = avail >= n && (memcmp(p, "true", 4) == 0 || memcmp(p, "null", 4) == 0 ||
+                            memcmp(p, "false", 5) == 0);
+        p += ok ? n : 0;
     }
+    ok = ok && (p == end || ends_scalar[(unsigned char)*p]);
+    if (ok)
+        s->pos = (size_t)(p - s->text);
+    return ok;
 }
 
 static void push(scan *s, char type)
@@ -542,10 +575,9 @@ static void walk(scan *s)
             s->error = "expected a value";
             return;
         } else {
-            size_t start = s->pos;
-            skip_scalar(s);
-            if (s->mode == SCAN_CHECK && !valid_scalar(s->text + start, s->pos - start)) {
-                s->pos = start;
+            if (s->mode != SCAN_CHECK) {
+                skip_scalar(s);
+            } else if (!scan_scalar(s)) {
                 s->error = c == '\'' ? "strings must use double quotes"
                                      : "invalid literal or number syntax";
                 return;
