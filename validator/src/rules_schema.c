@@ -123,17 +123,15 @@ static size_t rule_slot(rv_rule_id rule)
     return rule == RV_SCHEMA_DATA;
 }
 
-/* Validates `instance` (at pointer `prefix` in the file) and keeps its
- * errors. True when it is valid. */
-static bool validate_into(pending_list *l, rv_rule_id rule, const js_schema *schema,
-                          json_object *instance, const char *prefix)
+/* Keeps the errors of `instance`, which is not valid against `schema`;
+ * `prefix` is the instance's pointer in the file. */
+static void collect_errors(pending_list *l, rv_rule_id rule, const js_schema *schema,
+                           json_object *instance, const char *prefix)
 {
-    if (js_is_valid(schema, instance))
-        return true;
     size_t slot = rule_slot(rule);
     if (l->kept[slot] == SCHEMA_PENDING_MAX) {
         l->cut[slot] = true;
-        return false;
+        return;
     }
     js_error_list list = JS_ERROR_LIST_INIT;
     size_t room = SCHEMA_PENDING_MAX - l->kept[slot];
@@ -155,7 +153,6 @@ static bool validate_into(pending_list *l, rv_rule_id rule, const js_schema *sch
     if (list.count > room)
         l->cut[slot] = true;
     js_error_list_free(&list);
-    return false;
 }
 
 /* True when `ptr` is `base` or lies under it. */
@@ -293,7 +290,8 @@ static void pending_free(pending_list *l)
 
 static void check_recording(rv_file *f, pending_list *l)
 {
-    validate_into(l, RV_SCHEMA_RECORDING, f->validator->recording_schema, f->root, "");
+    if (!js_is_valid(f->validator->recording_schema, f->root))
+        collect_errors(l, RV_SCHEMA_RECORDING, f->validator->recording_schema, f->root, "");
 }
 
 /* --- schema/data --------------------------------------------------- */
@@ -312,20 +310,25 @@ static const js_schema *type_schema(const recval_validator *v, const char *type_
     return NULL;
 }
 
-/* Checks one body item (at pointer `item_ptr`) when it is an envelope of a
- * known __type__. */
-static void check_item(rv_file *f, pending_list *l, size_t *last_type, json_object *item,
-                       const char *item_ptr)
+/* Checks one body item when it is an envelope of a known __type__:
+ * item `index` of a list body, or the body itself when `list` is false.
+ * Pointers are only made for data that fails. */
+static void check_item(rv_file *f, pending_list *l, size_t *last_type, json_object *item, bool list,
+                       size_t index)
 {
     const char *type_name = rv_get_string(item, "__type__");
     json_object *data = rv_get_object(item, "__data__");
     if (!type_name || !data)
         return;
     const js_schema *schema = type_schema(f->validator, type_name, last_type);
-    if (!schema)
-        return; /* envelope/unknown-type's business */
+    if (!schema || js_is_valid(schema, data))
+        return; /* no schema: envelope/unknown-type's business */
     char prefix[RV_PTR_MAX];
-    validate_into(l, RV_SCHEMA_DATA, schema, data, rv_ptr(prefix, "%s/__data__", item_ptr));
+    if (list)
+        rv_ptr(prefix, "/response/body/%zu/__data__", index);
+    else
+        rv_ptr(prefix, "/response/body/__data__");
+    collect_errors(l, RV_SCHEMA_DATA, schema, data, prefix);
 }
 
 static void check_data(rv_file *f, pending_list *l)
@@ -333,13 +336,11 @@ static void check_data(rv_file *f, pending_list *l)
     size_t last_type = 0;
     json_object *body = f->body;
     if (json_object_is_type(body, json_type_array)) {
-        char ptr[RV_PTR_MAX];
         size_t n = json_object_array_length(body);
         for (size_t i = 0; i < n; i++)
-            check_item(f, l, &last_type, json_object_array_get_idx(body, i),
-                       rv_ptr(ptr, "/response/body/%zu", i));
+            check_item(f, l, &last_type, json_object_array_get_idx(body, i), true, i);
     } else if (json_object_is_type(body, json_type_object)) {
-        check_item(f, l, &last_type, body, "/response/body");
+        check_item(f, l, &last_type, body, false, 0);
     }
 }
 
