@@ -103,8 +103,10 @@ typedef struct pending {
     char *pointer;
     char *message;
     char *keyword;  /* absolute keyword location */
-    bool covered;   /* another rule reports it, or it repeats an earlier error */
-    size_t repeats; /* later body items where the same keyword fails at the same place */
+    bool told;      /* another rule reports this value */
+    size_t leader;  /* first error of its group of repeats (itself when none is earlier) */
+    size_t repeats; /* on a leader: how many later errors repeat it */
+    bool quiet;     /* on a leader: some error of the group is told */
 } pending;
 
 typedef struct pending_list {
@@ -145,9 +147,12 @@ static void collect_errors(pending_list *l, rv_rule_id rule, const js_schema *sc
         strbuf ptr = STRBUF_INIT, msg = STRBUF_INIT;
         sb_printf(&ptr, "%s%s", prefix, e->instance_location);
         sb_printf(&msg, "%s (schema: %s)", e->message, e->absolute_keyword_location);
-        l->items[l->count++] = (pending){
-            rule, sb_detach(&ptr), sb_detach(&msg), xstrdup(e->absolute_keyword_location), false,
-            0};
+        l->items[l->count] = (pending){.rule = rule,
+                                       .pointer = sb_detach(&ptr),
+                                       .message = sb_detach(&msg),
+                                       .keyword = xstrdup(e->absolute_keyword_location),
+                                       .leader = l->count};
+        l->count++;
         l->kept[slot]++;
     }
     if (list.count > room)
@@ -190,23 +195,6 @@ static bool reported_elsewhere(const rv_file *f, const char *ptr)
     return false;
 }
 
-/* Marks the errors other rules already report, and their repeats: errors
- * of the same schema keyword (one defect on every chunk is reported once,
- * by the rule that knows it best). */
-static void mark_covered(const rv_file *f, pending_list *l)
-{
-    for (size_t i = 0; i < l->count; i++)
-        l->items[i].covered = reported_elsewhere(f, l->items[i].pointer);
-    for (size_t i = 0; i < l->count; i++) {
-        if (!l->items[i].covered)
-            continue;
-        for (size_t k = 0; k < l->count; k++)
-            if (!l->items[k].covered && l->items[k].rule == l->items[i].rule &&
-                strcmp(l->items[k].keyword, l->items[i].keyword) == 0)
-                l->items[k].covered = true;
-    }
-}
-
 /* Where the part of a pointer after its body item starts: after
  * "/response/body/<n>", or 0 when it lies in no item of a list body. */
 static size_t after_item(const char *ptr)
@@ -229,18 +217,22 @@ static bool repeats(const pending *a, const pending *b)
            strcmp(a->pointer + x, b->pointer + y) == 0;
 }
 
-/* Folds each error that repeats an earlier one into it (counted there). */
-static void fold_repeats(pending_list *l)
+/* Groups each error with the earlier ones it repeats, and marks the
+ * groups of which another rule reports a member: one defect on every
+ * chunk is reported once, by the rule that knows it best, or else once
+ * here with the number of its repeats. */
+static void group_errors(const rv_file *f, pending_list *l)
 {
     for (size_t i = 0; i < l->count; i++) {
-        if (l->items[i].covered)
-            continue;
+        pending *p = &l->items[i];
+        p->told = reported_elsewhere(f, p->pointer);
         for (size_t k = 0; k < i; k++)
-            if (!l->items[k].covered && repeats(&l->items[k], &l->items[i])) {
+            if (l->items[k].leader == k && repeats(&l->items[k], p)) {
+                p->leader = k;
                 l->items[k].repeats++;
-                l->items[i].covered = true;
                 break;
             }
+        l->items[p->leader].quiet |= p->told;
     }
 }
 
@@ -251,7 +243,7 @@ static void emit_rule(rv_file *f, const pending_list *l, rv_rule_id rule, const 
     size_t shown = 0, more = 0;
     for (size_t i = 0; i < l->count; i++) {
         const pending *p = &l->items[i];
-        if (p->rule != rule || p->covered)
+        if (p->rule != rule || p->leader != i || p->quiet)
             continue;
         if (shown == SCHEMA_DIAGS_MAX) {
             more++;
@@ -352,8 +344,7 @@ void rv_check_schema(rv_file *f)
     check_recording(f, &l);
     check_data(f, &l);
     if (l.count > 0) {
-        mark_covered(f, &l);
-        fold_repeats(&l);
+        group_errors(f, &l);
         emit_rule(f, &l, RV_SCHEMA_RECORDING, "");
         emit_rule(f, &l, RV_SCHEMA_DATA, "/response/body");
     }
