@@ -40,11 +40,11 @@ recval_validator *recval_validator_new(const recval_options *opts)
         return NULL;
     }
     pcre2_jit_compile(v->type_name_re, PCRE2_JIT_COMPLETE);
-    return v;
     if (rv_schemas_new(v) != 0) {
         recval_validator_free(v);
         return NULL;
     }
+    return v;
 }
 
 void recval_validator_free(recval_validator *v)
@@ -52,8 +52,8 @@ void recval_validator_free(recval_validator *v)
     if (!v)
         return;
     pcre2_code_free(v->type_name_re);
-    free(v);
     rv_schemas_free(v);
+    free(v);
 }
 
 pcre2_match_data *rv_match_data(rv_file *f)
