@@ -316,6 +316,11 @@ static void finish_result(rv_file *f, recval_result *out)
     json_object_put(f->root);
 }
 
+void rv_file_finish(rv_file *f, recval_result *out)
+{
+    finish_result(f, out);
+}
+
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');

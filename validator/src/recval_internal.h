@@ -121,6 +121,11 @@ int rv_file_load(const recval_validator *v, const char *path, rv_file *f);
 int rv_file_load_text(const recval_validator *v, const char *path, char *text, size_t len,
                       rv_file *f);
 void rv_file_release(rv_file *f);
+/* Gives f's diagnostics their positions, sorts them as recval_check_file()
+ * does and moves them into out, with the counts; frees f's tree, not its
+ * text. For callers that emit diagnostics of their own on a loaded file
+ * (recval_schema_check_file()). */
+void rv_file_finish(rv_file *f, recval_result *out);
 
 /* json-c accessors that treat a wrong type like absence. */
 json_object *rv_get(json_object *obj, const char *key);

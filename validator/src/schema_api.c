@@ -6,7 +6,6 @@
  * diagnostics with positions; schema failures become schema/instance
  * errors located by their instance pointer. */
 #include "recval_internal.h"
-#include "jsonscan.h"
 #include "jsonschema.h"
 
 #include <errno.h>
@@ -143,40 +142,6 @@ static void add_diag(rv_file *f, const char *pointer, const char *message)
         &instance_rule, instance_rule.severity, xstrdup(message), xstrdup(pointer), 0, 0};
 }
 
-static int cmp_cstr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* Gives the diagnostics that have none the line and column of their
- * pointers (parse diagnostics come with theirs). */
-static void locate(rv_file *f)
-{
-    const char **ptrs = xmalloc((f->ndiags + 1) * sizeof *ptrs);
-    size_t n = 0;
-    for (size_t i = 0; i < f->ndiags; i++)
-        if (f->diags[i].line == 0)
-            ptrs[n++] = f->diags[i].pointer;
-    qsort(ptrs, n, sizeof *ptrs, cmp_cstr);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (m == 0 || strcmp(ptrs[m - 1], ptrs[i]) != 0)
-            ptrs[m++] = ptrs[i];
-    unsigned *lines = xcalloc(m + 1, sizeof *lines), *cols = xcalloc(m + 1, sizeof *cols);
-    jscan_locate(f->text, f->len, ptrs, m, lines, cols);
-    for (size_t i = 0; i < f->ndiags; i++) {
-        if (f->diags[i].line != 0)
-            continue;
-        const char **hit = bsearch(&f->diags[i].pointer, ptrs, m, sizeof *ptrs, cmp_cstr);
-        size_t k = (size_t)(hit - ptrs);
-        f->diags[i].line = lines[k] ? lines[k] : 1;
-        f->diags[i].column = lines[k] ? cols[k] : 1;
-    }
-    free(lines);
-    free(cols);
-    free(ptrs);
-}
-
 /* Validates the parsed instance, one diagnostic per failure. */
 static void validate_instance(rv_file *f, const recval_schema *s)
 {
@@ -199,50 +164,14 @@ static void validate_instance(rv_file *f, const recval_schema *s)
     }
     sb_free(&msg);
     js_error_list_free(&list);
-    locate(f);
-}
-
-static int cmp_position(const void *a, const void *b)
-{
-    const recval_diag *x = a, *y = b;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return x->column < y->column ? -1 : x->column > y->column;
-}
-
-/* Moves f's diagnostics, in file order, into out and releases f. */
-static void finish(rv_file *f, recval_result *out)
-{
-    if (f->ndiags > 1)
-        qsort(f->diags, f->ndiags, sizeof *f->diags, cmp_position);
-    memset(out, 0, sizeof *out);
-    out->path = xstrdup(f->path);
-    out->kind = rv_kind_name(f->kind);
-    out->diags = f->diags;
-    out->ndiags = f->ndiags;
-    for (size_t i = 0; i < f->ndiags; i++) {
-        switch (f->diags[i].severity) {
-        case RECVAL_ERROR:
-            out->errors++;
-            break;
-        case RECVAL_WARNING:
-            out->warnings++;
-            break;
-        default:
-            out->notes++;
-            break;
-        }
-    }
-    f->diags = NULL;
-    f->ndiags = f->cap = 0;
-    rv_file_release(f);
 }
 
 static int check_loaded(const recval_schema *s, int loaded, rv_file *f, recval_result *out)
 {
     if (loaded == 0)
         validate_instance(f, s);
-    finish(f, out);
+    rv_file_finish(f, out);
+    free((char *)f->text);
     return RECVAL_OK;
 }
 
