@@ -160,10 +160,10 @@ static void collect_errors(pending_list *l, rv_rule_id rule, const js_schema *sc
     js_error_list_free(&list);
 }
 
-/* True when `ptr` is `base` or lies under it. */
-static bool at_or_under(const char *ptr, const char *base, size_t base_len)
+bool rv_ptr_at_or_under(const char *ptr, const char *base)
 {
-    return strncmp(ptr, base, base_len) == 0 && (ptr[base_len] == '\0' || ptr[base_len] == '/');
+    size_t n = strlen(base);
+    return strncmp(ptr, base, n) == 0 && (ptr[n] == '\0' || ptr[n] == '/');
 }
 
 /* True when the diagnostic at `reported` (another rule's) already tells of
@@ -181,7 +181,7 @@ static bool tells_of(const char *reported, const char *ptr)
         return false;
     char data[RV_PTR_MAX];
     snprintf(data, sizeof data, "%.*s/__data__", (int)(n - t), reported);
-    return at_or_under(ptr, data, strlen(data));
+    return rv_ptr_at_or_under(ptr, data);
 }
 
 static bool reported_elsewhere(const rv_file *f, const char *ptr)

@@ -89,13 +89,10 @@ static void put_schema_location(strbuf *sb, const args_check *ac, const char *te
 /* True when a schema/recording diagnostic lies at or under `ptr`. */
 static bool reported_under(const rv_file *f, const char *ptr)
 {
-    size_t n = strlen(ptr);
-    for (size_t i = 0; i < f->ndiags; i++) {
-        const recval_diag *d = &f->diags[i];
-        if (d->rule == rv_rule(RV_SCHEMA_RECORDING) && strncmp(d->pointer, ptr, n) == 0 &&
-            (d->pointer[n] == '\0' || d->pointer[n] == '/'))
+    for (size_t i = 0; i < f->ndiags; i++)
+        if (f->diags[i].rule == rv_rule(RV_SCHEMA_RECORDING) &&
+            rv_ptr_at_or_under(f->diags[i].pointer, ptr))
             return true;
-    }
     return false;
 }
 
