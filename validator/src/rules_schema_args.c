@@ -71,15 +71,16 @@ static const char *parameters_ptr(char buf[RV_PTR_MAX], const declared_fn *d)
 /* Appends `text`, which starts with a schema location, with that location
  * made a pointer into the file when it lies in the declared parameters
  * ("urn:recval:tools:0#/properties/a" becomes
- * "/request/body/tools/0/function/parameters/properties/a"). */
+ * "/request/body/tools/0/function/parameters/properties/a", and
+ * "urn:recval:tools:0: ..." "/request/body/tools/0/function/parameters: ..."). */
 static void put_schema_location(strbuf *sb, const args_check *ac, const char *text)
 {
     for (size_t i = 0; i < ac->nfns; i++) {
         const declared_fn *d = &ac->fns[i];
         size_t n = strlen(d->uri);
-        if (strncmp(text, d->uri, n) == 0 && text[n] == '#') {
+        if (strncmp(text, d->uri, n) == 0 && (text[n] == '#' || text[n] == ':')) {
             char ptr[RV_PTR_MAX];
-            sb_printf(sb, "%s%s", parameters_ptr(ptr, d), text + n + 1);
+            sb_printf(sb, "%s%s", parameters_ptr(ptr, d), text + n + (text[n] == '#'));
             return;
         }
     }
