@@ -178,6 +178,46 @@ static void on_duplicate(void *ud, const char *pointer, size_t offset, const cha
     sb_free(&k);
 }
 
+/* One json-c pass over text with the given depth limit. */
+static json_object *parse_with_depth(const char *text, size_t len, int depth,
+                                     enum json_tokener_error *err, size_t *end)
+{
+    struct json_tokener *tok = json_tokener_new_ex(depth);
+    if (!tok) {
+        fputs("recval: out of memory\n", stderr);
+        abort();
+    }
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+    *err = json_tokener_get_error(tok);
+    *end = json_tokener_get_parse_end(tok);
+    if (*err == json_tokener_continue && len > 0) {
+        /* A number or literal at the very end needs a terminator. */
+        root = json_tokener_parse_ex(tok, "", 1);
+        *err = json_tokener_get_error(tok);
+        if (*err != json_tokener_success)
+            *err = json_tokener_continue;
+    }
+    json_tokener_free(tok);
+    return root;
+}
+
+/* Parses strictly with json-c. json-c allocates and clears its whole
+ * parse stack up front, so a first pass uses a shallow stack and only a
+ * file nested deeper is parsed again with the configured limit. */
+static json_object *parse_json(const char *text, size_t len, int max_depth,
+                               enum json_tokener_error *err, size_t *end)
+{
+    enum { SHALLOW_DEPTH = 128 };
+    if (max_depth > SHALLOW_DEPTH) {
+        json_object *root = parse_with_depth(text, len, SHALLOW_DEPTH, err, end);
+        if (*err != json_tokener_error_depth)
+            return root;
+        json_object_put(root);
+    }
+    return parse_with_depth(text, len, max_depth, err, end);
+}
+
 static bool parse_text(rv_file *f)
 {
     if (f->len > f->validator->max_file_size) {
@@ -185,23 +225,9 @@ static bool parse_text(rv_file *f)
                 f->validator->max_file_size);
         return false;
     }
-    struct json_tokener *tok = json_tokener_new_ex((int)f->validator->max_depth);
-    if (!tok) {
-        emit_at(f, RV_PARSE_UNREADABLE, "", 0, "out of memory");
-        return false;
-    }
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    f->root = json_tokener_parse_ex(tok, f->text, (int)f->len);
-    enum json_tokener_error err = json_tokener_get_error(tok);
-    size_t end = json_tokener_get_parse_end(tok);
-    if (err == json_tokener_continue && f->len > 0) {
-        /* A number or literal at the very end needs a terminator. */
-        f->root = json_tokener_parse_ex(tok, "", 1);
-        err = json_tokener_get_error(tok);
-        if (err != json_tokener_success)
-            err = json_tokener_continue;
-    }
-    json_tokener_free(tok);
+    enum json_tokener_error err;
+    size_t end;
+    f->root = parse_json(f->text, f->len, (int)f->validator->max_depth, &err, &end);
     if (err == json_tokener_success && end < f->len) {
         /* Only whitespace may follow the value. */
         size_t i = end;
