@@ -251,6 +251,10 @@ void rvt_check_family_fixtures(const char *family)
     for (size_t i = 0; i < nrules; i++) {
         if (strncmp(rules[i].name, family, flen) != 0 || rules[i].name[flen] != '/')
             continue;
+        /* Only `recval schema` reports it, on any JSON against any schema:
+         * its failing fixtures are suites/test_cli_schema.c's instances. */
+        if (strcmp(rules[i].name, "schema/instance") == 0)
+            continue;
         size_t c = 0;
         for (size_t k = 0; k < run.nrules; k++)
             if (strcmp(run.rules[k], rules[i].name) == 0)

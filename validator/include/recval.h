@@ -350,8 +350,8 @@ int recval_schema_check_buffer(const recval_validator *v, const recval_schema *s
                                const char *path, const char *text, size_t len, recval_result *out);
 
 /** The rule of the findings of recval_schema_check_file(): schema/instance,
- * an error. It is not in recval_rules(), which lists the checks of
- * recordings. */
+ * an error (in recval_rules() like every rule; no check of a recording
+ * reports it). */
 const recval_rule *recval_schema_rule(void);
 
 #ifdef __cplusplus
