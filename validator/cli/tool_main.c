@@ -16,9 +16,10 @@ void tool_usage(FILE *out)
           "  hash [--format=text|json] FILE... | hash --request=FILE [--test-id=ID]\n"
           "           the request hashes of recordings under every scheme\n"
           "  replay --root=REPO --request=FILE [--test-id=ID] [--recording-dir=DIR]\n"
-          "           [--format=text|json]\n"
+          "           [--nearest=N] [--format=text|json]\n"
           "           look a request up as the test harness does and print the answer\n"
-          "  schema [--format=text|json|junit] [--base=URI=DIR]... SCHEMA INSTANCE...\n"
+          "  schema [--format=text|json|junit] [--output=FILE] [--base=URI=DIR]...\n"
+          "         SCHEMA INSTANCE...\n"
           "           validate JSON files against a JSON Schema (draft 2020-12)\n"
           "\n"
           "options:\n"
@@ -26,7 +27,8 @@ void tool_usage(FILE *out)
           "  --version      show the version\n"
           "\n"
           "Exit status: 0 no errors, 1 errors found (--strict: or warnings),\n"
-          "2 usage error or nothing could be read. See docs/cli.md.\n",
+          "2 usage error or nothing could be read; replay: 1 miss, 3 a recorded\n"
+          "exception. See docs/cli.md.\n",
           out);
 }
 
