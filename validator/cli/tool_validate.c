@@ -15,6 +15,7 @@ typedef struct validate_opts {
     const char *junit;
     bool strict;
     long jobs;
+    char *ignore; /* --ignore values joined by commas, or NULL */
     char **paths;
     size_t npaths;
 } validate_opts;
@@ -80,7 +81,7 @@ static int usage_error(const char *fmt, const char *arg)
     fputs("recval validate: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\nusage: recval validate [--format=text|json|junit] [--output=FILE] [--junit=FILE]\n"
-          "                       [--strict] [--jobs=N] PATH...\n",
+          "                       [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...] PATH...\n",
           stderr);
     return TOOL_EXIT_USAGE;
 }
@@ -88,7 +89,7 @@ static int usage_error(const char *fmt, const char *arg)
 static void validate_help(void)
 {
     fputs("usage: recval validate [--format=text|json|junit] [--output=FILE] [--junit=FILE]\n"
-          "                       [--strict] [--jobs=N] PATH...\n"
+          "                       [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...] PATH...\n"
           "\n"
           "Checks recordings. PATHs are files or directories (searched recursively\n"
           "for *.json, in sorted order).\n"
@@ -98,10 +99,23 @@ static void validate_help(void)
           "  --junit=FILE    also write a JUnit XML report to FILE\n"
           "  --strict        warnings fail the run too\n"
           "  --jobs=N        check N files at a time (default: number of CPUs)\n"
+          "  --ignore=LIST   do not report these rules or families (comma-separated,\n"
+          "                  repeatable); an ignored family is not computed at all\n"
           "\n"
           "Exit status: 0 no errors, 1 errors (or, with --strict, warnings),\n"
           "2 usage error or nothing could be read.\n",
           stdout);
+}
+
+static void add_ignore(validate_opts *o, const char *names)
+{
+    size_t have = o->ignore ? strlen(o->ignore) + 1 : 0, n = strlen(names);
+    o->ignore = realloc(o->ignore, have + n + 1);
+    if (!o->ignore)
+        abort();
+    if (have)
+        o->ignore[have - 1] = ',';
+    memcpy(o->ignore + have, names, n + 1);
 }
 
 /* Returns -1 to continue, or an exit status. */
@@ -123,6 +137,8 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
             return TOOL_EXIT_OK;
         } else if (strcmp(a, "--strict") == 0) {
             o->strict = true;
+        } else if ((v = tool_opt_value(argc, argv, &i, "--ignore"))) {
+            add_ignore(o, v);
         } else if ((v = tool_opt_value(argc, argv, &i, "--format"))) {
             if (!tool_parse_format(v, &o->format))
                 return usage_error("unknown format '%s' (text, json or junit)", v);
@@ -162,12 +178,15 @@ int tool_validate(int argc, char **argv)
     int rc = parse_validate_opts(argc, argv, &o);
     if (rc >= 0) {
         free(o.paths);
+        free(o.ignore);
         return rc;
     }
-    recval_validator *v = recval_validator_new(NULL);
+    recval_options vopts = {.ignore = o.ignore};
+    recval_validator *v = recval_validator_new(&vopts);
     if (!v) {
-        fprintf(stderr, "recval: %s\n", recval_last_error());
+        fprintf(stderr, "recval validate: %s\n", recval_last_error());
         free(o.paths);
+        free(o.ignore);
         return TOOL_EXIT_USAGE;
     }
     job_queue q = {.validator = v};
@@ -176,7 +195,8 @@ int tool_validate(int argc, char **argv)
     q.seconds = calloc(q.nfiles + 1, sizeof *q.seconds);
     double t0 = now_seconds();
     run_jobs(&q, o.jobs);
-    recval_check_duplicates(q.results, q.nfiles);
+    if (recval_validator_reports(v, "request-hash/duplicate"))
+        recval_check_duplicates(q.results, q.nfiles);
     tool_report rep = {.results = q.results, .seconds = q.seconds, .nresults = q.nfiles,
                        .strict = o.strict, .total_seconds = now_seconds() - t0,
                        .suite_name = "recval validate"};
@@ -199,5 +219,6 @@ int tool_validate(int argc, char **argv)
     tool_free_files(q.files, q.nfiles);
     recval_validator_free(v);
     free(o.paths);
+    free(o.ignore);
     return rc;
 }

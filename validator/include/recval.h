@@ -84,6 +84,11 @@ typedef struct recval_result {
 typedef struct recval_options {
     size_t max_depth;     /* JSON nesting limit, default 10000 */
     size_t max_file_size; /* bytes, default 256 MiB */
+    /* Comma-separated rule names ("usage/total-mismatch") or families
+     * ("schema") not to report; a whole family is not even computed.
+     * parse/ errors cannot be ignored (parse/duplicate-key can). NULL:
+     * report everything. */
+    const char *ignore;
 } recval_options;
 
 typedef struct recval_validator recval_validator;
@@ -91,6 +96,10 @@ typedef struct recval_validator recval_validator;
 /** Makes a validator. `opts` may be NULL. Returns NULL on failure (see
  * recval_last_error()). */
 recval_validator *recval_validator_new(const recval_options *opts);
+
+/** 1 when `v` reports the rule named `name`, 0 when recval_options.ignore
+ * switched it off or there is no such rule. */
+int recval_validator_reports(const recval_validator *v, const char *name);
 
 /** Frees a validator made by recval_validator_new(); NULL is allowed. */
 void recval_validator_free(recval_validator *v);

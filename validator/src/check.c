@@ -6,6 +6,7 @@
 #include "jsonscan.h"
 #include "rules_request_hash.h"
 #include "stream.h"
+#include "rules_schema.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,54 @@
 
 /* A dotted Python qualified name: module path and class name. */
 static const char TYPE_NAME_PATTERN[] = "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+$";
+
+static const char *const family_names[RV_FAMILY_COUNT] = {
+    [RV_FAMILY_ENVELOPE] = "envelope",   [RV_FAMILY_IDS] = "ids",
+    [RV_FAMILY_FINISH_REASON] = "finish-reason", [RV_FAMILY_USAGE] = "usage",
+    [RV_FAMILY_TOOL_CALLS] = "tool-calls", [RV_FAMILY_REQUEST_HASH] = "request-hash",
+    [RV_FAMILY_SCHEMA] = "schema",
+};
+
+/* Ignores one rule or family by name; -1 with the last error if unknown. */
+static int ignore_name(recval_validator *v, const char *name, size_t n)
+{
+    for (int fam = 0; fam < RV_FAMILY_COUNT; fam++) {
+        size_t fl = strlen(family_names[fam]);
+        if (fl != n || strncmp(family_names[fam], name, n) != 0)
+            continue;
+        v->ignored_family[fam] = true;
+        for (size_t r = 0; r < RV_RULE_COUNT; r++)
+            if (strncmp(rv_rule(r)->name, name, n) == 0 && rv_rule(r)->name[n] == '/')
+                v->ignored_rule[r] = true;
+        return 0;
+    }
+    for (size_t r = 0; r < RV_RULE_COUNT; r++) {
+        const char *rule = rv_rule(r)->name;
+        if (strlen(rule) != n || strncmp(rule, name, n) != 0)
+            continue;
+        if (strncmp(rule, "parse/", 6) == 0 && r != RV_PARSE_DUPLICATE_KEY) {
+            rv_set_error("%s cannot be ignored: a file that cannot be read has no other check",
+                         rule);
+            return -1;
+        }
+        v->ignored_rule[r] = true;
+        return 0;
+    }
+    rv_set_error("cannot ignore '%.*s': no such rule or family (see recval rules)", (int)n, name);
+    return -1;
+}
+
+/* Parses recval_options.ignore: names separated by commas. */
+static int parse_ignore(recval_validator *v, const char *list)
+{
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ",");
+        if (n > 0 && ignore_name(v, p, n) != 0)
+            return -1;
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
 
 recval_validator *recval_validator_new(const recval_options *opts)
 {
@@ -40,11 +89,21 @@ recval_validator *recval_validator_new(const recval_options *opts)
         return NULL;
     }
     pcre2_jit_compile(v->type_name_re, PCRE2_JIT_COMPLETE);
+    if (opts && opts->ignore && parse_ignore(v, opts->ignore) != 0) {
+        recval_validator_free(v);
+        return NULL;
+    }
     if (rv_schemas_new(v) != 0) {
         recval_validator_free(v);
         return NULL;
     }
     return v;
+}
+
+int recval_validator_reports(const recval_validator *v, const char *name)
+{
+    const recval_rule *rule = v ? recval_rule_find(name) : NULL;
+    return rule && !v->ignored_rule[rule - rv_rule(0)];
 }
 
 void recval_validator_free(recval_validator *v)
@@ -68,6 +127,8 @@ pcre2_match_data *rv_match_data(rv_file *f)
 static void emit_v(rv_file *f, rv_rule_id rule, recval_severity sev, const char *pointer,
                    const char *fmt, va_list ap)
 {
+    if (f->validator->ignored_rule[rule])
+        return;
     if (f->ndiags == f->cap) {
         f->cap = f->cap ? f->cap * 2 : 8;
         f->diags = xrealloc(f->diags, f->cap * sizeof *f->diags);
@@ -310,13 +371,25 @@ static void run_checks(rv_file *f, char request_hash[65])
         return;
     rv_classify(f);
     f->stream = rv_stream_fold(f);
-    rv_check_envelope(f);
-    rv_check_ids(f);
-    rv_check_finish_reason(f);
-    rv_check_usage(f);
-    rv_check_tool_calls(f);
-    rv_request_hash_check(f, request_hash);
-    rv_check_schema(f);
+    const bool *off = f->validator->ignored_family;
+    if (!off[RV_FAMILY_ENVELOPE])
+        rv_check_envelope(f);
+    if (!off[RV_FAMILY_IDS])
+        rv_check_ids(f);
+    if (!off[RV_FAMILY_FINISH_REASON])
+        rv_check_finish_reason(f);
+    if (!off[RV_FAMILY_USAGE])
+        rv_check_usage(f);
+    if (!off[RV_FAMILY_TOOL_CALLS])
+        rv_check_tool_calls(f);
+    if (!off[RV_FAMILY_REQUEST_HASH])
+        rv_request_hash_check(f, request_hash);
+    if (!off[RV_FAMILY_SCHEMA])
+        rv_check_schema(f);
+    /* tool-calls/arguments-schema needs the compiled schemas of the
+     * request's tools, not recval's own schemas: it runs with its family. */
+    if (!off[RV_FAMILY_TOOL_CALLS])
+        rv_check_arguments_schema(f);
 }
 
 static void finish_result(rv_file *f, recval_result *out)

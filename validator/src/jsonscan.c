@@ -251,12 +251,25 @@ static void check_object_keys(scan *s)
 
 /* --- the walker ---------------------------------------------------- */
 
+/* Skips a run of spaces, a word at a time: indentation is nearly half
+ * the bytes of a pretty-printed recording. */
+static const char *skip_spaces(const char *p, const char *end)
+{
+    static const uint64_t spaces = 0x2020202020202020ULL;
+    uint64_t w;
+    while (end - p >= 8 && (memcpy(&w, p, 8), w == spaces))
+        p += 8;
+    while (p < end && *p == ' ')
+        p++;
+    return p;
+}
+
 static void skip_ws(scan *s)
 {
     const char *p = s->text + s->pos, *end = s->text + s->len;
     while (p < end) {
         if (*p == ' ') {
-            p++;
+            p = skip_spaces(p, end);
         } else if (*p == '\n') {
             s->line++;
             s->line_start = (size_t)(p - s->text) + 1;

@@ -131,6 +131,7 @@ json_object *js_parse_json_text(const char *text, size_t len, const char *name, 
 typedef struct js_regex {
     pcre2_code *code;
     char *source; /* the pattern as written in the schema */
+    uint64_t id;  /* unique per compiled pattern, for js_regex_search's memo */
 } js_regex;
 
 /* Translates and compiles an ECMA-262 pattern. Returns 0, or -1 with a

@@ -6,6 +6,7 @@
 #include "jsonschema_impl.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -430,10 +431,40 @@ int js_regex_compile(js_regex *re, const char *pattern, size_t len, char **err)
     sb_free(&pcre);
     pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
     re->source = xstrndup(pattern, len);
+    static atomic_uint_fast64_t next_id = 1;
+    re->id = atomic_fetch_add(&next_id, 1);
     return 0;
 }
 
+static bool js_regex_match(const js_regex *re, const char *s, size_t n, pcre2_match_data **md);
+
+/* The last short subject each thread matched, and against what: streams
+ * repeat the same strings (every chunk's __type__, object, role), so most
+ * searches are answered without running PCRE2. Per thread, so compiled
+ * schemas stay read-only. */
+enum { MEMO_MAX = 128 };
+static _Thread_local struct {
+    uint64_t id; /* js_regex.id; 0 never names a pattern */
+    size_t n;
+    bool matched;
+    char subject[MEMO_MAX];
+} memo;
+
 bool js_regex_search(const js_regex *re, const char *s, size_t n, pcre2_match_data **md)
+{
+    if (memo.id == re->id && memo.n == n && memcmp(memo.subject, s, n) == 0)
+        return memo.matched;
+    bool matched = js_regex_match(re, s, n, md);
+    if (n <= MEMO_MAX) {
+        memo.id = re->id;
+        memo.n = n;
+        memo.matched = matched;
+        memcpy(memo.subject, s, n);
+    }
+    return matched;
+}
+
+static bool js_regex_match(const js_regex *re, const char *s, size_t n, pcre2_match_data **md)
 {
     if (!*md)
         *md = pcre2_match_data_create(1, NULL);

@@ -154,9 +154,23 @@ void rv_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+/* Rule families that can be switched off as a whole (recval_options.ignore). */
+typedef enum rv_family {
+    RV_FAMILY_ENVELOPE,
+    RV_FAMILY_IDS,
+    RV_FAMILY_FINISH_REASON,
+    RV_FAMILY_USAGE,
+    RV_FAMILY_TOOL_CALLS,
+    RV_FAMILY_REQUEST_HASH,
+    RV_FAMILY_SCHEMA,
+    RV_FAMILY_COUNT
+} rv_family;
+
 struct recval_validator {
     size_t max_depth;
     size_t max_file_size;
+    bool ignored_rule[RV_RULE_COUNT];     /* not reported */
+    bool ignored_family[RV_FAMILY_COUNT]; /* not computed */
     pcre2_code *type_name_re; /* dotted Python qualified name */
     /* recval's JSON Schemas (schema/), compiled once by rv_schemas_new()
      * and only read afterwards (rules_schema.c). */

@@ -349,5 +349,4 @@ void rv_check_schema(rv_file *f)
         emit_rule(f, &l, RV_SCHEMA_DATA, "/response/body");
     }
     pending_free(&l);
-    rv_check_arguments_schema(f);
 }
