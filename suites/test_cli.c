@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -21,31 +22,17 @@
 #define TRUNCATED "recordings/invalid/parse/invalid-json/truncated.json"
 #define DUPKEY_DIR "suites/data/cli/dup-key"
 
-static const char *bin(void)
-{
-    const char *b = getenv("RECVAL_BIN");
-    return b && *b ? b : "build/recval";
-}
-
-/* Runs recval with up to 8 arguments; returns the exit status. */
-static int recval(char **out, char **err, const char *a1, const char *a2, const char *a3,
-                  const char *a4, const char *a5)
-{
-    const char *argv[8] = {bin(), a1, a2, a3, a4, a5, NULL, NULL};
-    return rvt_run(argv, out, err);
-}
-
 static void version_and_help(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "--version", NULL, NULL, NULL, NULL), 0);
+    assert_int_equal(rvt_recval(&out, &err, "--version", NULL), 0);
     char want[64];
     snprintf(want, sizeof want, "recval %s\n", recval_version());
     assert_string_equal(out, want);
     free(out);
     free(err);
-    assert_int_equal(recval(&out, &err, "--help", NULL, NULL, NULL, NULL), 0);
+    assert_int_equal(rvt_recval(&out, &err, "--help", NULL), 0);
     assert_non_null(strstr(out, "usage: recval <command>"));
     free(out);
     free(err);
@@ -55,20 +42,20 @@ static void usage_errors_exit_2(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(recval(&out, &err, NULL, NULL, NULL, NULL, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, NULL), 2);
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "frobnicate", NULL, NULL, NULL, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "frobnicate", NULL), 2);
     assert_non_null(strstr(err, "unknown command 'frobnicate'"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "validate", NULL, NULL, NULL, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "validate", NULL), 2);
     assert_non_null(strstr(err, "no PATH given"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "validate", "--format=yaml", "x", NULL, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--format=yaml", "x", NULL), 2);
     assert_non_null(strstr(err, "unknown format 'yaml'"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "validate", "--jobs=0", "x", NULL, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--jobs=0", "x", NULL), 2);
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "validate", "--bogus", "x", NULL, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--bogus", "x", NULL), 2);
     free(out), free(err);
 }
 
@@ -76,7 +63,7 @@ static void nothing_readable_exits_2(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "validate", "/nonexistent/a.json", NULL, NULL, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "validate", "/nonexistent/a.json", NULL), 2);
     assert_string_equal(out, "/nonexistent/a.json:1:1: error: cannot read file: No such file or "
                              "directory (at the document root) [parse/unreadable]\n"
                              "1 file checked: 0 passed, 1 failed; 1 error, 0 warnings, 0 notes\n");
@@ -87,11 +74,12 @@ static void text_output_is_exact(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "validate", TRUNCATED, NULL, NULL, NULL), 1);
-    assert_string_equal(out, TRUNCATED ":10:52: error: unexpected end of file: the JSON value is "
-                             "incomplete (truncated file?) (at /response/body/__data__/choices) "
-                             "[parse/invalid-json]\n"
-                             "1 file checked: 0 passed, 1 failed; 1 error, 0 warnings, 0 notes\n");
+    assert_int_equal(rvt_recval(&out, &err, "validate", TRUNCATED, NULL), 1);
+    assert_string_equal(out, TRUNCATED
+                        ":10:52: error: unexpected end of file: the JSON value is "
+                        "incomplete (truncated file?) (at /response/body/__data__/choices) "
+                        "[parse/invalid-json]\n"
+                        "1 file checked: 0 passed, 1 failed; 1 error, 0 warnings, 0 notes\n");
     assert_string_equal(err, "");
     free(out), free(err);
 }
@@ -100,7 +88,7 @@ static void valid_recordings_exit_0(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "validate", "recordings/valid", NULL, NULL, NULL), 0);
+    assert_int_equal(rvt_recval(&out, &err, "validate", "recordings/valid", NULL), 0);
     assert_non_null(strstr(out, " passed, 0 failed; 0 errors, 0 warnings, 0 notes\n"));
     free(out), free(err);
 }
@@ -109,11 +97,11 @@ static void strict_fails_on_warnings(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "validate", DUPKEY_DIR, NULL, NULL, NULL), 0);
+    assert_int_equal(rvt_recval(&out, &err, "validate", DUPKEY_DIR, NULL), 0);
     assert_non_null(strstr(out, "[parse/duplicate-key]\n1 file checked: 1 passed, 0 failed; 0 "
                                 "errors, 1 warning, 0 notes\n"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "validate", "--strict", DUPKEY_DIR, NULL, NULL), 1);
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--strict", DUPKEY_DIR, NULL), 1);
     assert_non_null(strstr(out, "1 file checked: 0 passed, 1 failed; 0 errors, 1 warning"));
     free(out), free(err);
 }
@@ -122,8 +110,8 @@ static void json_output_follows_contract(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "validate", "--format=json", TRUNCATED, DUPKEY_DIR, NULL),
-                     1);
+    assert_int_equal(
+        rvt_recval(&out, &err, "validate", "--format=json", TRUNCATED, DUPKEY_DIR, NULL), 1);
     json_object *doc = json_tokener_parse(out);
     assert_non_null(doc);
     json_object *files = json_object_object_get(doc, "files");
@@ -157,72 +145,39 @@ static char *temp_path(const char *suffix)
     return p;
 }
 
-static char *read_all(const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    buf[n] = '\0';
-    fclose(fp);
-    return buf;
-}
-
-static bool have(const char *program)
-{
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", program);
-    return system(cmd) == 0;
-}
-
-/* Validates a JUnit file against the shared XSD when xmllint and the XSD
- * are there; returns whether it could check. */
-static bool xsd_valid(const char *path)
-{
-    const char *shared = rvt_shared_dir();
-    if (!shared || !have("xmllint"))
-        return false;
-    char cmd[8192];
-    snprintf(cmd, sizeof cmd,
-             "xmllint --noout --schema '%s/conformance/junit/junit-10.xsd' '%s' 2>/dev/null",
-             shared, path);
-    assert_int_equal(system(cmd), 0);
-    return true;
-}
-
 static void junit_validates_and_counts_match(void **state)
 {
     (void)state;
     char *xml = temp_path(".xml"), *out, *err;
     char junit_opt[300];
     snprintf(junit_opt, sizeof junit_opt, "--junit=%s", xml);
-    assert_int_equal(recval(&out, &err, "validate", "--format=json", junit_opt, TRUNCATED,
-                            "recordings/valid"),
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--format=json", junit_opt, TRUNCATED,
+                                "recordings/valid", NULL),
                      1);
     json_object *doc = json_tokener_parse(out);
     json_object *sum = json_object_object_get(doc, "summary");
     int files = json_object_get_int(json_object_object_get(sum, "files"));
     int errors = json_object_get_int(json_object_object_get(sum, "errors"));
     int failed = json_object_get_int(json_object_object_get(sum, "failed"));
-    char *text = read_all(xml);
+    char *text = rvt_read_file(xml, NULL);
+    assert_non_null(text);
     assert_non_null(strstr(text, "<failure type=\"parse/invalid-json\" message=\"10:52 "
                                  "/response/body/__data__/choices: unexpected end of file"));
     char tests_attr[64];
     snprintf(tests_attr, sizeof tests_attr, "tests=\"%d\" failures=\"%d\"", files, errors);
     assert_non_null(strstr(text, tests_attr));
-    if (!xsd_valid(xml))
+    if (!rvt_junit_xsd_valid(xml))
         print_message("xmllint or the XSD missing: schema check skipped\n");
     if (access("/usr/bin/python3", X_OK) == 0 &&
         system("/usr/bin/python3 -c 'import junitparser' 2>/dev/null") == 0) {
         char cmd[1024];
         snprintf(cmd, sizeof cmd,
-                 "/usr/bin/python3 -c 'import junitparser,sys; x=junitparser.JUnitXml.fromfile(sys.argv[1]);"
+                 "/usr/bin/python3 -c 'import junitparser,sys; "
+                 "x=junitparser.JUnitXml.fromfile(sys.argv[1]);"
                  "cases=[c for s in x for c in s];"
                  "print(len(cases), sum(1 for c in cases if not c.is_passed), "
-                 "sum(len([r for r in c.result if isinstance(r, junitparser.Failure)]) for c in cases))' %s",
+                 "sum(len([r for r in c.result if isinstance(r, junitparser.Failure)]) for c in "
+                 "cases))' %s",
                  xml);
         FILE *p = popen(cmd, "r");
         int n_cases = -1, n_failed = -1, n_failures = -1;
@@ -250,12 +205,13 @@ static void xml_forbidden_characters_never_leak(void **state)
     fclose(fp);
     char *out, *err, opt[300];
     snprintf(opt, sizeof opt, "--output=%s", xml);
-    assert_int_equal(recval(&out, &err, "validate", "--format=junit", opt, path, NULL), 1);
-    char *text = read_all(xml);
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--format=junit", opt, path, NULL), 1);
+    char *text = rvt_read_file(xml, NULL);
+    assert_non_null(text);
     for (const unsigned char *p = (const unsigned char *)text; *p; p++)
         assert_true(*p >= 0x20 || *p == '\n');
     assert_non_null(strstr(text, "/a\xEF\xBF\xBD"));
-    xsd_valid(xml);
+    rvt_junit_xsd_valid(xml);
     unlink(xml), unlink(path), rmdir(dir);
     free(text), free(out), free(err), free(dir), free(path), free(xml);
 }
@@ -264,9 +220,9 @@ static void jobs_do_not_change_output(void **state)
 {
     (void)state;
     char *one, *four, *err;
-    recval(&one, &err, "validate", "--jobs=1", "recordings", NULL, NULL);
+    rvt_recval(&one, &err, "validate", "--jobs=1", "recordings", NULL);
     free(err);
-    recval(&four, &err, "validate", "--jobs=4", "recordings", NULL, NULL);
+    rvt_recval(&four, &err, "validate", "--jobs=4", "recordings", NULL);
     free(err);
     assert_string_equal(one, four);
     free(one), free(four);
@@ -278,7 +234,7 @@ static void checked_files_are_not_written(void **state)
     struct stat before, after;
     assert_int_equal(stat(TRUNCATED, &before), 0);
     char *out, *err;
-    recval(&out, &err, "validate", "--format=junit", TRUNCATED, NULL, NULL);
+    rvt_recval(&out, &err, "validate", "--format=junit", TRUNCATED, NULL);
     assert_int_equal(stat(TRUNCATED, &after), 0);
     assert_int_equal(before.st_mtim.tv_sec, after.st_mtim.tv_sec);
     assert_int_equal(before.st_mtim.tv_nsec, after.st_mtim.tv_nsec);
@@ -290,7 +246,7 @@ static void rules_lists_every_rule(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "rules", NULL, NULL, NULL, NULL), 0);
+    assert_int_equal(rvt_recval(&out, &err, "rules", NULL), 0);
     size_t n;
     const recval_rule *rules = recval_rules(&n);
     size_t lines = 0;
@@ -300,7 +256,7 @@ static void rules_lists_every_rule(void **state)
     for (size_t i = 0; i < n; i++)
         assert_non_null(strstr(out, rules[i].name));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "rules", "--format=json", NULL, NULL, NULL), 0);
+    assert_int_equal(rvt_recval(&out, &err, "rules", "--format=json", NULL), 0);
     json_object *doc = json_tokener_parse(out);
     assert_int_equal(json_object_array_length(json_object_object_get(doc, "rules")), n);
     json_object_put(doc);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -36,26 +37,6 @@
 #define EXCEPTION EXCEPTION_ROOT "/tests/integration/inference/recordings/" EXCEPTION_HASH ".json"
 
 static char tmpdir[] = "/tmp/recval-cli-hr-XXXXXX";
-
-static const char *bin(void)
-{
-    const char *b = getenv("RECVAL_BIN");
-    return b && *b ? b : "build/recval";
-}
-
-/* Runs recval with the NULL-terminated arguments; returns the exit status. */
-static int recval(char **out, char **err, ...)
-{
-    const char *argv[16] = {bin()};
-    va_list ap;
-    va_start(ap, err);
-    size_t n = 1;
-    while (n < 15 && (argv[n] = va_arg(ap, const char *)) != NULL)
-        n++;
-    va_end(ap);
-    argv[n] = NULL;
-    return rvt_run(argv, out, err);
-}
 
 /* Writes the request of the recording at path, changed by edit (may be
  * NULL), to a file of the temporary directory; returns its path. */
@@ -93,7 +74,7 @@ static void hash_json_of_seed_000(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "hash", "--format=json", SEED_000, NULL), 0);
+    assert_int_equal(rvt_recval(&out, &err, "hash", "--format=json", SEED_000, NULL), 0);
     assert_string_equal(
         out, "{\"files\":[{\"path\":\"" SEED_000 "\",\"schemes\":{\"current\":"
              "\"84fd80c8a508badeb280b6f940aa5ad746858d067c4d7de092fb191e43081f9a\",\"legacy\":"
@@ -110,7 +91,7 @@ static void hash_text_of_two_files(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "hash", SEED_000, SEED_002, NULL), 0);
+    assert_int_equal(rvt_recval(&out, &err, "hash", SEED_000, SEED_002, NULL), 0);
     assert_string_equal(out, SEED_000
                         "\n"
                         "  request_kind      inference\n"
@@ -138,8 +119,8 @@ static void hash_of_a_request_with_its_test_id(void **state)
     (void)state;
     char *req = request_file(SEED_002, "seed-002-request.json", NULL);
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "hash", "--format=json", "--request", req,
-                            "--test-id=" SEED_002_TEST, NULL),
+    assert_int_equal(rvt_recval(&out, &err, "hash", "--format=json", "--request", req,
+                                "--test-id=" SEED_002_TEST, NULL),
                      0);
     assert_string_equal(out, "{\"files\":[{\"path\":null,\"schemes\":{\"current\":\"" SEED_002_HASH
                              "\",\"legacy\":\"8ca76a816263eb76ff3dc1bf4994aebd4fe8f30558f833f92cc7"
@@ -149,12 +130,12 @@ static void hash_of_a_request_with_its_test_id(void **state)
                              ".json\",\"request_kind\":\"inference\",\"unreproducible\":null}]}\n");
     free(out), free(err);
     /* without the test id the request hashes differently */
-    assert_int_equal(recval(&out, &err, "hash", "--format=json", "--request", req, NULL), 0);
+    assert_int_equal(rvt_recval(&out, &err, "hash", "--format=json", "--request", req, NULL), 0);
     assert_null(strstr(out, SEED_002_HASH));
     assert_non_null(strstr(out, "\"legacy\":\"8ca76a816263eb76ff3dc1bf4994aebd4fe8f30558f833f92cc7"
                                 "1194f11e3fd2\""));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "hash", "--request=", NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "hash", "--request=", NULL), 2);
     free(out), free(err);
     free(req);
 }
@@ -163,19 +144,19 @@ static void hash_usage_errors(void **state)
 {
     (void)state;
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "hash", NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "hash", NULL), 2);
     assert_non_null(strstr(err, "no PATH given"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "hash", "--format=junit", SEED_000, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "hash", "--format=junit", SEED_000, NULL), 2);
     assert_non_null(strstr(err, "unknown format 'junit'"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "hash", "--bogus", SEED_000, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "hash", "--bogus", SEED_000, NULL), 2);
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "hash", "--test-id=x", SEED_000, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "hash", "--test-id=x", SEED_000, NULL), 2);
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "hash", "--request=x.json", SEED_000, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "hash", "--request=x.json", SEED_000, NULL), 2);
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "hash", "--help", NULL), 0);
+    assert_int_equal(rvt_recval(&out, &err, "hash", "--help", NULL), 0);
     assert_non_null(strstr(out, "usage: recval hash"));
     free(out), free(err);
 }
@@ -186,16 +167,16 @@ static void hash_of_unreadable_input_exits_2(void **state)
     (void)state;
     char *out, *err;
     assert_int_equal(
-        recval(&out, &err, "hash", "--format=json", "/nonexistent/a.json", SEED_000, NULL), 2);
+        rvt_recval(&out, &err, "hash", "--format=json", "/nonexistent/a.json", SEED_000, NULL), 2);
     assert_non_null(strstr(out, "{\"files\":[{\"path\":\"/nonexistent/a.json\",\"error\":"
                                 "\"/nonexistent/a.json: cannot read file: No such file or "
                                 "directory\"},{\"path\":\"" SEED_000 "\""));
     assert_non_null(strstr(err, "recval hash: /nonexistent/a.json: cannot read file"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "hash",
-                            "recordings/invalid/parse/invalid-json/"
-                            "truncated.json",
-                            NULL),
+    assert_int_equal(rvt_recval(&out, &err, "hash",
+                                "recordings/invalid/parse/invalid-json/"
+                                "truncated.json",
+                                NULL),
                      2);
     free(out), free(err);
 }
@@ -207,8 +188,8 @@ static void replay_hit_exact_json(void **state)
     (void)state;
     char *req = request_file(COMPLETION, "completion.json", NULL);
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "replay", "--root=" COMPLETION_ROOT, "--request", req,
-                            "--test-id=" COMPLETION_TEST, "--format=json", NULL),
+    assert_int_equal(rvt_recval(&out, &err, "replay", "--root=" COMPLETION_ROOT, "--request", req,
+                                "--test-id=" COMPLETION_TEST, "--format=json", NULL),
                      0);
     assert_string_equal(out, "{\"recording\":\"" COMPLETION "\",\"hash\":\"" COMPLETION_HASH
                              "\",\"kind\":\"completion\",\"choices\":[{\"index\":0,\"content\":"
@@ -218,8 +199,8 @@ static void replay_hit_exact_json(void **state)
                              "\"scheme\":\"current\"}\n");
     assert_string_equal(err, "");
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "replay", "--root=" COMPLETION_ROOT, "--request", req,
-                            "--test-id=" COMPLETION_TEST, NULL),
+    assert_int_equal(rvt_recval(&out, &err, "replay", "--root=" COMPLETION_ROOT, "--request", req,
+                                "--test-id=" COMPLETION_TEST, NULL),
                      0);
     assert_string_equal(out, "recording: " COMPLETION "\n"
                              "hash: " COMPLETION_HASH " (current scheme)\n"
@@ -255,13 +236,13 @@ static void nul_in_content_is_kept(void **state)
     snprintf(root, sizeof root, "%s/nul", tmpdir);
     snprintf(root_opt, sizeof root_opt, "--root=%s", root);
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "replay", root_opt, "--request", req,
-                            "--test-id=" COMPLETION_TEST, "--format=json", NULL),
+    assert_int_equal(rvt_recval(&out, &err, "replay", root_opt, "--request", req,
+                                "--test-id=" COMPLETION_TEST, "--format=json", NULL),
                      0);
     assert_non_null(strstr(out, "\"content\":\"Blue\\u0000.\",\"finish_reason\":\"stop\""));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "replay", root_opt, "--request", req,
-                            "--test-id=" COMPLETION_TEST, NULL),
+    assert_int_equal(rvt_recval(&out, &err, "replay", root_opt, "--request", req,
+                                "--test-id=" COMPLETION_TEST, NULL),
                      0);
     assert_non_null(strstr(out, "  content: Blue\\x00.\n"));
     free(out), free(err);
@@ -273,8 +254,8 @@ static void legacy_hit_with_two_choices(void **state)
     (void)state;
     char *req = request_file(SEED_000, "seed-000.json", NULL);
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "replay", "--root=" VALID "legacy", "--request", req,
-                            "--format=json", NULL),
+    assert_int_equal(rvt_recval(&out, &err, "replay", "--root=" VALID "legacy", "--request", req,
+                                "--format=json", NULL),
                      0);
     assert_non_null(strstr(out, "\"hash\":\"e22f98c0593384ec1fabb0903d8601292f50d4b3c7b82640f093c"
                                 "78f8c936693\",\"kind\":\"chat-completion-stream\",\"choices\":[{"
@@ -301,13 +282,13 @@ static void replay_miss_says_what_to_fix(void **state)
     char *req = request_file(SEED_002, "changed.json", add_exclamation);
     char *hash_out, *out, *err;
     assert_int_equal(
-        recval(&hash_out, &err, "hash", "--request", req, "--test-id=" SEED_002_TEST, NULL), 0);
+        rvt_recval(&hash_out, &err, "hash", "--request", req, "--test-id=" SEED_002_TEST, NULL), 0);
     free(err);
     char hash[65] = "";
     sscanf(strstr(hash_out, "current ") + strlen("current "), " %64s", hash);
     assert_int_equal(strlen(hash), 64);
-    assert_int_equal(recval(&out, &err, "replay", "--root=" VALID "current", "--request", req,
-                            "--test-id=" SEED_002_TEST, NULL),
+    assert_int_equal(rvt_recval(&out, &err, "replay", "--root=" VALID "current", "--request", req,
+                                "--test-id=" SEED_002_TEST, NULL),
                      1);
     char want[1024];
     snprintf(want, sizeof want, "no recording answers this request\nhash: %s (current scheme)\n",
@@ -327,15 +308,15 @@ static void replay_miss_says_what_to_fix(void **state)
                                 "planet has rings around it with a name starting with letter "
                                 "S?\"\n"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "replay", "--root=" VALID "current", "--request", req,
-                            "--test-id=" SEED_002_TEST, "--format=json", NULL),
+    assert_int_equal(rvt_recval(&out, &err, "replay", "--root=" VALID "current", "--request", req,
+                                "--test-id=" SEED_002_TEST, "--format=json", NULL),
                      1);
     assert_non_null(strstr(out, "\"nearest\":[{\"path\":\"" SEED_002 "\",\"matches\":\"current\","
                                 "\"differences\":1,\"diffs\":[{\"pointer\":\"/messages/0/"
                                 "content\",\"message\":"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "replay", "--root=" VALID "current", "--request", req,
-                            "--test-id=" SEED_002_TEST, "--nearest=0", NULL),
+    assert_int_equal(rvt_recval(&out, &err, "replay", "--root=" VALID "current", "--request", req,
+                                "--test-id=" SEED_002_TEST, "--nearest=0", NULL),
                      1);
     assert_null(strstr(out, "nearest"));
     free(out), free(err);
@@ -352,8 +333,8 @@ static void recorded_exception_exits_3(void **state)
     char tid_opt[512];
     snprintf(tid_opt, sizeof tid_opt, "--test-id=%s", tid);
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "replay", "--root=" EXCEPTION_ROOT, "--request", req,
-                            tid_opt, "--format=json", NULL),
+    assert_int_equal(rvt_recval(&out, &err, "replay", "--root=" EXCEPTION_ROOT, "--request", req,
+                                tid_opt, "--format=json", NULL),
                      3);
     assert_string_equal(
         out, "{\"recording\":\"" EXCEPTION "\",\"hash\":\"" EXCEPTION_HASH "\",\"kind\":"
@@ -378,32 +359,33 @@ static void replay_usage_errors(void **state)
     fputs("{\"url\": ", fp);
     fclose(fp);
     char *out, *err;
-    assert_int_equal(recval(&out, &err, "replay", NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "replay", NULL), 2);
     assert_non_null(strstr(err, "--request=FILE is required"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "replay", "--request", req, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "replay", "--request", req, NULL), 2);
     assert_non_null(strstr(err, "--root=REPO is required"));
     free(out), free(err);
     assert_int_equal(
-        recval(&out, &err, "replay", "--root=.", "--request", req, "--format=xml", NULL), 2);
+        rvt_recval(&out, &err, "replay", "--root=.", "--request", req, "--format=xml", NULL), 2);
     free(out), free(err);
     assert_int_equal(
-        recval(&out, &err, "replay", "--root=.", "--request", req, "--nearest=-1", NULL), 2);
+        rvt_recval(&out, &err, "replay", "--root=.", "--request", req, "--nearest=-1", NULL), 2);
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "replay", "--root=.", "--request", req, "extra", NULL), 2);
-    free(out), free(err);
-    assert_int_equal(recval(&out, &err, "replay", "--root=.", "--request=/nonexistent.json", NULL),
+    assert_int_equal(rvt_recval(&out, &err, "replay", "--root=.", "--request", req, "extra", NULL),
                      2);
+    free(out), free(err);
+    assert_int_equal(
+        rvt_recval(&out, &err, "replay", "--root=.", "--request=/nonexistent.json", NULL), 2);
     assert_non_null(strstr(err, "cannot read file"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "replay", "--root=.", "--request", bad, NULL), 2);
+    assert_int_equal(rvt_recval(&out, &err, "replay", "--root=.", "--request", bad, NULL), 2);
     assert_non_null(strstr(err, "the request is not JSON"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "replay", "--root=/nonexistent", "--request", req, NULL),
-                     2);
+    assert_int_equal(
+        rvt_recval(&out, &err, "replay", "--root=/nonexistent", "--request", req, NULL), 2);
     assert_non_null(strstr(err, "/nonexistent: the root is not a directory"));
     free(out), free(err);
-    assert_int_equal(recval(&out, &err, "replay", "--help", NULL), 0);
+    assert_int_equal(rvt_recval(&out, &err, "replay", "--help", NULL), 0);
     assert_non_null(strstr(out, "usage: recval replay"));
     free(out), free(err);
     free(req);

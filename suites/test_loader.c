@@ -9,48 +9,12 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static recval_validator *validator;
-
-static int setup(void **state)
-{
-    (void)state;
-    validator = recval_validator_new(NULL);
-    return validator ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    recval_validator_free(validator);
-    return 0;
-}
-
-static recval_result check_text(const char *text)
-{
-    recval_result r;
-    assert_int_equal(recval_check_buffer(validator, "inline.json", text, strlen(text), &r),
-                     RECVAL_OK);
-    return r;
-}
-
-/* Asserts r holds exactly one diagnostic, with these fields. */
-static void assert_single(const recval_result *r, const char *rule, const char *pointer,
-                          unsigned line, unsigned column, const char *message)
-{
-    assert_int_equal(r->ndiags, 1);
-    assert_string_equal(r->diags[0].rule->name, rule);
-    assert_string_equal(r->diags[0].pointer, pointer);
-    assert_int_equal(r->diags[0].line, line);
-    assert_int_equal(r->diags[0].column, column);
-    if (message)
-        assert_string_equal(r->diags[0].message, message);
-}
 
 static void parse_fixtures(void **state)
 {
@@ -61,9 +25,9 @@ static void parse_fixtures(void **state)
 static void truncated_file_points_at_open_container(void **state)
 {
     (void)state;
-    recval_result r = check_text("{\n  \"request\": {\n    \"body\": [1, 2");
-    assert_single(&r, "parse/invalid-json", "/request/body/1", 3, 18,
-                  "unexpected end of file: the JSON value is incomplete (truncated file?)");
+    recval_result r = rvt_check_inline("{\n  \"request\": {\n    \"body\": [1, 2");
+    rvt_assert_single(&r, "parse/invalid-json", "/request/body/1", 3, 18,
+                      "unexpected end of file: the JSON value is incomplete (truncated file?)");
     assert_string_equal(r.kind, "invalid");
     assert_int_equal(r.errors, 1);
     recval_result_free(&r);
@@ -73,22 +37,23 @@ static void column_counts_code_points(void **state)
 {
     (void)state;
     /* "é" is two bytes but one column; the error is at the second x. */
-    recval_result r = check_text("{\"é\": 1, x}");
-    assert_single(&r, "parse/invalid-json", "/é", 1, 10, NULL);
+    recval_result r = rvt_check_inline("{\"é\": 1, x}");
+    rvt_assert_single(&r, "parse/invalid-json", "/é", 1, 10, NULL);
     recval_result_free(&r);
 }
 
 static void rfc8259_numbers_are_enforced(void **state)
 {
     (void)state;
-    recval_result r = check_text("{\"a\": [1, -01]}");
-    assert_single(&r, "parse/invalid-json", "/a/1", 1, 11, NULL);
+    recval_result r = rvt_check_inline("{\"a\": [1, -01]}");
+    rvt_assert_single(&r, "parse/invalid-json", "/a/1", 1, 11, NULL);
     recval_result_free(&r);
-    r = check_text("{\"a\": 2.}");
-    assert_single(&r, "parse/invalid-json", "/a", 1, 7, "invalid JSON: invalid literal or number syntax");
+    r = rvt_check_inline("{\"a\": 2.}");
+    rvt_assert_single(&r, "parse/invalid-json", "/a", 1, 7,
+                      "invalid JSON: invalid literal or number syntax");
     recval_result_free(&r);
-    r = check_text("[NaN]");
-    assert_single(&r, "parse/invalid-json", "/0", 1, 2, NULL);
+    r = rvt_check_inline("[NaN]");
+    rvt_assert_single(&r, "parse/invalid-json", "/0", 1, 2, NULL);
     recval_result_free(&r);
 }
 
@@ -97,7 +62,7 @@ static void scalars_at_top_level_are_json(void **state)
     (void)state;
     const char *ok[] = {"1", "-0.5e3", "null", "true", "\"x\"", " 2 \n"};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        recval_result r = check_text(ok[i]);
+        recval_result r = rvt_check_inline(ok[i]);
         for (size_t k = 0; k < r.ndiags; k++)
             assert_true(strncmp(r.diags[k].rule->name, "parse/", 6) != 0);
         recval_result_free(&r);
@@ -107,7 +72,8 @@ static void scalars_at_top_level_are_json(void **state)
 static void duplicate_keys_warn_with_position(void **state)
 {
     (void)state;
-    recval_result r = check_text("{\n \"request\": {},\n \"response\": {},\n \"request\": {}\n}");
+    recval_result r =
+        rvt_check_inline("{\n \"request\": {},\n \"response\": {},\n \"request\": {}\n}");
     int found = 0;
     for (size_t i = 0; i < r.ndiags; i++) {
         if (strcmp(r.diags[i].rule->name, "parse/duplicate-key") != 0)
@@ -131,7 +97,8 @@ static void depth_limit_is_exact(void **state)
     memset(text + depth, ']', depth);
     text[2 * depth] = '\0';
     recval_result r;
-    assert_int_equal(recval_check_buffer(validator, "deep.json", text, 2 * depth, &r), RECVAL_OK);
+    assert_int_equal(recval_check_buffer(rvt_validator(), "deep.json", text, 2 * depth, &r),
+                     RECVAL_OK);
     for (size_t i = 0; i < r.ndiags; i++) /* 10000 levels are within the limit */
         assert_true(strncmp(r.diags[i].rule->name, "parse/", 6) != 0);
     assert_string_not_equal(r.kind, "invalid");
@@ -140,7 +107,7 @@ static void depth_limit_is_exact(void **state)
     recval_options opts = {.max_depth = 3};
     recval_validator *v = recval_validator_new(&opts);
     assert_int_equal(recval_check_buffer(v, "d.json", "[[[[]]]]", 8, &r), RECVAL_OK);
-    assert_single(&r, "parse/too-deep", "/0/0/0", 1, 4, "nesting deeper than 3 levels");
+    rvt_assert_single(&r, "parse/too-deep", "/0/0/0", 1, 4, "nesting deeper than 3 levels");
     recval_result_free(&r);
     recval_validator_free(v);
 }
@@ -149,9 +116,9 @@ static void missing_file_is_reported(void **state)
 {
     (void)state;
     recval_result r;
-    assert_int_equal(recval_check_file(validator, "/nonexistent/x.json", &r), RECVAL_OK);
-    assert_single(&r, "parse/unreadable", "", 1, 1,
-                  "cannot read file: No such file or directory");
+    assert_int_equal(recval_check_file(rvt_validator(), "/nonexistent/x.json", &r), RECVAL_OK);
+    rvt_assert_single(&r, "parse/unreadable", "", 1, 1,
+                      "cannot read file: No such file or directory");
     recval_result_free(&r);
 }
 
@@ -160,7 +127,7 @@ static void null_arguments_are_rejected(void **state)
     (void)state;
     recval_result r;
     assert_int_equal(recval_check_file(NULL, "x", &r), RECVAL_EINVAL);
-    assert_int_equal(recval_check_file(validator, NULL, &r), RECVAL_EINVAL);
+    assert_int_equal(recval_check_file(rvt_validator(), NULL, &r), RECVAL_EINVAL);
     assert_string_equal(recval_last_error(), "recval_check_file: NULL argument");
 }
 
@@ -183,8 +150,7 @@ static void check_parsing_case(const char *path, void *ud)
 {
     suite_counts *c = ud;
     const char *base = strrchr(path, '/') + 1;
-    recval_result r;
-    assert_int_equal(recval_check_file(validator, path, &r), RECVAL_OK);
+    recval_result r = rvt_check(path);
     int errors = parse_errors(&r);
     if (base[0] == 'y') {
         c->y++;
@@ -208,11 +174,7 @@ static void check_parsing_case(const char *path, void *ud)
 static void json_test_suite(void **state)
 {
     (void)state;
-    const char *shared = rvt_shared_dir();
-    if (!shared)
-        skip();
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/conformance/json-parsing-test-suite/test_parsing", shared);
+    const char *dir = rvt_need_shared("conformance/json-parsing-test-suite/test_parsing");
     suite_counts c = {0};
     rvt_each_json(dir, check_parsing_case, &c);
     print_message("JSONTestSuite: %zu y_ accepted, %zu n_ rejected, %zu i_ survived\n", c.y, c.n,
@@ -235,5 +197,5 @@ int main(void)
         cmocka_unit_test(null_arguments_are_rejected),
         cmocka_unit_test(json_test_suite),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, rvt_free_validator);
 }

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -38,22 +39,6 @@
 #define MODEL_LIST                                                                                 \
     KINDS "model-list/tests/integration/common/recordings/"                                        \
           "models-64a2277c90f0f42576f60c1030e3a020403d34a95f56931b792d5939f4cebc57-a073edf8.json"
-
-static recval_validator *validator;
-
-static int setup(void **state)
-{
-    (void)state;
-    validator = recval_validator_new(NULL);
-    return validator ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    recval_validator_free(validator);
-    return 0;
-}
 
 /* --- a recording's request, and where its repository is ------------------ */
 
@@ -130,7 +115,7 @@ static int replay_recording(const char *path, const char *matches, size_t max_ne
     sent s = sent_by(path);
     layout l = layout_of(path, matches, s.test_id);
     recval_replay_options o = {l.root, l.recording_dir, s.test_id, max_nearest};
-    int rc = recval_replay(validator, s.request, strlen(s.request), &o, out);
+    int rc = recval_replay(rvt_validator(), s.request, strlen(s.request), &o, out);
     layout_free(&l);
     sent_free(&s);
     return rc;
@@ -140,7 +125,7 @@ static int replay_recording(const char *path, const char *matches, size_t max_ne
 static recval_replay_result replay_valid(const char *rel)
 {
     recval_hashes h;
-    assert_int_equal(recval_hash_file(validator, rvt_path(rel), &h), RECVAL_OK);
+    assert_int_equal(recval_hash_file(rvt_validator(), rvt_path(rel), &h), RECVAL_OK);
     assert_non_null(h.matches);
     recval_replay_result r;
     assert_int_equal(replay_recording(rvt_path(rel), h.matches, 0, &r), RECVAL_OK);
@@ -188,7 +173,7 @@ static void replay_one_valid(const char *path, void *ud)
 {
     valid_tally *t = ud;
     recval_hashes h;
-    assert_int_equal(recval_hash_file(validator, path, &h), RECVAL_OK);
+    assert_int_equal(recval_hash_file(rvt_validator(), path, &h), RECVAL_OK);
     if (strcmp(h.request_kind, "file_processor") == 0) {
         t->unhashable++; /* no known hash names them: nothing to look up */
         assert_null(h.matches);
@@ -414,12 +399,13 @@ static void miss_names_paths_and_nearest(void **state)
     snprintf(root, sizeof root, "%s", rvt_path(VALID "current"));
     recval_replay_options o = {root, NULL, SEED_002_TEST, 3};
     recval_replay_result r;
-    assert_int_equal(recval_replay(validator, request, strlen(request), &o, &r), RECVAL_OK);
+    assert_int_equal(recval_replay(rvt_validator(), request, strlen(request), &o, &r), RECVAL_OK);
     assert_false(r.found);
     assert_null(r.recording);
     recval_hashes h;
-    assert_int_equal(recval_hash_request(validator, request, strlen(request), SEED_002_TEST, &h),
-                     RECVAL_OK);
+    assert_int_equal(
+        recval_hash_request(rvt_validator(), request, strlen(request), SEED_002_TEST, &h),
+        RECVAL_OK);
     assert_string_equal(r.hash, h.current);
     assert_string_equal(r.legacy_hash, h.legacy);
     char want[3][4400];
@@ -463,7 +449,8 @@ static void miss_under_another_test_has_no_nearest(void **state)
                                "test_other.py::test_x",
                                3};
     recval_replay_result r;
-    assert_int_equal(recval_replay(validator, s.request, strlen(s.request), &o, &r), RECVAL_OK);
+    assert_int_equal(recval_replay(rvt_validator(), s.request, strlen(s.request), &o, &r),
+                     RECVAL_OK);
     assert_false(r.found);
     assert_int_equal(r.nnearest, 0);
     recval_replay_result_free(&r);
@@ -531,7 +518,8 @@ static void model_lists_are_merged(void **state)
     sent s = sent_by(pa);
     recval_replay_options o = {root, NULL, NULL, 0};
     recval_replay_result r;
-    assert_int_equal(recval_replay(validator, s.request, strlen(s.request), &o, &r), RECVAL_OK);
+    assert_int_equal(recval_replay(rvt_validator(), s.request, strlen(s.request), &o, &r),
+                     RECVAL_OK);
     assert_true(r.found);
     assert_int_equal(r.nrecordings, 2);
     assert_string_equal(r.recordings[0], pb); /* name order */
@@ -581,7 +569,8 @@ static void id_mapping_is_applied(void **state)
     sent s = sent_by(path);
     recval_replay_options o = {root, NULL, s.test_id, 0};
     recval_replay_result r;
-    assert_int_equal(recval_replay(validator, s.request, strlen(s.request), &o, &r), RECVAL_OK);
+    assert_int_equal(recval_replay(rvt_validator(), s.request, strlen(s.request), &o, &r),
+                     RECVAL_OK);
     assert_true(r.found);
     assert_int_equal(r.nchoices, 1);
     assert_string_equal(r.choices[0].content, "Blue. (file-rec-001)");
@@ -605,7 +594,8 @@ static void stale_name_is_explained(void **state)
     sent s = sent_by(path);
     recval_replay_options o = {root, NULL, s.test_id, 3};
     recval_replay_result r;
-    assert_int_equal(recval_replay(validator, s.request, strlen(s.request), &o, &r), RECVAL_OK);
+    assert_int_equal(recval_replay(rvt_validator(), s.request, strlen(s.request), &o, &r),
+                     RECVAL_OK);
     assert_false(r.found);
     assert_int_equal(r.nnearest, 1);
     assert_string_equal(r.nearest[0].path, path);
@@ -631,19 +621,20 @@ static void unusable_requests_are_errors(void **state)
     (void)state;
     recval_replay_options o = {".", NULL, NULL, 0};
     recval_replay_result r;
-    assert_int_equal(recval_replay(validator, "{\"url\":", 7, &o, &r), RECVAL_EINVAL);
+    assert_int_equal(recval_replay(rvt_validator(), "{\"url\":", 7, &o, &r), RECVAL_EINVAL);
     assert_non_null(strstr(recval_last_error(), "the request is not JSON"));
-    assert_int_equal(recval_replay(validator, "[1]", 3, &o, &r), RECVAL_EINVAL);
-    assert_int_equal(recval_replay(validator, "{\"method\":\"POST\"}", 17, &o, &r), RECVAL_EINVAL);
+    assert_int_equal(recval_replay(rvt_validator(), "[1]", 3, &o, &r), RECVAL_EINVAL);
+    assert_int_equal(recval_replay(rvt_validator(), "{\"method\":\"POST\"}", 17, &o, &r),
+                     RECVAL_EINVAL);
     assert_non_null(strstr(recval_last_error(), "no known recording shape"));
     const char fp[] = "{\"provider\":\"pypdf\",\"api\":\"file_processors\",\"file_id\":\"f-1\"}";
-    assert_int_equal(recval_replay(validator, fp, strlen(fp), &o, &r), RECVAL_EINVAL);
+    assert_int_equal(recval_replay(rvt_validator(), fp, strlen(fp), &o, &r), RECVAL_EINVAL);
     assert_non_null(strstr(recval_last_error(), "file-processor"));
     recval_replay_options no_root = {NULL, NULL, NULL, 0};
-    assert_int_equal(recval_replay(validator, "{}", 2, &no_root, &r), RECVAL_EINVAL);
+    assert_int_equal(recval_replay(rvt_validator(), "{}", 2, &no_root, &r), RECVAL_EINVAL);
     recval_hashes h;
-    assert_int_equal(recval_hash_file(validator, "/nonexistent/x.json", &h), RECVAL_EIO);
-    assert_int_equal(recval_hash_file(validator,
+    assert_int_equal(recval_hash_file(rvt_validator(), "/nonexistent/x.json", &h), RECVAL_EIO);
+    assert_int_equal(recval_hash_file(rvt_validator(),
                                       rvt_path("recordings/invalid/parse/invalid-json/"
                                                "truncated.json"),
                                       &h),
@@ -656,10 +647,11 @@ static void hash_request_matches_hash_file(void **state)
 {
     (void)state;
     recval_hashes f, q;
-    assert_int_equal(recval_hash_file(validator, rvt_path(SEED_002), &f), RECVAL_OK);
+    assert_int_equal(recval_hash_file(rvt_validator(), rvt_path(SEED_002), &f), RECVAL_OK);
     sent s = sent_by(rvt_path(SEED_002));
-    assert_int_equal(recval_hash_request(validator, s.request, strlen(s.request), s.test_id, &q),
-                     RECVAL_OK);
+    assert_int_equal(
+        recval_hash_request(rvt_validator(), s.request, strlen(s.request), s.test_id, &q),
+        RECVAL_OK);
     assert_string_equal(f.current, q.current);
     assert_string_equal(f.current,
                         "d058ce92a083c160c08eb29e7b396e65fa55f4ddf217d2bd3c92eeb85bee5251");
@@ -682,7 +674,8 @@ static void hash_request_matches_hash_file(void **state)
         assert_int_equal(fread(whole, 1, (size_t)n, fp), (size_t)n);
         fclose(fp);
     }
-    assert_int_equal(recval_hash_request(validator, whole, strlen(whole), NULL, &q), RECVAL_OK);
+    assert_int_equal(recval_hash_request(rvt_validator(), whole, strlen(whole), NULL, &q),
+                     RECVAL_OK);
     assert_string_equal(q.current, f.current);
     recval_hashes_free(&q);
     free(whole);
@@ -726,7 +719,7 @@ static void replay_one_corpus(const char *path, void *ud)
     }
     t->with_test_id++;
     recval_hashes h;
-    assert_int_equal(recval_hash_file(validator, path, &h), RECVAL_OK);
+    assert_int_equal(recval_hash_file(rvt_validator(), path, &h), RECVAL_OK);
     bool current = h.matches && strcmp(h.matches, "current") == 0;
     recval_replay_result r;
     int rc = replay_recording(path, h.matches ? h.matches : "none", 0, &r);
@@ -758,11 +751,7 @@ static void replay_one_corpus(const char *path, void *ud)
 static void corpus_misses_are_the_stale_names(void **state)
 {
     (void)state;
-    const char *shared = rvt_shared_dir();
-    if (!shared)
-        skip();
-    char root[4096];
-    snprintf(root, sizeof root, "%s/corpus/ogx", shared);
+    const char *root = rvt_need_shared("corpus/ogx");
     corpus_tally t = {.root = root};
     size_t n = rvt_each_json(root, replay_one_corpus, &t);
     print_message("corpus/ogx: %zu files, %zu with a test id: %zu found, %zu missed; %zu not "
@@ -788,11 +777,7 @@ static void replay_one_legacy(const char *path, void *ud)
 static void legacy_corpus_is_found_by_the_legacy_scheme(void **state)
 {
     (void)state;
-    const char *shared = rvt_shared_dir();
-    if (!shared)
-        skip();
-    char root[4096];
-    snprintf(root, sizeof root, "%s/corpus/legacy", shared);
+    const char *root = rvt_need_shared("corpus/legacy");
     size_t found = 0, n = rvt_each_json(root, replay_one_legacy, &found);
     print_message("corpus/legacy: %zu of %zu recordings found by the legacy scheme\n", found, n);
     assert_true(n > 100);
@@ -820,5 +805,5 @@ int main(void)
         cmocka_unit_test(corpus_misses_are_the_stale_names),
         cmocka_unit_test(legacy_corpus_is_found_by_the_legacy_scheme),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, rvt_free_validator);
 }

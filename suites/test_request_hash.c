@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 #include "pyjson.h"
 #include "reqhash.h"
 
@@ -22,31 +23,10 @@
 
 /* --- helpers --------------------------------------------------------- */
 
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    strbuf sb = STRBUF_INIT;
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_put(&sb, buf, n);
-    fclose(f);
-    *len = sb.len;
-    return sb_detach(&sb);
-}
-
 /* Parses like the loader does (strict, UTF-8 checked). */
 static json_object *parse(const char *text, size_t len)
 {
-    struct json_tokener *tok = json_tokener_new_ex(1000);
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    json_object *v = json_tokener_parse_ex(tok, text, (int)len);
-    if (json_tokener_get_error(tok) == json_tokener_continue)
-        v = json_tokener_parse_ex(tok, "", 1);
-    json_tokener_free(tok);
-    return v;
+    return rvt_parse_json(text, len, 1000);
 }
 
 static const char *str_member(json_object *o, const char *key)
@@ -124,7 +104,7 @@ static void golden_vectors(void **state)
 {
     (void)state;
     size_t len;
-    char *text = read_file(rvt_path("suites/data/hash_vectors.json"), &len);
+    char *text = rvt_read_file(rvt_path("suites/data/hash_vectors.json"), &len);
     assert_non_null(text);
     json_object *doc = parse(text, len);
     assert_non_null(doc);
@@ -170,7 +150,7 @@ static void vector_properties(void **state)
         {"non_bedrock_stream_options", "bedrock_stream_options"},
         {"null_test_id", "method_upper"}};
     size_t len;
-    char *text = read_file(rvt_path("suites/data/hash_vectors.json"), &len);
+    char *text = rvt_read_file(rvt_path("suites/data/hash_vectors.json"), &len);
     assert_non_null(text);
     json_object *doc = parse(text, len);
     json_object *vectors = json_object_object_get(doc, "vectors");
@@ -457,13 +437,9 @@ static void name_matching(void **state)
 static void seed_legacy_name(void **state)
 {
     (void)state;
-    const char *shared = rvt_shared_dir();
-    if (!shared)
-        skip();
-    char path[4096];
-    snprintf(path, sizeof path, "%s/seeds/json/000_0869fd2032ef6351.json", shared);
+    const char *path = rvt_need_shared("seeds/json/000_0869fd2032ef6351.json");
     size_t len;
-    char *text = read_file(path, &len);
+    char *text = rvt_read_file(path, &len);
     if (!text)
         skip();
     json_object *rec = parse(text, len);
@@ -502,7 +478,7 @@ static void corpus_file(const char *path, void *ud)
 {
     corpus_run *run = ud;
     size_t len;
-    char *text = read_file(path, &len);
+    char *text = rvt_read_file(path, &len);
     assert_non_null(text);
     double t0 = seconds();
     json_object *rec = parse(text, len);
@@ -546,26 +522,8 @@ static void corpus_file(const char *path, void *ud)
 static void corpus_differential(void **state)
 {
     (void)state;
-    const char *shared = rvt_shared_dir();
-    char corpus[4096];
-    if (!shared)
-        skip();
-    snprintf(corpus, sizeof corpus, "%s/corpus", shared);
-    char script[4096];
-    snprintf(script, sizeof script, "%s", rvt_path("scripts/hash_oracle.py"));
-    const char *const argv[] = {"/usr/bin/env", "python3", script, "files", corpus, NULL};
-    char *out = NULL, *err = NULL;
-    int status = rvt_run(argv, &out, &err);
-    if (status == 127) {
-        free(out);
-        free(err);
-        skip(); /* no python3 */
-    }
-    if (status != 0)
-        print_error("hash_oracle.py failed (%d): %s\n", status, err);
-    assert_int_equal(status, 0);
-    corpus_run run = {.oracle = parse(out, strlen(out)), .unmatched = STRBUF_INIT};
-    assert_non_null(run.oracle);
+    const char *corpus;
+    corpus_run run = {.oracle = rvt_corpus_oracle(&corpus), .unmatched = STRBUF_INIT};
     rvt_each_json(corpus, corpus_file, &run);
 
     print_message("corpus: %zu files, %.1f MB; json-c parse %.3f s, hashing %.3f s\n", run.files,
@@ -591,8 +549,6 @@ static void corpus_differential(void **state)
     assert_int_equal(run.digest_bad, 0);
     sb_free(&run.unmatched);
     json_object_put(run.oracle);
-    free(out);
-    free(err);
 }
 
 int main(void)

@@ -9,57 +9,19 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static recval_validator *validator;
-
-static int setup(void **state)
-{
-    (void)state;
-    validator = recval_validator_new(NULL);
-    return validator ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    recval_validator_free(validator);
-    return 0;
-}
-
-static recval_result check_text(const char *name, const char *text)
-{
-    recval_result r;
-    assert_int_equal(recval_check_buffer(validator, name, text, strlen(text), &r), RECVAL_OK);
-    return r;
-}
-
 /* Asserts r holds exactly one diagnostic, with these fields. */
 static void assert_single(const recval_result *r, const char *rule, recval_severity severity,
                           const char *pointer, unsigned line, unsigned column, const char *message)
 {
-    for (size_t i = 0; i < r->ndiags; i++)
-        print_message("  %u:%u %s %s %s\n", r->diags[i].line, r->diags[i].column,
-                      r->diags[i].rule->name, r->diags[i].pointer, r->diags[i].message);
-    assert_int_equal(r->ndiags, 1);
-    assert_string_equal(r->diags[0].rule->name, rule);
+    rvt_assert_single(r, rule, pointer, line, column, message);
     assert_int_equal(r->diags[0].severity, severity);
-    assert_string_equal(r->diags[0].pointer, pointer);
-    assert_int_equal(r->diags[0].line, line);
-    assert_int_equal(r->diags[0].column, column);
-    assert_string_equal(r->diags[0].message, message);
-}
-
-static void assert_clean(const recval_result *r)
-{
-    for (size_t i = 0; i < r->ndiags; i++)
-        print_message("  unexpected %u:%u %s %s %s\n", r->diags[i].line, r->diags[i].column,
-                      r->diags[i].rule->name, r->diags[i].pointer, r->diags[i].message);
-    assert_int_equal(r->ndiags, 0);
 }
 
 static void envelope_fixtures(void **state)
@@ -83,7 +45,7 @@ static void envelope_fixtures(void **state)
 static void root_must_be_an_object(void **state)
 {
     (void)state;
-    recval_result r = check_text("x.json", "[1, 2]\n");
+    recval_result r = rvt_check_text("x.json", "[1, 2]\n");
     assert_single(&r, "envelope/wrong-type", RECVAL_ERROR, "", 1, 1,
                   "the recording is an array; it must be an object holding request and response");
     recval_result_free(&r);
@@ -94,7 +56,7 @@ static void list_body_recorded_as_single(void **state)
     (void)state;
     const char *text = "{" REQ ",\n\"response\": {\"body\": [" COMPLETION(
         "cmpl-1", "Hi", "\"stop\"") "],\n \"is_streaming\": false}}";
-    recval_result r = check_text("x.json", text);
+    recval_result r = rvt_check_text("x.json", text);
     assert_single(&r, "envelope/streaming-mismatch", RECVAL_ERROR, "/response/is_streaming", 3, 18,
                   "is_streaming is false but the body is a list of 1 item: replay returns the "
                   "list where the client expects one response");
@@ -109,7 +71,7 @@ static void repeated_defect_is_reported_once(void **state)
                        "{\"__type__\": \"Completion\", \"__data__\": {\"choices\": []}},\n"
                        "{\"__type__\": \"Completion\", \"__data__\": {\"choices\": []}}], "
                        "\"is_streaming\": true}}";
-    recval_result r = check_text("x.json", text);
+    recval_result r = rvt_check_text("x.json", text);
     assert_single(&r, "envelope/bad-type-name", RECVAL_ERROR, "/response/body/0/__type__", 1, 219,
                   "__type__ \"Completion\" is not a dotted Python qualified name (module.Class): "
                   "replay cannot import it (first of 3 items)");
@@ -122,7 +84,7 @@ static void unknown_type_is_a_note(void **state)
     const char *text = "{" REQ ", \"response\": {\"body\": {\"__type__\": "
                        "\"openai.types.responses.response.Response\", \"__data__\": {}}, "
                        "\"is_streaming\": false}}";
-    recval_result r = check_text("x.json", text);
+    recval_result r = rvt_check_text("x.json", text);
     assert_single(&r, "envelope/unknown-type", RECVAL_NOTE, "/response/body/__type__", 1, 218,
                   "__type__ \"openai.types.responses.response.Response\" is not a type recval has "
                   "checks for; its data is not checked");
@@ -134,7 +96,7 @@ static void mixed_types_name_both_items(void **state)
     (void)state;
     const char *text = "{" REQ ", \"response\": {\"body\": [" COMPLETION(
         "c", "Hi", "\"stop\"") ", \"data: [DONE]\"], \"is_streaming\": true}}";
-    recval_result r = check_text("x.json", text);
+    recval_result r = rvt_check_text("x.json", text);
     assert_single(&r, "envelope/mixed-types", RECVAL_ERROR, "/response/body/1", 1, 424,
                   "item 1 is a string but item 0 has __type__ "
                   "\"openai.types.completion.Completion\": the items of one body share one "
@@ -147,7 +109,7 @@ static void unknown_member_names_are_escaped(void **state)
     (void)state;
     const char *text = "{" REQ ", \"response\": {\"body\": null, \"is_streaming\": false, "
                        "\"a/b~c\": 1}}";
-    recval_result r = check_text("x.json", text);
+    recval_result r = rvt_check_text("x.json", text);
     assert_single(&r, "envelope/unknown-field", RECVAL_WARNING, "/response/a~1b~0c", 1, 243,
                   "the response has a member \"a/b~c\" that the recorder never writes; replay "
                   "ignores it");
@@ -183,7 +145,8 @@ static void recorder_shapes_stay_silent(void **state)
                                "\"exception_message\": \"boom\"}}",
         /* a google-genai stream that failed at once: null body, is_streaming true */
         "{" REQ ", \"response\": {\"body\": null, \"is_streaming\": true, \"is_exception\": true, "
-        "\"exception_data\": {\"category\": \"unknown\", \"type\": \"APIError\", \"message\": \"boom\"}, \"exception_message\": \"boom\"}}",
+        "\"exception_data\": {\"category\": \"unknown\", \"type\": \"APIError\", \"message\": "
+        "\"boom\"}, \"exception_message\": \"boom\"}}",
         /* an older exception recording: no exception_data */
         "{" REQ ", \"response\": {\"body\": null, \"is_streaming\": false, \"is_exception\": true, "
         "\"exception_message\": \"boom\"}}",
@@ -195,8 +158,8 @@ static void recorder_shapes_stay_silent(void **state)
     };
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         print_message("shape %zu\n", i);
-        recval_result r = check_text("x.json", texts[i]);
-        assert_clean(&r);
+        recval_result r = rvt_check_text("x.json", texts[i]);
+        rvt_assert_clean(&r);
         recval_result_free(&r);
     }
 }
@@ -205,12 +168,6 @@ static void recorder_shapes_stay_silent(void **state)
  * defect; none has been found (see docs/rules/envelope.md for the shapes
  * the family accepts because the recorder writes them). */
 static const char *const corpus_envelope_errors[] = {NULL};
-
-typedef struct corpus_scan {
-    size_t files;
-    size_t unexpected;
-    size_t found;
-} corpus_scan;
 
 static bool listed(const char *path)
 {
@@ -222,44 +179,21 @@ static bool listed(const char *path)
     return false;
 }
 
-static void scan_one(const char *path, void *ud)
-{
-    corpus_scan *s = ud;
-    recval_result r = rvt_check(path);
-    s->files++;
-    bool has = false;
-    for (size_t i = 0; i < r.ndiags; i++)
-        if (r.diags[i].severity == RECVAL_ERROR &&
-            strncmp(r.diags[i].rule->name, "envelope/", 9) == 0) {
-            has = true;
-            print_error("%s:%u:%u %s %s\n", path, r.diags[i].line, r.diags[i].column,
-                        r.diags[i].rule->name, r.diags[i].message);
-        }
-    if (has && !listed(path))
-        s->unexpected++;
-    if (has)
-        s->found++;
-    recval_result_free(&r);
-}
-
 static void corpus_has_no_envelope_errors(void **state)
 {
     (void)state;
-    const char *shared = rvt_shared_dir();
-    if (!shared)
+    rvt_corpus_errors found = rvt_corpus_family_errors("envelope/", NULL, NULL);
+    if (found.files == 0)
         skip();
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s/corpus", shared);
-    corpus_scan s = {0, 0, 0};
-    rvt_each_json(dir, scan_one, &s);
-    if (s.files == 0)
-        skip();
-    size_t expected = 0;
+    size_t expected = 0, unexpected = 0;
     while (corpus_envelope_errors[expected])
         expected++;
-    print_message("%zu corpus files checked\n", s.files);
-    assert_int_equal(s.unexpected, 0);
-    assert_int_equal(s.found, expected);
+    for (size_t i = 0; i < found.npaths; i++)
+        unexpected += !listed(found.paths[i]);
+    print_message("%zu corpus files checked\n", found.files);
+    assert_int_equal(unexpected, 0);
+    assert_int_equal(found.npaths, expected);
+    rvt_corpus_errors_free(&found);
 }
 
 int main(void)
@@ -275,5 +209,5 @@ int main(void)
         cmocka_unit_test(recorder_shapes_stay_silent),
         cmocka_unit_test(corpus_has_no_envelope_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, rvt_free_validator);
 }

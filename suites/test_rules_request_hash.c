@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 #include "pyjson.h"
 #include "recval_internal.h"
 #include "reqhash.h"
@@ -24,78 +25,20 @@
 
 #define FAMILY "request-hash/"
 
-static recval_validator *validator;
-
-static int setup(void **state)
-{
-    (void)state;
-    validator = recval_validator_new(NULL);
-    return validator ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    recval_validator_free(validator);
-    return 0;
-}
-
 /* --- helpers --------------------------------------------------------- */
-
-static char *read_text(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    strbuf sb = STRBUF_INIT;
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        sb_put(&sb, buf, n);
-    fclose(f);
-    *len = sb.len;
-    return sb_detach(&sb);
-}
 
 /* Parses like the loader (strict, UTF-8 checked). */
 static json_object *parse(const char *text, size_t len)
 {
-    struct json_tokener *tok = json_tokener_new_ex(10000);
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    json_object *v = json_tokener_parse_ex(tok, text, (int)len);
-    if (json_tokener_get_error(tok) == json_tokener_continue)
-        v = json_tokener_parse_ex(tok, "", 1);
-    json_tokener_free(tok);
-    return v;
+    return rvt_parse_json(text, len, 10000);
 }
 
+/* Checks text named path, printing its diagnostics. */
 static recval_result check_text(const char *path, const char *text)
 {
-    recval_result r;
-    assert_int_equal(recval_check_buffer(validator, path, text, strlen(text), &r), RECVAL_OK);
-    for (size_t i = 0; i < r.ndiags; i++)
-        print_message("  %s:%u:%u %s %s %s\n", path, r.diags[i].line, r.diags[i].column,
-                      r.diags[i].rule->name, r.diags[i].pointer, r.diags[i].message);
+    recval_result r = rvt_check_text(path, text);
+    rvt_print_diags(&r);
     return r;
-}
-
-/* Diagnostics of rule (or, ending in '/', of the family). */
-static size_t count_rule(const recval_result *r, const char *rule)
-{
-    size_t n = 0, len = strlen(rule);
-    for (size_t i = 0; i < r->ndiags; i++)
-        if (rule[len - 1] == '/' ? strncmp(r->diags[i].rule->name, rule, len) == 0
-                                 : strcmp(r->diags[i].rule->name, rule) == 0)
-            n++;
-    return n;
-}
-
-static const recval_diag *find_diag(const recval_result *r, const char *rule, const char *pointer)
-{
-    for (size_t i = 0; i < r->ndiags; i++)
-        if (strcmp(r->diags[i].rule->name, rule) == 0 && strcmp(r->diags[i].pointer, pointer) == 0)
-            return &r->diags[i];
-    return NULL;
 }
 
 /* The current hash of a recording's text, as the name it should have. */
@@ -273,7 +216,7 @@ static void no_diagnostics_without_a_hash_name(void **state)
 {
     (void)state;
     recval_result r = check_text("dir/recording.json", TOOL_REC("q"));
-    assert_int_equal(count_rule(&r, FAMILY), 0);
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     assert_string_equal(r.request_hash, "");
     recval_result_free(&r);
 }
@@ -288,7 +231,7 @@ static void no_diagnostics_without_a_formula(void **state)
     char path[128];
     snprintf(path, sizeof path, "r/%s.json", ZEROS);
     recval_result r = check_text(path, fp);
-    assert_int_equal(count_rule(&r, FAMILY), 0);
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     assert_string_equal(r.request_hash, "");
     recval_result_free(&r);
     /* A test_id of another type than string is the envelope's finding. */
@@ -296,7 +239,7 @@ static void no_diagnostics_without_a_formula(void **state)
         "{\"test_id\": 7, \"request\": {\"method\": \"POST\", \"url\": \"http://h/v1/x\", "
         "\"headers\": {}, \"body\": {}}, \"response\": {\"body\": null}}";
     r = check_text(path, num);
-    assert_int_equal(count_rule(&r, FAMILY), 0);
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     recval_result_free(&r);
 }
 
@@ -307,7 +250,7 @@ static void a_current_name_is_silent_and_kept(void **state)
     current_hash(TOOL_REC("q"), hex);
     snprintf(path, sizeof path, "t/%s.json", hex);
     recval_result r = check_text(path, TOOL_REC("q"));
-    assert_int_equal(count_rule(&r, FAMILY), 0);
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     assert_string_equal(r.request_hash, hex);
     recval_result_free(&r);
 }
@@ -319,8 +262,8 @@ static void name_mismatch_says_what_each_scheme_gives(void **state)
     current_hash(TOOL_REC("edited"), hex);
     snprintf(path, sizeof path, "t/%s.json", ZEROS);
     recval_result r = check_text(path, TOOL_REC("edited"));
-    assert_int_equal(count_rule(&r, FAMILY), 1);
-    const recval_diag *d = find_diag(&r, FAMILY "name-mismatch", "");
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    const recval_diag *d = rvt_diag_at(&r, FAMILY "name-mismatch", "");
     assert_non_null(d);
     assert_int_equal(d->severity, RECVAL_ERROR);
     assert_int_equal(d->line, 1);
@@ -344,8 +287,8 @@ static void unreproducible_replaces_name_mismatch(void **state)
     char path[128];
     snprintf(path, sizeof path, "t/%s.json", ZEROS);
     recval_result r = check_text(path, text);
-    assert_int_equal(count_rule(&r, FAMILY), 1);
-    const recval_diag *d = find_diag(&r, FAMILY "unreproducible", "/request/body/seed");
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    const recval_diag *d = rvt_diag_at(&r, FAMILY "unreproducible", "/request/body/seed");
     assert_non_null(d);
     assert_int_equal(d->severity, RECVAL_WARNING);
     assert_int_equal(d->line, 2);
@@ -369,12 +312,12 @@ static void normalized_ids_are_checked_once(void **state)
     current_hash(text, hex);
     snprintf(path, sizeof path, "t/%s.json", ZEROS);
     recval_result r = check_text(path, text);
-    assert_int_equal(count_rule(&r, FAMILY "name-mismatch"), 1);
-    assert_int_equal(count_rule(&r, "ids/normalized-id-mismatch"), 2);
+    assert_int_equal(rvt_count(&r, FAMILY "name-mismatch"), 1);
+    assert_int_equal(rvt_count(&r, "ids/normalized-id-mismatch"), 2);
     const recval_diag *by_name =
-        find_diag(&r, "ids/normalized-id-mismatch", "/response/body/1/__data__/id");
+        rvt_diag_at(&r, "ids/normalized-id-mismatch", "/response/body/1/__data__/id");
     const recval_diag *by_hash =
-        find_diag(&r, "ids/normalized-id-mismatch", "/response/body/0/__data__/id");
+        rvt_diag_at(&r, "ids/normalized-id-mismatch", "/response/body/0/__data__/id");
     assert_non_null(by_name);
     assert_non_null(by_hash);
     assert_non_null(strstr(by_name->message, "the file name"));
@@ -403,12 +346,12 @@ static void models_digest_is_checked_when_computable(void **state)
     json_object_put(rec);
     snprintf(path, sizeof path, "c/models-%s-%s.json", hex, digest);
     recval_result r = check_text(path, list);
-    assert_int_equal(count_rule(&r, FAMILY), 0);
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     recval_result_free(&r);
     snprintf(path, sizeof path, "c/models-%s-0badd16e.json", hex);
     r = check_text(path, list);
-    assert_int_equal(count_rule(&r, FAMILY), 1);
-    assert_non_null(find_diag(&r, FAMILY "models-digest", "/response/body"));
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    assert_non_null(rvt_diag_at(&r, FAMILY "models-digest", "/response/body"));
     recval_result_free(&r);
 }
 
@@ -438,12 +381,12 @@ static void duplicates_name_each_other(void **state)
     r[3] = check_text("a/unrelated.json", TOOL_REC("q"));
     size_t warnings1 = r[1].warnings;
     assert_int_equal(recval_check_duplicates(r, 4), 2);
-    assert_int_equal(count_rule(&r[0], FAMILY "duplicate"), 1);
-    assert_int_equal(count_rule(&r[1], FAMILY "duplicate"), 1);
-    assert_int_equal(count_rule(&r[2], FAMILY), 0);
+    assert_int_equal(rvt_count(&r[0], FAMILY "duplicate"), 1);
+    assert_int_equal(rvt_count(&r[1], FAMILY "duplicate"), 1);
+    assert_int_equal(rvt_count(&r[2], FAMILY), 0);
     assert_int_equal(r[1].warnings, warnings1 + 1);
     assert_true(diags_sorted(&r[1]));
-    const recval_diag *d = find_diag(&r[0], FAMILY "duplicate", "");
+    const recval_diag *d = rvt_diag_at(&r[0], FAMILY "duplicate", "");
     assert_int_equal(d->severity, RECVAL_WARNING);
     char want[512];
     snprintf(want, sizeof want,
@@ -451,7 +394,7 @@ static void duplicates_name_each_other(void **state)
              "reads only %s.json, this file; the others are never used",
              ZEROS, hex, hex);
     assert_string_equal(d->message, want);
-    d = find_diag(&r[1], FAMILY "duplicate", "");
+    d = rvt_diag_at(&r[1], FAMILY "duplicate", "");
     assert_non_null(strstr(d->message, "; this file is never used"));
     for (int i = 0; i < 4; i++)
         recval_result_free(&r[i]);
@@ -520,7 +463,7 @@ static void agree_on_file(const char *path, void *ud)
 {
     agreement *a = ud;
     size_t len;
-    char *text = read_text(path, &len), hex[65];
+    char *text = rvt_read_file(path, &len), hex[65];
     json_object *rec = text ? parse(text, len) : NULL;
     a->files++;
     reqhash_result full, lazy;
@@ -555,12 +498,9 @@ static void lazy_hashing_agrees_with_full(void **state)
     (void)state;
     agreement a = {0};
     rvt_each_json(rvt_path("recordings"), agree_on_file, &a);
-    const char *shared = rvt_shared_dir();
-    if (shared) {
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%s/corpus", shared);
-        rvt_each_json(dir, agree_on_file, &a);
-    }
+    const char *corpus = rvt_shared_path("corpus");
+    if (corpus)
+        rvt_each_json(corpus, agree_on_file, &a);
     print_message("%zu files, %zu named by a hash, %zu normalized dumps compared\n", a.files,
                   a.named, a.dumps);
     assert_true(a.named > 0);
@@ -605,17 +545,11 @@ static void prefilter_agrees_with_python(void **state)
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
         sb_printf(&arr, "%s\"%s\"", i ? ", " : "", strings[i]);
     sb_putc(&arr, ']');
-    const char *const argv[] = {"/usr/bin/env", "python3", rvt_path("scripts/hash_oracle.py"),
-                                "canon",        arr.data,  NULL};
-    char *out = NULL, *err = NULL;
-    int status = rvt_run(argv, &out, &err);
-    if (status == 127) {
-        free(out);
-        free(err);
+    char *out = rvt_hash_oracle("canon", arr.data);
+    if (!out) {
         sb_free(&arr);
         skip(); /* no python3 */
     }
-    assert_int_equal(status, 0);
     json_object *v = parse(arr.data, arr.len);
     json_object *norm = reqhash_normalize(v, REQHASH_NORM_CURRENT, 0, NULL, NULL);
     strbuf c = STRBUF_INIT;
@@ -632,7 +566,6 @@ static void prefilter_agrees_with_python(void **state)
     sb_free(&c);
     sb_free(&arr);
     free(out);
-    free(err);
 }
 
 /* --- the corpus ------------------------------------------------------ */
@@ -672,8 +605,8 @@ static void scan_corpus_file(const char *path, void *ud)
                 s->per_rule[id]++;
     bool mismatch, stale;
     oracle_expects(json_object_object_get(s->oracle, path), path, &mismatch, &stale);
-    bool got_mismatch = count_rule(&r, FAMILY "name-mismatch") > 0;
-    bool got_stale = count_rule(&r, FAMILY "stale-scheme") > 0;
+    bool got_mismatch = rvt_count(&r, FAMILY "name-mismatch") > 0;
+    bool got_stale = rvt_count(&r, FAMILY "stale-scheme") > 0;
     if (mismatch != got_mismatch)
         print_error("%s: name-mismatch %s by recval, %s by the oracle\n", path,
                     got_mismatch ? "flagged" : "not flagged", mismatch ? "expected" : "not");
@@ -690,25 +623,8 @@ static void scan_corpus_file(const char *path, void *ud)
 static void corpus_name_mismatch_is_the_oracle_set(void **state)
 {
     (void)state;
-    const char *shared = rvt_shared_dir();
-    if (!shared)
-        skip();
-    char corpus[4096];
-    snprintf(corpus, sizeof corpus, "%s/corpus", shared);
-    const char *const argv[] = {"/usr/bin/env", "python3", rvt_path("scripts/hash_oracle.py"),
-                                "files",        corpus,    NULL};
-    char *out = NULL, *err = NULL;
-    int status = rvt_run(argv, &out, &err);
-    if (status == 127) {
-        free(out);
-        free(err);
-        skip(); /* no python3 */
-    }
-    if (status != 0)
-        print_error("hash_oracle.py failed (%d): %s\n", status, err);
-    assert_int_equal(status, 0);
-    corpus_scan s = {.oracle = parse(out, strlen(out))};
-    assert_non_null(s.oracle);
+    const char *corpus;
+    corpus_scan s = {.oracle = rvt_corpus_oracle(&corpus)};
     rvt_each_json(corpus, scan_corpus_file, &s);
     print_message("corpus: %zu files\n", s.files);
     for (int id = 0; id < RV_RULE_COUNT; id++)
@@ -720,8 +636,6 @@ static void corpus_name_mismatch_is_the_oracle_set(void **state)
     assert_int_equal(s.stale_missing + s.stale_extra, 0);
     assert_int_equal(s.per_rule[RV_REQUEST_HASH_MODELS_DIGEST], 0);
     json_object_put(s.oracle);
-    free(out);
-    free(err);
 }
 
 int main(void)
@@ -741,5 +655,5 @@ int main(void)
         cmocka_unit_test(prefilter_agrees_with_python),
         cmocka_unit_test(corpus_name_mismatch_is_the_oracle_set),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, rvt_free_validator);
 }

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -48,63 +49,12 @@
           "null")
 #define TOOL_LAST CHUNK("chat.completion.chunk", "", "\"tool_calls\"")
 
-static recval_validator *shared_validator;
-
-static recval_validator *validator(void)
-{
-    if (!shared_validator)
-        shared_validator = recval_validator_new(NULL);
-    assert_non_null(shared_validator);
-    return shared_validator;
-}
-
-static recval_result check_text(const char *text)
-{
-    recval_result r;
-    assert_int_equal(recval_check_buffer(validator(), "inline.json", text, strlen(text), &r),
-                     RECVAL_OK);
-    return r;
-}
-
-static void print_diags(const recval_result *r)
-{
-    for (size_t i = 0; i < r->ndiags; i++)
-        print_error("  %u:%u %s %s %s\n", r->diags[i].line, r->diags[i].column,
-                    r->diags[i].rule->name, r->diags[i].pointer, r->diags[i].message);
-}
-
 /* How many diagnostics of `rule` (NULL: of the schema rules) r has. */
 static size_t count(const recval_result *r, const char *rule)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < r->ndiags; i++) {
-        const char *name = r->diags[i].rule->name;
-        n += rule ? strcmp(name, rule) == 0
-                  : strncmp(name, "schema/", 7) == 0 ||
-                        strcmp(name, "tool-calls/arguments-schema") == 0;
-    }
-    return n;
-}
-
-static const recval_diag *find_diag(const recval_result *r, const char *rule, const char *pointer)
-{
-    for (size_t i = 0; i < r->ndiags; i++)
-        if (strcmp(r->diags[i].rule->name, rule) == 0 && strcmp(r->diags[i].pointer, pointer) == 0)
-            return &r->diags[i];
-    print_error("no %s at %s among:\n", rule, pointer);
-    print_diags(r);
-    fail();
-    return NULL;
-}
-
-static void assert_diag(const recval_result *r, const char *rule, recval_severity sev,
-                        const char *pointer, unsigned line, unsigned column, const char *message)
-{
-    const recval_diag *d = find_diag(r, rule, pointer);
-    assert_int_equal(d->severity, sev);
-    assert_int_equal(d->line, line);
-    assert_int_equal(d->column, column);
-    assert_string_equal(d->message, message);
+    if (rule)
+        return rvt_count(r, rule);
+    return rvt_count(r, "schema/") + rvt_count(r, "tool-calls/arguments-schema");
 }
 
 /* --- fixtures ------------------------------------------------------ */
@@ -123,19 +73,20 @@ static void fixture_diagnostics_are_exact(void **state)
                            "inference/recordings/3c74fbcfe0708163c0ece62aa2d721c27bcad42f6cefb9c7b2"
                            "6390091ed93835.json"));
     assert_int_equal(r.ndiags, 1);
-    assert_diag(&r, "schema/data", RECVAL_ERROR, "/response/body/1/__data__/object", 71, 21,
-                "\"chat.completion\" is not one of [\"chat.completion.chunk\",\"\"] (schema: "
-                "https://recval.dev/schema/types/openai.chat_completion_chunk.schema.json#/"
-                "properties/object/enum)");
+    rvt_assert_diag(&r, "schema/data", RECVAL_ERROR, "/response/body/1/__data__/object", 71, 21,
+                    "\"chat.completion\" is not one of [\"chat.completion.chunk\",\"\"] (schema: "
+                    "https://recval.dev/schema/types/openai.chat_completion_chunk.schema.json#/"
+                    "properties/object/enum)");
     recval_result_free(&r);
     r = rvt_check(rvt_path("recordings/invalid/schema/recording-chat-request-bad-role/tests/"
                            "integration/inference/recordings/ed1d8acd1ee0b6a80d8a1e5e29d1df9ff575e1"
                            "aa58a9fef28652d1fa7c002ab7.json"));
     assert_int_equal(r.ndiags, 1);
-    assert_diag(&r, "schema/recording", RECVAL_ERROR, "/request/body/messages/0/role", 11, 19,
-                "\"robot\" is not one of [\"system\",\"developer\",\"user\",\"assistant\",\"tool\","
-                "\"function\"] (schema: https://recval.dev/schema/request/chat-completions.schema."
-                "json#/$defs/message/properties/role/enum)");
+    rvt_assert_diag(
+        &r, "schema/recording", RECVAL_ERROR, "/request/body/messages/0/role", 11, 19,
+        "\"robot\" is not one of [\"system\",\"developer\",\"user\",\"assistant\",\"tool\","
+        "\"function\"] (schema: https://recval.dev/schema/request/chat-completions.schema."
+        "json#/$defs/message/properties/role/enum)");
     recval_result_free(&r);
 }
 
@@ -144,27 +95,28 @@ static void fixture_diagnostics_are_exact(void **state)
 static void data_error_points_into_the_file(void **state)
 {
     (void)state;
-    recval_result r = check_text(STREAM("", TEXT_CHUNK("chat.completion.chunk") ",\n" TEXT_CHUNK(
-                                                "chat.completion") ",\n" LAST_CHUNK));
+    recval_result r =
+        rvt_check_inline(STREAM("", TEXT_CHUNK("chat.completion.chunk") ",\n" TEXT_CHUNK(
+                                        "chat.completion") ",\n" LAST_CHUNK));
     assert_int_equal(count(&r, NULL), 1);
-    assert_diag(&r, "schema/data", RECVAL_ERROR, "/response/body/1/__data__/object", 4, 139,
-                "\"chat.completion\" is not one of [\"chat.completion.chunk\",\"\"] (schema: "
-                "https://recval.dev/schema/types/openai.chat_completion_chunk.schema.json#/"
-                "properties/object/enum)");
+    rvt_assert_diag(&r, "schema/data", RECVAL_ERROR, "/response/body/1/__data__/object", 4, 139,
+                    "\"chat.completion\" is not one of [\"chat.completion.chunk\",\"\"] (schema: "
+                    "https://recval.dev/schema/types/openai.chat_completion_chunk.schema.json#/"
+                    "properties/object/enum)");
     recval_result_free(&r);
 }
 
 static void repeats_fold_into_their_first_item(void **state)
 {
     (void)state;
-    recval_result r = check_text(STREAM(
+    recval_result r = rvt_check_inline(STREAM(
         "", TEXT_CHUNK("chat.completion") ",\n" TEXT_CHUNK("chat.completion") ",\n" TEXT_CHUNK(
                 "chat.completion") ",\n" CHUNK("chat.completion", "", "\"stop\"")));
     assert_int_equal(count(&r, NULL), 1);
-    assert_diag(&r, "schema/data", RECVAL_ERROR, "/response/body/0/__data__/object", 3, 139,
-                "\"chat.completion\" is not one of [\"chat.completion.chunk\",\"\"] (schema: "
-                "https://recval.dev/schema/types/openai.chat_completion_chunk.schema.json#/"
-                "properties/object/enum); the same in 3 later items");
+    rvt_assert_diag(&r, "schema/data", RECVAL_ERROR, "/response/body/0/__data__/object", 3, 139,
+                    "\"chat.completion\" is not one of [\"chat.completion.chunk\",\"\"] (schema: "
+                    "https://recval.dev/schema/types/openai.chat_completion_chunk.schema.json#/"
+                    "properties/object/enum); the same in 3 later items");
     recval_result_free(&r);
 }
 
@@ -191,23 +143,23 @@ static void errors_are_capped_per_file(void **state)
 {
     (void)state;
     char *text = tags_with_bad_digests(25);
-    recval_result r = check_text(text);
+    recval_result r = rvt_check_inline(text);
     assert_int_equal(count(&r, "schema/data"), 21);
-    assert_diag(
+    rvt_assert_diag(
         &r, "schema/data", RECVAL_ERROR, "/response/body/__data__/models/19/digest", 2, 727,
         "expected null or string, got integer (schema: https://recval.dev/schema/types/"
         "ollama.list_response.schema.json#/properties/models/items/properties/digest/type)");
-    assert_diag(&r, "schema/data", RECVAL_ERROR, "/response/body", 2, 45,
-                "5 more schema/data errors are not listed (at most 20 are reported per file)");
+    rvt_assert_diag(&r, "schema/data", RECVAL_ERROR, "/response/body", 2, 45,
+                    "5 more schema/data errors are not listed (at most 20 are reported per file)");
     recval_result_free(&r);
     free(text);
 
     text = tags_with_bad_digests(1500);
-    r = check_text(text);
+    r = rvt_check_inline(text);
     assert_int_equal(count(&r, "schema/data"), 21);
-    assert_diag(&r, "schema/data", RECVAL_ERROR, "/response/body", 2, 45,
-                "further schema/data errors are not listed: the file has over 1000 (at most 20 "
-                "are reported per file)");
+    rvt_assert_diag(&r, "schema/data", RECVAL_ERROR, "/response/body", 2, 45,
+                    "further schema/data errors are not listed: the file has over 1000 (at most 20 "
+                    "are reported per file)");
     recval_result_free(&r);
     free(text);
 }
@@ -217,13 +169,13 @@ static void other_rules_report_first(void **state)
 {
     (void)state;
     /* finish-reason/invalid-value at the same value */
-    recval_result r = check_text(STREAM("", TEXT_CHUNK("chat.completion.chunk") ",\n" CHUNK(
-                                                "chat.completion.chunk", "", "\"done\"")));
+    recval_result r = rvt_check_inline(STREAM("", TEXT_CHUNK("chat.completion.chunk") ",\n" CHUNK(
+                                                      "chat.completion.chunk", "", "\"done\"")));
     assert_int_equal(count(&r, "finish-reason/invalid-value"), 1);
     assert_int_equal(count(&r, NULL), 0);
     recval_result_free(&r);
     /* envelope/malformed-item on every chunk: its repeats too */
-    r = check_text(
+    r = rvt_check_inline(
         "{\"request\": {\"method\": \"POST\", \"url\": \"http://x/v1/chat/completions\", "
         "\"headers\": {}, \"body\": {\"model\": \"m\", \"messages\": [{\"role\": \"user\", "
         "\"content\": \"hi\"}]}, \"endpoint\": \"/v1/chat/completions\", \"model\": \"m\"},\n"
@@ -244,14 +196,14 @@ static void other_rules_report_first(void **state)
 static void unknown_types_and_non_json_are_skipped(void **state)
 {
     (void)state;
-    recval_result r = check_text(
+    recval_result r = rvt_check_inline(
         "{\"request\": {\"method\": \"POST\", \"url\": \"http://x/v1/responses\", \"headers\": "
         "{}, \"body\": {}, \"endpoint\": \"/v1/responses\", \"model\": \"m\"}, \"response\": "
         "{\"body\": {\"__type__\": \"openai.types.responses.response.Response\", \"__data__\": "
         "{\"object\": 5}}, \"is_streaming\": false}}");
     assert_int_equal(count(&r, NULL), 0);
     recval_result_free(&r);
-    r = check_text("{\"request\": ");
+    r = rvt_check_inline("{\"request\": ");
     assert_int_equal(r.ndiags, 1);
     assert_string_equal(r.diags[0].rule->name, "parse/invalid-json");
     recval_result_free(&r);
@@ -262,18 +214,19 @@ static void unknown_types_and_non_json_are_skipped(void **state)
 static void streamed_arguments_are_folded(void **state)
 {
     (void)state;
-    recval_result r = check_text(
+    recval_result r = rvt_check_inline(
         STREAM(WEATHER_TOOLS, CALL_CHUNK("get_weather", "{\\\"city\\\":") ",\n" CHUNK(
                                   "chat.completion.chunk",
                                   "\"tool_calls\": [{\"index\": 0, \"function\": {\"arguments\": "
                                   "\"75001}\"}}]",
                                   "null") ",\n" TOOL_LAST));
     assert_int_equal(count(&r, NULL), 1);
-    assert_diag(&r, "tool-calls/arguments-schema", RECVAL_WARNING,
-                "/response/body/0/__data__/choices/0/delta/tool_calls/0/function/arguments", 3, 312,
-                "tool call 0 of choice 0: the arguments do not satisfy the parameters declared "
-                "for get_weather: at /city: expected string, got integer (schema: "
-                "/request/body/tools/0/function/parameters/properties/city/type)");
+    rvt_assert_diag(&r, "tool-calls/arguments-schema", RECVAL_WARNING,
+                    "/response/body/0/__data__/choices/0/delta/tool_calls/0/function/arguments", 3,
+                    312,
+                    "tool call 0 of choice 0: the arguments do not satisfy the parameters declared "
+                    "for get_weather: at /city: expected string, got integer (schema: "
+                    "/request/body/tools/0/function/parameters/properties/city/type)");
     recval_result_free(&r);
 }
 
@@ -281,16 +234,17 @@ static void request_history_is_checked(void **state)
 {
     (void)state;
     recval_result r =
-        check_text(STREAM(WEATHER_TOOLS, CALL_CHUNK("get_weather", "{}") ",\n" TOOL_LAST));
+        rvt_check_inline(STREAM(WEATHER_TOOLS, CALL_CHUNK("get_weather", "{}") ",\n" TOOL_LAST));
     /* {} lacks the required city */
-    assert_diag(&r, "tool-calls/arguments-schema", RECVAL_WARNING,
-                "/response/body/0/__data__/choices/0/delta/tool_calls/0/function/arguments", 3, 312,
-                "tool call 0 of choice 0: the arguments do not satisfy the parameters declared "
-                "for get_weather: missing required property \"city\" (schema: "
-                "/request/body/tools/0/function/parameters/required)");
+    rvt_assert_diag(&r, "tool-calls/arguments-schema", RECVAL_WARNING,
+                    "/response/body/0/__data__/choices/0/delta/tool_calls/0/function/arguments", 3,
+                    312,
+                    "tool call 0 of choice 0: the arguments do not satisfy the parameters declared "
+                    "for get_weather: missing required property \"city\" (schema: "
+                    "/request/body/tools/0/function/parameters/required)");
     recval_result_free(&r);
 
-    r = check_text(
+    r = rvt_check_inline(
         "{\"request\": {\"method\": \"POST\", \"url\": \"http://x/v1/chat/completions\", "
         "\"headers\": {}, \"body\": {\"model\": \"m\", \"messages\": [{\"role\": \"user\", "
         "\"content\": \"hi\"}, {\"role\": \"assistant\", \"tool_calls\": [{\"id\": \"a\", "
@@ -306,18 +260,19 @@ static void request_history_is_checked(void **state)
     /* only the first call: the second has no arguments, the third names
      * an undeclared function */
     assert_int_equal(count(&r, "tool-calls/arguments-schema"), 1);
-    assert_diag(&r, "tool-calls/arguments-schema", RECVAL_WARNING,
-                "/request/body/messages/1/tool_calls/0/function/arguments", 1, 275,
-                "tool call 0 of message 1: the arguments do not satisfy the parameters declared "
-                "for get_weather: missing required property \"city\" (schema: "
-                "/request/body/tools/0/function/parameters/required)");
+    rvt_assert_diag(
+        &r, "tool-calls/arguments-schema", RECVAL_WARNING,
+        "/request/body/messages/1/tool_calls/0/function/arguments", 1, 275,
+        "tool call 0 of message 1: the arguments do not satisfy the parameters declared "
+        "for get_weather: missing required property \"city\" (schema: "
+        "/request/body/tools/0/function/parameters/required)");
     recval_result_free(&r);
 }
 
 static void unparseable_arguments_are_left_to_invalid_arguments(void **state)
 {
     (void)state;
-    recval_result r = check_text(
+    recval_result r = rvt_check_inline(
         STREAM(WEATHER_TOOLS, CALL_CHUNK("get_weather", "{\\\"city\\\": 'Oslo'}") ",\n" TOOL_LAST));
     assert_int_equal(count(&r, "tool-calls/invalid-arguments"), 1);
     assert_int_equal(count(&r, NULL), 0);
@@ -328,7 +283,7 @@ static void parameters_that_cannot_compile(void **state)
 {
     (void)state;
     /* not a schema at all: schema/recording says so, no note */
-    recval_result r = check_text(STREAM(
+    recval_result r = rvt_check_inline(STREAM(
         ", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", \"parameters\": "
         "{\"type\": \"object\", \"required\": \"x\"}}}]",
         CALL_CHUNK("f", "{}") ",\n" TOOL_LAST));
@@ -336,28 +291,31 @@ static void parameters_that_cannot_compile(void **state)
     assert_int_equal(count(&r, "tool-calls/arguments-schema"), 0);
     recval_result_free(&r);
     /* a valid schema recval cannot compile (another draft): a note */
-    r = check_text(STREAM(", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", "
-                          "\"parameters\": {\"$schema\": "
-                          "\"http://json-schema.org/draft-07/schema#\", \"type\": \"object\"}}}]",
-                          CALL_CHUNK("f", "{}") ",\n" TOOL_LAST));
+    r = rvt_check_inline(
+        STREAM(", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", "
+               "\"parameters\": {\"$schema\": "
+               "\"http://json-schema.org/draft-07/schema#\", \"type\": \"object\"}}}]",
+               CALL_CHUNK("f", "{}") ",\n" TOOL_LAST));
     assert_int_equal(count(&r, NULL), 1);
-    const recval_diag *d =
-        find_diag(&r, "tool-calls/arguments-schema", "/request/body/tools/0/function/parameters");
+    const recval_diag *d = rvt_find_diag(&r, "tool-calls/arguments-schema",
+                                         "/request/body/tools/0/function/parameters");
     assert_int_equal(d->severity, RECVAL_NOTE);
     assert_non_null(strstr(d->message, "the parameters of function f cannot be used as a schema, "
                                        "so its calls are not checked: "));
     recval_result_free(&r);
     /* unknown keywords are annotations, as providers read them */
-    r = check_text(STREAM(", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", "
-                          "\"parameters\": {\"type\": \"object\", \"nullable\": true, "
-                          "\"properties\": {\"n\": {\"type\": \"integer\"}}}}}]",
-                          CALL_CHUNK("f", "{\\\"n\\\": \\\"5\\\"}") ",\n" TOOL_LAST));
+    r = rvt_check_inline(
+        STREAM(", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"f\", "
+               "\"parameters\": {\"type\": \"object\", \"nullable\": true, "
+               "\"properties\": {\"n\": {\"type\": \"integer\"}}}}}]",
+               CALL_CHUNK("f", "{\\\"n\\\": \\\"5\\\"}") ",\n" TOOL_LAST));
     assert_int_equal(count(&r, "tool-calls/arguments-schema"), 1);
-    assert_int_equal(find_diag(&r, "tool-calls/arguments-schema",
-                               "/response/body/0/__data__/choices/0/delta/tool_calls/0/function/"
-                               "arguments")
-                         ->severity,
-                     RECVAL_WARNING);
+    assert_int_equal(
+        rvt_find_diag(&r, "tool-calls/arguments-schema",
+                      "/response/body/0/__data__/choices/0/delta/tool_calls/0/function/"
+                      "arguments")
+            ->severity,
+        RECVAL_WARNING);
     recval_result_free(&r);
 }
 
@@ -375,7 +333,7 @@ static void *check_all(void *arg)
     for (int round = 0; round < 5; round++)
         for (size_t i = 0; i < t->n; i++) {
             recval_result r;
-            if (recval_check_file(validator(), t->paths[i], &r) == RECVAL_OK) {
+            if (recval_check_file(rvt_validator(), t->paths[i], &r) == RECVAL_OK) {
                 t->diags += r.ndiags;
                 recval_result_free(&r);
             }
@@ -399,7 +357,7 @@ static void threads_share_one_validator(void **state)
     (void)state;
     char **paths = calloc(1, sizeof *paths);
     size_t n = rvt_each_json(rvt_path("recordings/invalid/schema"), collect_path, &paths);
-    validator();
+    rvt_validator();
     thread_run runs[4];
     pthread_t threads[4];
     for (int i = 0; i < 4; i++) {
@@ -503,11 +461,7 @@ static void scan_one(const char *path, void *ud)
 static void corpus_passes_and_arguments_match_the_reference(void **state)
 {
     (void)state;
-    const char *shared = rvt_shared_dir();
-    if (!shared)
-        skip();
-    char root[4096];
-    snprintf(root, sizeof root, "%s/corpus", shared);
+    const char *root = rvt_need_shared("corpus");
     corpus_scan s = {.root_len = strlen(root) + 1};
     rvt_each_json(root, scan_one, &s);
     print_message("%zu corpus files checked\n", s.files);
@@ -520,13 +474,6 @@ static void corpus_passes_and_arguments_match_the_reference(void **state)
                         corpus_bad_arguments[k]);
         assert_int_equal(s.found[k], 1);
     }
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    recval_validator_free(shared_validator);
-    return 0;
 }
 
 int main(void)
@@ -546,5 +493,5 @@ int main(void)
         cmocka_unit_test(threads_share_one_validator),
         cmocka_unit_test(corpus_passes_and_arguments_match_the_reference),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, rvt_free_validator);
 }

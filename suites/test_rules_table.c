@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const families[] = {"parse",      "envelope",     "schema",
+static const char *const families[] = {"parse",      "envelope",      "schema",
                                        "ids",        "finish-reason", "usage",
-                                       "tool-calls", "request-hash", "replay"};
+                                       "tool-calls", "request-hash",  "replay"};
 
 static size_t family_len(const char *name)
 {
@@ -60,17 +60,7 @@ static char *read_doc(const char *family)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "docs/rules/%s.md", family);
-    FILE *fp = fopen(rvt_path(rel), "r");
-    if (!fp)
-        return NULL;
-    fseek(fp, 0, SEEK_END);
-    long len = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *buf = malloc((size_t)len + 1);
-    size_t got = fread(buf, 1, (size_t)len, fp);
-    buf[got] = '\0';
-    fclose(fp);
-    return buf;
+    return rvt_read_file(rvt_path(rel), NULL);
 }
 
 static void every_rule_has_a_doc_section(void **state)

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -50,49 +51,6 @@
     "\"choices\": [{\"index\": 0, \"finish_reason\": \"tool_calls\", \"message\": "                \
     "{\"role\": \"assistant\", \"tool_calls\": [\n" calls "]}}]}}}}\n"
 
-static recval_result check_text(const char *text)
-{
-    static recval_validator *v;
-    if (!v)
-        v = recval_validator_new(NULL);
-    recval_result r;
-    assert_int_equal(recval_check_buffer(v, "inline.json", text, strlen(text), &r), RECVAL_OK);
-    return r;
-}
-
-static size_t count_family(const recval_result *r)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->ndiags; i++)
-        if (strncmp(r->diags[i].rule->name, FAMILY, strlen(FAMILY)) == 0)
-            n++;
-    return n;
-}
-
-/* The diagnostic of `rule` at `pointer`; fails when there is none. */
-static const recval_diag *find_diag(const recval_result *r, const char *rule, const char *pointer)
-{
-    for (size_t i = 0; i < r->ndiags; i++)
-        if (strcmp(r->diags[i].rule->name, rule) == 0 && strcmp(r->diags[i].pointer, pointer) == 0)
-            return &r->diags[i];
-    print_error("no %s at %s among %zu diagnostics\n", rule, pointer, r->ndiags);
-    for (size_t i = 0; i < r->ndiags; i++)
-        print_error("  %u:%u %s %s %s\n", r->diags[i].line, r->diags[i].column,
-                    r->diags[i].rule->name, r->diags[i].pointer, r->diags[i].message);
-    fail();
-    return NULL;
-}
-
-static void assert_diag(const recval_result *r, const char *rule, recval_severity sev,
-                        const char *pointer, unsigned line, unsigned column, const char *message)
-{
-    const recval_diag *d = find_diag(r, rule, pointer);
-    assert_int_equal(d->severity, sev);
-    assert_int_equal(d->line, line);
-    assert_int_equal(d->column, column);
-    assert_string_equal(d->message, message);
-}
-
 static void fixtures_match_expectations(void **state)
 {
     (void)state;
@@ -103,16 +61,17 @@ static void fixtures_match_expectations(void **state)
 static void stream_arguments_break_in_second_fragment(void **state)
 {
     (void)state;
-    recval_result r = check_text(STREAM_REQUEST("") CHUNK(CALL(
+    recval_result r = rvt_check_inline(STREAM_REQUEST("") CHUNK(CALL(
         "\"id\": \"call_1\", ",
         "\"name\": \"f\", \"arguments\": "
         "\"{\\\"a\\\": \"")) ",\n" CHUNK(CALL("", "\"arguments\": \"tru}\"")) ",\n" CHUNK(FINISH)
-                                     STREAM_END);
-    assert_int_equal(count_family(&r), 1);
-    assert_diag(&r, "tool-calls/invalid-arguments", RECVAL_ERROR,
-                "/response/body/1/__data__/choices/0/delta/tool_calls/0/function/arguments", 4, 253,
-                "tool call 0 (f) of choice 0: arguments are not a JSON object: boolean "
-                "expected at byte 9 of 10, near \"{\\\"a\\\": tru}\"; reassembled from 2 chunks");
+                                           STREAM_END);
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    rvt_assert_diag(
+        &r, "tool-calls/invalid-arguments", RECVAL_ERROR,
+        "/response/body/1/__data__/choices/0/delta/tool_calls/0/function/arguments", 4, 253,
+        "tool call 0 (f) of choice 0: arguments are not a JSON object: boolean "
+        "expected at byte 9 of 10, near \"{\\\"a\\\": tru}\"; reassembled from 2 chunks");
     recval_result_free(&r);
 }
 
@@ -121,18 +80,19 @@ static void stream_arguments_break_in_second_fragment(void **state)
 static void empty_arguments_are_no_arguments(void **state)
 {
     (void)state;
-    recval_result r = check_text(STREAM_REQUEST("") CHUNK(
+    recval_result r = rvt_check_inline(STREAM_REQUEST("") CHUNK(
         CALL("\"id\": \"call_1\", ", "\"name\": \"f\", \"arguments\": \"\"")) ",\n" CHUNK(FINISH)
-                                     STREAM_END);
-    assert_int_equal(count_family(&r), 0);
+                                           STREAM_END);
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     recval_result_free(&r);
-    r = check_text(SINGLE("", "{\"id\": \"call_1\", \"type\": \"function\", \"function\": "
-                              "{\"name\": \"f\", \"arguments\": \"  \"}}"));
-    assert_int_equal(count_family(&r), 1);
-    assert_diag(&r, "tool-calls/invalid-arguments", RECVAL_ERROR,
-                "/response/body/__data__/choices/0/message/tool_calls/0/function/arguments", 4, 77,
-                "tool call 0 (f) of choice 0: arguments are not a JSON object: the JSON text ends "
-                "too early (cut off?) at byte 2 of 2, near \"  \"");
+    r = rvt_check_inline(SINGLE("", "{\"id\": \"call_1\", \"type\": \"function\", \"function\": "
+                                    "{\"name\": \"f\", \"arguments\": \"  \"}}"));
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    rvt_assert_diag(
+        &r, "tool-calls/invalid-arguments", RECVAL_ERROR,
+        "/response/body/__data__/choices/0/message/tool_calls/0/function/arguments", 4, 77,
+        "tool call 0 (f) of choice 0: arguments are not a JSON object: the JSON text ends "
+        "too early (cut off?) at byte 2 of 2, near \"  \"");
     recval_result_free(&r);
 }
 
@@ -143,7 +103,7 @@ static recval_result check_single_arguments(const char *args_literal)
              SINGLE("", "{\"id\": \"call_1\", \"type\": \"function\", \"function\": {\"name\": "
                         "\"f\", \"arguments\": %s}}"),
              args_literal);
-    return check_text(text);
+    return rvt_check_inline(text);
 }
 
 /* Arguments must be RFC 8259 JSON: what json.loads or json-c's lenient
@@ -171,18 +131,18 @@ static void arguments_are_strict_json(void **state)
         "\"{\\\"a\\\": {\\\"b\\\": {\\\"c\\\": [[[]]]}}}\"", "null"};
     for (size_t i = 0; i < sizeof rejected / sizeof rejected[0]; i++) {
         recval_result r = check_single_arguments(rejected[i]);
-        if (count_family(&r) != 1 || !rvt_has(&r, "tool-calls/invalid-arguments",
-                                              "/response/body/__data__/choices/0/message/"
-                                              "tool_calls/0/function/arguments"))
+        if (rvt_count(&r, FAMILY) != 1 || !rvt_diag_at(&r, "tool-calls/invalid-arguments",
+                                                       "/response/body/__data__/choices/0/message/"
+                                                       "tool_calls/0/function/arguments"))
             print_error("arguments %s were not rejected\n", rejected[i]);
-        assert_int_equal(count_family(&r), 1);
+        assert_int_equal(rvt_count(&r, FAMILY), 1);
         recval_result_free(&r);
     }
     for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) {
         recval_result r = check_single_arguments(accepted[i]);
-        if (count_family(&r) != 0)
+        if (rvt_count(&r, FAMILY) != 0)
             print_error("arguments %s were rejected: %s\n", accepted[i], r.diags[0].message);
-        assert_int_equal(count_family(&r), 0);
+        assert_int_equal(rvt_count(&r, FAMILY), 0);
         recval_result_free(&r);
     }
 }
@@ -209,7 +169,7 @@ static void deep_arguments(void **state)
         recval_validator *v = recval_validator_new(&opts);
         recval_result r;
         assert_int_equal(recval_check_buffer(v, "inline.json", text, strlen(text), &r), RECVAL_OK);
-        assert_int_equal(count_family(&r), depth == 100 ? 0 : 1);
+        assert_int_equal(rvt_count(&r, FAMILY), depth == 100 ? 0 : 1);
         recval_result_free(&r);
         recval_validator_free(v);
     }
@@ -219,10 +179,11 @@ static void non_string_arguments(void **state)
 {
     (void)state;
     recval_result r = check_single_arguments("{\"a\": 1}");
-    assert_diag(&r, "tool-calls/invalid-arguments", RECVAL_ERROR,
-                "/response/body/__data__/choices/0/message/tool_calls/0/function/arguments", 4, 77,
-                "tool call 0 (f) of choice 0: arguments are an object, not a string holding a "
-                "JSON object");
+    rvt_assert_diag(&r, "tool-calls/invalid-arguments", RECVAL_ERROR,
+                    "/response/body/__data__/choices/0/message/tool_calls/0/function/arguments", 4,
+                    77,
+                    "tool call 0 (f) of choice 0: arguments are an object, not a string holding a "
+                    "JSON object");
     recval_result_free(&r);
 }
 
@@ -230,7 +191,7 @@ static void non_string_arguments(void **state)
 static void declared_shapes(void **state)
 {
     (void)state;
-    recval_result r = check_text(SINGLE(
+    recval_result r = rvt_check_inline(SINGLE(
         ", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"a\"}}, "
         "{\"type\": \"function\", \"name\": \"b\"}, {\"type\": \"custom\", \"custom\": "
         "{\"name\": \"c\"}}, {\"type\": \"web_search\"}]",
@@ -239,11 +200,12 @@ static void declared_shapes(void **state)
         "\"arguments\": \"{}\"}},\n{\"id\": \"3\", \"type\": \"custom\", \"custom\": {\"name\": "
         "\"c\", \"input\": \"free text\"}},\n{\"id\": \"4\", \"type\": \"function\", \"function\": "
         "{\"name\": \"d\", \"arguments\": \"{}\"}}"));
-    assert_int_equal(count_family(&r), 1);
-    assert_diag(&r, "tool-calls/undeclared-function", RECVAL_ERROR,
-                "/response/body/__data__/choices/0/message/tool_calls/3/function/name", 7, 54,
-                "tool call 3 of choice 0 calls \"d\", which the request does not declare in tools "
-                "(declared: a, b, c)");
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    rvt_assert_diag(
+        &r, "tool-calls/undeclared-function", RECVAL_ERROR,
+        "/response/body/__data__/choices/0/message/tool_calls/3/function/name", 7, 54,
+        "tool call 3 of choice 0 calls \"d\", which the request does not declare in tools "
+        "(declared: a, b, c)");
     recval_result_free(&r);
 }
 
@@ -252,36 +214,38 @@ static void declared_shapes(void **state)
 static void undeclared_needs_declarations(void **state)
 {
     (void)state;
-    recval_result r = check_text(SINGLE("", "{\"id\": \"1\", \"type\": \"function\", \"function\": "
-                                            "{\"name\": \"anything\", \"arguments\": \"{}\"}}"));
-    assert_int_equal(count_family(&r), 0);
+    recval_result r =
+        rvt_check_inline(SINGLE("", "{\"id\": \"1\", \"type\": \"function\", \"function\": "
+                                    "{\"name\": \"anything\", \"arguments\": \"{}\"}}"));
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     recval_result_free(&r);
-    r = check_text(SINGLE(
+    r = rvt_check_inline(SINGLE(
         ", \"tools\": [{\"type\": \"function\", \"function\": {\"name\": \"a\"}}], \"messages\": "
         "[{\"role\": \"assistant\", \"tool_calls\": [{\"id\": \"0\", \"type\": \"function\", "
         "\"function\": {\"name\": \"old\", \"arguments\": \"{}\"}}]}]",
         "{\"id\": \"1\", \"type\": \"function\", \"function\": {\"name\": \"a\", \"arguments\": "
         "\"{}\"}}"));
-    assert_int_equal(count_family(&r), 0);
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     recval_result_free(&r);
 }
 
 static void missing_name_in_request_history(void **state)
 {
     (void)state;
-    recval_result r = check_text(SINGLE(
+    recval_result r = rvt_check_inline(SINGLE(
         ", \"messages\": [{\"role\": \"assistant\", \"tool_calls\": [{\"id\": \"0\", \"type\": "
         "\"function\", \"function\": {\"arguments\": \"{\\\"x\\\": 1\"}}]}]",
         "{\"id\": \"1\", \"type\": \"function\", \"function\": {\"name\": \"a\", \"arguments\": "
         "\"{}\"}}"));
-    assert_int_equal(count_family(&r), 2);
-    assert_diag(&r, "tool-calls/missing-name", RECVAL_ERROR,
-                "/request/body/messages/0/tool_calls/0/function", 1, 216,
-                "tool call 0 of message 0 has no function name");
-    assert_diag(&r, "tool-calls/invalid-arguments", RECVAL_ERROR,
-                "/request/body/messages/0/tool_calls/0/function/arguments", 1, 230,
-                "tool call 0 of message 0: arguments are not a JSON object: the JSON text ends too "
-                "early (cut off?) at byte 7 of 7, near \"{\\\"x\\\": 1\"");
+    assert_int_equal(rvt_count(&r, FAMILY), 2);
+    rvt_assert_diag(&r, "tool-calls/missing-name", RECVAL_ERROR,
+                    "/request/body/messages/0/tool_calls/0/function", 1, 216,
+                    "tool call 0 of message 0 has no function name");
+    rvt_assert_diag(
+        &r, "tool-calls/invalid-arguments", RECVAL_ERROR,
+        "/request/body/messages/0/tool_calls/0/function/arguments", 1, 230,
+        "tool call 0 of message 0: arguments are not a JSON object: the JSON text ends too "
+        "early (cut off?) at byte 7 of 7, near \"{\\\"x\\\": 1\"");
     recval_result_free(&r);
 }
 
@@ -292,55 +256,10 @@ static void missing_name_in_request_history(void **state)
  * histories) is named, declared, and has object arguments. */
 static const char *const CORPUS_ERRORS[] = {NULL};
 
-typedef struct corpus_scan {
-    size_t root_len;
-    char **bad;
-    size_t nbad;
-} corpus_scan;
-
-static void scan_file(const char *path, void *ud)
-{
-    corpus_scan *scan = ud;
-    recval_result r = rvt_check(path);
-    bool bad = false;
-    for (size_t i = 0; i < r.ndiags; i++) {
-        if (strncmp(r.diags[i].rule->name, FAMILY, strlen(FAMILY)) != 0)
-            continue;
-        bad = bad || r.diags[i].severity == RECVAL_ERROR;
-        print_message("%s: %s %s\n", path, r.diags[i].rule->name, r.diags[i].message);
-    }
-    if (bad) {
-        scan->bad = realloc(scan->bad, (scan->nbad + 1) * sizeof *scan->bad);
-        scan->bad[scan->nbad++] = strdup(path + scan->root_len);
-    }
-    recval_result_free(&r);
-}
-
 static void corpus_errors_are_known(void **state)
 {
     (void)state;
-    const char *shared = rvt_shared_dir();
-    if (!shared)
-        skip();
-    char root[4096];
-    snprintf(root, sizeof root, "%s/corpus/", shared);
-    corpus_scan scan = {.root_len = strlen(root)};
-    size_t n = rvt_each_json(root, scan_file, &scan);
-    assert_true(n > 2000);
-    size_t expected = 0;
-    while (CORPUS_ERRORS[expected])
-        expected++;
-    assert_int_equal(scan.nbad, expected);
-    for (size_t i = 0; i < scan.nbad; i++) {
-        bool known = false;
-        for (size_t k = 0; k < expected; k++)
-            known = known || strcmp(scan.bad[i], CORPUS_ERRORS[k]) == 0;
-        if (!known)
-            print_error("unexpected tool-calls error in %s\n", scan.bad[i]);
-        assert_true(known);
-        free(scan.bad[i]);
-    }
-    free(scan.bad);
+    rvt_assert_corpus_errors(FAMILY, CORPUS_ERRORS, NULL, NULL);
 }
 
 int main(void)

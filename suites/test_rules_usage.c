@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,49 +34,6 @@
 #define FINISH "{\"index\": 0, \"delta\": {\"content\": \"Hi\"}, \"finish_reason\": \"stop\"}"
 #define STREAM_END "\n]}}\n"
 
-static recval_result check_text(const char *text)
-{
-    static recval_validator *v;
-    if (!v)
-        v = recval_validator_new(NULL);
-    recval_result r;
-    assert_int_equal(recval_check_buffer(v, "inline.json", text, strlen(text), &r), RECVAL_OK);
-    return r;
-}
-
-static size_t count_family(const recval_result *r)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < r->ndiags; i++)
-        if (strncmp(r->diags[i].rule->name, FAMILY, strlen(FAMILY)) == 0)
-            n++;
-    return n;
-}
-
-/* The diagnostic of `rule` at `pointer`; fails when there is none. */
-static const recval_diag *find_diag(const recval_result *r, const char *rule, const char *pointer)
-{
-    for (size_t i = 0; i < r->ndiags; i++)
-        if (strcmp(r->diags[i].rule->name, rule) == 0 && strcmp(r->diags[i].pointer, pointer) == 0)
-            return &r->diags[i];
-    print_error("no %s at %s among %zu diagnostics\n", rule, pointer, r->ndiags);
-    for (size_t i = 0; i < r->ndiags; i++)
-        print_error("  %u:%u %s %s %s\n", r->diags[i].line, r->diags[i].column,
-                    r->diags[i].rule->name, r->diags[i].pointer, r->diags[i].message);
-    fail();
-    return NULL;
-}
-
-static void assert_diag(const recval_result *r, const char *rule, recval_severity sev,
-                        const char *pointer, unsigned line, unsigned column, const char *message)
-{
-    const recval_diag *d = find_diag(r, rule, pointer);
-    assert_int_equal(d->severity, sev);
-    assert_int_equal(d->line, line);
-    assert_int_equal(d->column, column);
-    assert_string_equal(d->message, message);
-}
-
 static void fixtures_match_expectations(void **state)
 {
     (void)state;
@@ -85,25 +43,25 @@ static void fixtures_match_expectations(void **state)
 static void total_mismatch_points_at_total(void **state)
 {
     (void)state;
-    recval_result r = check_text(STREAM_REQUEST("") CHUNK(FINISH, "null") ",\n" CHUNK(
+    recval_result r = rvt_check_inline(STREAM_REQUEST("") CHUNK(FINISH, "null") ",\n" CHUNK(
         "", "{\"prompt_tokens\": 5, \"completion_tokens\": 2, \"total_tokens\": 8}") STREAM_END);
-    assert_int_equal(count_family(&r), 1);
-    assert_diag(&r, "usage/total-mismatch", RECVAL_ERROR,
-                "/response/body/1/__data__/usage/total_tokens", 4, 249,
-                "total_tokens is 8 but prompt_tokens (5) + completion_tokens (2) = 7");
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    rvt_assert_diag(&r, "usage/total-mismatch", RECVAL_ERROR,
+                    "/response/body/1/__data__/usage/total_tokens", 4, 249,
+                    "total_tokens is 8 but prompt_tokens (5) + completion_tokens (2) = 7");
     recval_result_free(&r);
 }
 
 static void null_total_is_invalid(void **state)
 {
     (void)state;
-    recval_result r = check_text(STREAM_REQUEST("") CHUNK(
+    recval_result r = rvt_check_inline(STREAM_REQUEST("") CHUNK(
         FINISH, "{\"prompt_tokens\": 5, \"completion_tokens\": null, \"total_tokens\": null}")
-                                     STREAM_END);
-    assert_int_equal(count_family(&r), 1);
-    assert_diag(&r, "usage/invalid-count", RECVAL_ERROR,
-                "/response/body/0/__data__/usage/total_tokens", 3, 317,
-                "total_tokens is null: every usage object reports it as a non-negative integer");
+                                           STREAM_END);
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    rvt_assert_diag(
+        &r, "usage/invalid-count", RECVAL_ERROR, "/response/body/0/__data__/usage/total_tokens", 3,
+        317, "total_tokens is null: every usage object reports it as a non-negative integer");
     recval_result_free(&r);
 }
 
@@ -112,29 +70,30 @@ static void null_total_is_invalid(void **state)
 static void absent_completion_counts_as_zero(void **state)
 {
     (void)state;
-    recval_result r = check_text(STREAM_REQUEST("") CHUNK(
+    recval_result r = rvt_check_inline(STREAM_REQUEST("") CHUNK(
         FINISH, "{\"prompt_tokens\": 5, \"total_tokens\": 5, \"completion_tokens_details\": "
                 "{\"reasoning_tokens\": 1}}") STREAM_END);
-    assert_int_equal(count_family(&r), 1);
-    assert_diag(&r, "usage/reasoning-exceeds-completion", RECVAL_ERROR,
-                "/response/body/0/__data__/usage/completion_tokens_details/reasoning_tokens", 3,
-                343, "reasoning_tokens is 1, more than completion_tokens (0)");
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    rvt_assert_diag(&r, "usage/reasoning-exceeds-completion", RECVAL_ERROR,
+                    "/response/body/0/__data__/usage/completion_tokens_details/reasoning_tokens", 3,
+                    343, "reasoning_tokens is 1, more than completion_tokens (0)");
     recval_result_free(&r);
 }
 
 static void repeated_usage_must_agree(void **state)
 {
     (void)state;
-    recval_result r = check_text(STREAM_REQUEST("") CHUNK(
+    recval_result r = rvt_check_inline(STREAM_REQUEST("") CHUNK(
         FINISH,
         "{\"prompt_tokens\": 5, \"completion_tokens\": 2, "
         "\"total_tokens\": 7}") ",\n" CHUNK("", "{\"prompt_tokens\": 5, \"completion_tokens\": 3, "
                                                 "\"total_tokens\": 8}") STREAM_END);
-    assert_int_equal(count_family(&r), 1);
-    assert_diag(&r, "usage/inconsistent-repeat", RECVAL_ERROR,
-                "/response/body/1/__data__/usage/completion_tokens", 4, 230,
-                "usage of chunk 1 (prompt 5, completion 3, total 8) disagrees with the usage of "
-                "chunk 0 (prompt 5, completion 2, total 7)");
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    rvt_assert_diag(
+        &r, "usage/inconsistent-repeat", RECVAL_ERROR,
+        "/response/body/1/__data__/usage/completion_tokens", 4, 230,
+        "usage of chunk 1 (prompt 5, completion 3, total 8) disagrees with the usage of "
+        "chunk 0 (prompt 5, completion 2, total 7)");
     recval_result_free(&r);
 }
 
@@ -143,7 +102,7 @@ static void repeated_usage_must_agree(void **state)
 static void continuous_usage_stats_may_grow(void **state)
 {
     (void)state;
-    recval_result r = check_text(
+    recval_result r = rvt_check_inline(
         STREAM_REQUEST(", \"stream_options\": {\"include_usage\": true, "
                        "\"continuous_usage_stats\": true}")
             CHUNK("{\"index\": 0, \"delta\": {\"content\": \"H\"}, \"finish_reason\": "
@@ -151,21 +110,22 @@ static void continuous_usage_stats_may_grow(void **state)
                   "{\"prompt_tokens\": 5, \"completion_tokens\": 1, \"total_tokens\": "
                   "6}") ",\n" CHUNK(FINISH, "{\"prompt_tokens\": 5, \"completion_tokens\": 2, "
                                             "\"total_tokens\": 7}") STREAM_END);
-    assert_int_equal(count_family(&r), 0);
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     recval_result_free(&r);
 }
 
 static void include_usage_without_usage(void **state)
 {
     (void)state;
-    recval_result r = check_text(STREAM_REQUEST(", \"stream_options\": {\"include_usage\": true}")
-                                     CHUNK(FINISH, "null") STREAM_END);
-    assert_int_equal(count_family(&r), 1);
-    assert_diag(&r, "usage/missing-in-stream", RECVAL_ERROR,
-                "/request/body/stream_options/include_usage", 1, 190,
-                "the request sets stream_options.include_usage but no chunk of the stream (1 "
-                "chunk) carries usage; a client that waits for the final usage chunk gets none on "
-                "replay");
+    recval_result r = rvt_check_inline(STREAM_REQUEST(
+        ", \"stream_options\": {\"include_usage\": true}") CHUNK(FINISH, "null") STREAM_END);
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    rvt_assert_diag(
+        &r, "usage/missing-in-stream", RECVAL_ERROR, "/request/body/stream_options/include_usage",
+        1, 190,
+        "the request sets stream_options.include_usage but no chunk of the stream (1 "
+        "chunk) carries usage; a client that waits for the final usage chunk gets none on "
+        "replay");
     recval_result_free(&r);
 }
 
@@ -173,9 +133,9 @@ static void include_usage_without_usage(void **state)
 static void include_usage_false_or_exception(void **state)
 {
     (void)state;
-    recval_result r = check_text(STREAM_REQUEST(", \"stream_options\": {\"include_usage\": false}")
-                                     CHUNK(FINISH, "null") STREAM_END);
-    assert_int_equal(count_family(&r), 0);
+    recval_result r = rvt_check_inline(STREAM_REQUEST(
+        ", \"stream_options\": {\"include_usage\": false}") CHUNK(FINISH, "null") STREAM_END);
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     recval_result_free(&r);
     static const char exception[] =
         "{\"request\": {\"method\": \"POST\", \"url\": "
@@ -186,8 +146,8 @@ static void include_usage_false_or_exception(void **state)
         "\"response\": {\"body\": null, \"is_streaming\": false, \"is_exception\": true, "
         "\"exception_data\": {\"type\": \"BadRequestError\", \"message\": \"no\"}, "
         "\"exception_message\": \"no\"}}\n";
-    r = check_text(exception);
-    assert_int_equal(count_family(&r), 0);
+    r = rvt_check_inline(exception);
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     recval_result_free(&r);
 }
 
@@ -202,22 +162,22 @@ static void provider_native_usage_is_ignored(void **state)
         "\"model\": \"g\"},\n"
         "\"response\": {\"is_streaming\": false, \"body\": {\"usage\": {\"prompt_tokens\": 3, "
         "\"completion_tokens\": 3, \"total_tokens\": 9}}}}\n";
-    recval_result r = check_text(text);
+    recval_result r = rvt_check_inline(text);
     assert_string_equal(r.kind, "raw-body");
-    assert_int_equal(count_family(&r), 0);
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     recval_result_free(&r);
 }
 
 static void top_level_cached_tokens(void **state)
 {
     (void)state;
-    recval_result r = check_text(STREAM_REQUEST("") CHUNK(
+    recval_result r = rvt_check_inline(STREAM_REQUEST("") CHUNK(
         FINISH, "{\"prompt_tokens\": 5, \"completion_tokens\": 2, \"total_tokens\": 7, "
                 "\"cached_tokens\": 6, \"prompt_tokens_details\": null}") STREAM_END);
-    assert_int_equal(count_family(&r), 1);
-    assert_diag(&r, "usage/cached-exceeds-prompt", RECVAL_ERROR,
-                "/response/body/0/__data__/usage/cached_tokens", 3, 334,
-                "cached_tokens is 6, more than prompt_tokens (5)");
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    rvt_assert_diag(&r, "usage/cached-exceeds-prompt", RECVAL_ERROR,
+                    "/response/body/0/__data__/usage/cached_tokens", 3, 334,
+                    "cached_tokens is 6, more than prompt_tokens (5)");
     recval_result_free(&r);
 }
 
@@ -228,55 +188,10 @@ static void top_level_cached_tokens(void **state)
  * that asked for usage carries it. */
 static const char *const CORPUS_ERRORS[] = {NULL};
 
-typedef struct corpus_scan {
-    size_t root_len;
-    char **bad;
-    size_t nbad;
-} corpus_scan;
-
-static void scan_file(const char *path, void *ud)
-{
-    corpus_scan *scan = ud;
-    recval_result r = rvt_check(path);
-    bool bad = false;
-    for (size_t i = 0; i < r.ndiags; i++) {
-        if (strncmp(r.diags[i].rule->name, FAMILY, strlen(FAMILY)) != 0)
-            continue;
-        bad = bad || r.diags[i].severity == RECVAL_ERROR;
-        print_message("%s: %s %s\n", path, r.diags[i].rule->name, r.diags[i].message);
-    }
-    if (bad) {
-        scan->bad = realloc(scan->bad, (scan->nbad + 1) * sizeof *scan->bad);
-        scan->bad[scan->nbad++] = strdup(path + scan->root_len);
-    }
-    recval_result_free(&r);
-}
-
 static void corpus_errors_are_known(void **state)
 {
     (void)state;
-    const char *shared = rvt_shared_dir();
-    if (!shared)
-        skip();
-    char root[4096];
-    snprintf(root, sizeof root, "%s/corpus/", shared);
-    corpus_scan scan = {.root_len = strlen(root)};
-    size_t n = rvt_each_json(root, scan_file, &scan);
-    assert_true(n > 2000);
-    size_t expected = 0;
-    while (CORPUS_ERRORS[expected])
-        expected++;
-    assert_int_equal(scan.nbad, expected);
-    for (size_t i = 0; i < scan.nbad; i++) {
-        bool known = false;
-        for (size_t k = 0; k < expected; k++)
-            known = known || strcmp(scan.bad[i], CORPUS_ERRORS[k]) == 0;
-        if (!known)
-            print_error("unexpected usage error in %s\n", scan.bad[i]);
-        assert_true(known);
-        free(scan.bad[i]);
-    }
-    free(scan.bad);
+    rvt_assert_corpus_errors(FAMILY, CORPUS_ERRORS, NULL, NULL);
 }
 
 int main(void)

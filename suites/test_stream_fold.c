@@ -33,25 +33,11 @@ typedef struct folded {
     rv_stream *s;
 } folded;
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *text = malloc((size_t)n + 1);
-    assert_int_equal(fread(text, 1, (size_t)n, fp), (size_t)n);
-    fclose(fp);
-    text[n] = '\0';
-    *len = (size_t)n;
-    return text;
-}
-
 static void fold_file(const char *path, folded *out)
 {
     memset(out, 0, sizeof *out);
-    out->text = read_all(path, &out->f.len);
+    out->text = rvt_read_file(path, &out->f.len);
+    assert_non_null(out->text);
     out->f.path = path;
     const char *slash = strrchr(path, '/');
     out->f.base = slash ? slash + 1 : path;

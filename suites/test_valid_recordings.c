@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 
 #include <string.h>
 
@@ -17,9 +18,7 @@ static void check_clean(const char *path, void *ud)
     if (r.ndiags || strcmp(r.kind, "unknown") == 0) {
         (*bad)++;
         print_error("%s (kind %s):\n", path, r.kind);
-        for (size_t i = 0; i < r.ndiags; i++)
-            print_error("  %u:%u %s %s %s\n", r.diags[i].line, r.diags[i].column,
-                        r.diags[i].rule->name, r.diags[i].pointer, r.diags[i].message);
+        rvt_print_diags(&r);
     }
     recval_result_free(&r);
 }

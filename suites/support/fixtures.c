@@ -88,28 +88,43 @@ size_t rvt_each_json(const char *dir, void (*fn)(const char *path, void *ud), vo
     return walk(dir, fn, ud);
 }
 
-static recval_validator *shared_validator(void)
+static recval_validator *shared_validator;
+
+recval_validator *rvt_validator(void)
 {
-    static recval_validator *v;
-    if (!v)
-        v = recval_validator_new(NULL);
-    return v;
+    if (!shared_validator)
+        shared_validator = recval_validator_new(NULL);
+    assert_non_null(shared_validator);
+    return shared_validator;
+}
+
+int rvt_free_validator(void **state)
+{
+    (void)state;
+    recval_validator_free(shared_validator);
+    shared_validator = NULL;
+    return 0;
 }
 
 recval_result rvt_check(const char *path)
 {
     recval_result r;
-    int rc = recval_check_file(shared_validator(), path, &r);
+    int rc = recval_check_file(rvt_validator(), path, &r);
     assert_int_equal(rc, RECVAL_OK);
     return r;
 }
 
-int rvt_has(const recval_result *r, const char *rule, const char *pointer)
+recval_result rvt_check_text(const char *name, const char *text)
 {
-    for (size_t i = 0; i < r->ndiags; i++)
-        if (strcmp(r->diags[i].rule->name, rule) == 0 && strcmp(r->diags[i].pointer, pointer) == 0)
-            return 1;
-    return 0;
+    recval_result r;
+    int rc = recval_check_buffer(rvt_validator(), name, text, strlen(text), &r);
+    assert_int_equal(rc, RECVAL_OK);
+    return r;
+}
+
+recval_result rvt_check_inline(const char *text)
+{
+    return rvt_check_text("inline.json", text);
 }
 
 typedef struct family_run {
@@ -272,7 +287,9 @@ void rvt_check_family_fixtures(const char *family)
     assert_int_equal(run.failures, 0);
 }
 
-static char *slurp_fd(int fd)
+/* What is left to read of fd, NUL-terminated; its size in *len when len
+ * is not NULL. */
+static char *slurp_fd(int fd, size_t *len)
 {
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
@@ -283,7 +300,19 @@ static char *slurp_fd(int fd)
             buf = realloc(buf, cap *= 2);
     }
     buf[n] = '\0';
+    if (len)
+        *len = n;
     return buf;
+}
+
+char *rvt_read_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    char *text = slurp_fd(fd, len);
+    close(fd);
+    return text;
 }
 
 int rvt_run(const char *const argv[], char **out, char **err)
@@ -308,7 +337,7 @@ int rvt_run(const char *const argv[], char **out, char **err)
     waitpid(pid, &status, 0);
     lseek(ofd, 0, SEEK_SET);
     lseek(efd, 0, SEEK_SET);
-    char *o = slurp_fd(ofd), *e = slurp_fd(efd);
+    char *o = slurp_fd(ofd, NULL), *e = slurp_fd(efd, NULL);
     close(ofd);
     close(efd);
     if (out)

@@ -1,6 +1,7 @@
 /* fixtures.h - helpers the cmocka suites share: repo paths, walking the
- * fixture trees, and asserting a fixture's diagnostics against its
- * expectation file.
+ * fixture trees, checking files and inline texts with one validator,
+ * asserting a fixture's diagnostics against its expectation file, running
+ * programs and reading files (suite_util.h has the rest).
  *
  * Expectation files: recordings/invalid/<family>/.../<name>.expect sits
  * next to <name>.json and lists, one per line, every diagnostic the file
@@ -33,15 +34,30 @@ size_t rvt_each_json(const char *dir, void (*fn)(const char *path, void *ud), vo
  * the current cmocka test on any mismatch, printing what differed. */
 void rvt_check_family_fixtures(const char *family);
 
+/* The validator (default options) of rvt_check() and rvt_check_text(),
+ * made on first use; fails the current test when it cannot be made. */
+recval_validator *rvt_validator(void);
+
+/* cmocka group teardown: frees the validator of rvt_validator(). */
+int rvt_free_validator(void **state);
+
 /* Checks one file and returns its result (caller frees with
  * recval_result_free). */
 recval_result rvt_check(const char *path);
 
-/* True when r has a diagnostic of rule `rule` at `pointer`. */
-int rvt_has(const recval_result *r, const char *rule, const char *pointer);
+/* Checks `text` as the contents of a file named `name`; fails the current
+ * test unless the check runs. The caller frees the result. */
+recval_result rvt_check_text(const char *name, const char *text);
+
+/* rvt_check_text() for a text named "inline.json". */
+recval_result rvt_check_inline(const char *text);
 
 /* Runs argv (NULL-terminated) capturing stdout into *out (malloc'd);
  * returns the exit status (or -1). */
 int rvt_run(const char *const argv[], char **out, char **err);
+
+/* The whole file at path, NUL-terminated (the caller frees it), with its
+ * size in *len when len is not NULL; NULL when it cannot be opened. */
+char *rvt_read_file(const char *path, size_t *len);
 
 #endif
