@@ -12,8 +12,8 @@
  * that are not a JSON object are tool-calls/invalid-arguments' business and
  * are skipped here, as are empty arguments (no arguments given). */
 #include "rules_schema.h"
+#include "rules_tool_calls.h"
 #include "jsonschema.h"
-#include "jsonscan.h"
 #include "stream.h"
 
 #include <inttypes.h>
@@ -23,9 +23,6 @@
 
 /* Schema errors quoted in one diagnostic. */
 #define ARGS_ERRORS_SHOWN 3
-/* Nesting tried first when parsing arguments: they are shallow, and a
- * json-c tokener costs a stack frame for each level it allows. */
-#define ARGS_SHALLOW_DEPTH 64
 
 /* A function the request declares, its parameters compiled on first use. */
 typedef struct declared_fn {
@@ -140,51 +137,13 @@ static const js_schema *parameters_of(args_check *ac, const char *name)
 
 /* --- arguments ----------------------------------------------------- */
 
-static void ignore_duplicate(void *ud, const char *pointer, size_t offset, const char *key)
-{
-    (void)ud, (void)pointer, (void)offset, (void)key;
-}
-
-/* Parses arguments with a tokener nesting at most `depth` levels: the
- * object, or NULL (with *too_deep when nesting was the reason). */
-static json_object *parse_object_at_depth(const char *s, size_t n, size_t depth, bool *too_deep)
-{
-    *too_deep = false;
-    json_tokener *tok = json_tokener_new_ex((int)depth);
-    if (!tok)
-        return NULL;
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    json_object *obj = json_tokener_parse_ex(tok, s, (int)n);
-    enum json_tokener_error e = json_tokener_get_error(tok);
-    size_t end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
-    *too_deep = e == json_tokener_error_depth;
-    while (end < n && s[end] && strchr(" \t\r\n", s[end]))
-        end++;
-    if (e != json_tokener_success || end != n || !json_object_is_type(obj, json_type_object)) {
-        json_object_put(obj);
-        return NULL;
-    }
-    return obj;
-}
-
 /* The arguments as a JSON object, read as strictly as
  * tool-calls/invalid-arguments reads them; NULL when that rule objects. */
 static json_object *parse_arguments(const char *s, size_t n, size_t max_depth)
 {
     if (n > INT32_MAX)
         return NULL;
-    bool too_deep;
-    size_t depth = max_depth < ARGS_SHALLOW_DEPTH ? max_depth : ARGS_SHALLOW_DEPTH;
-    json_object *obj = parse_object_at_depth(s, n, depth, &too_deep);
-    if (!obj && too_deep && depth < max_depth)
-        obj = parse_object_at_depth(s, n, max_depth, &too_deep);
-    size_t offset;
-    if (obj && jscan_check(s, n, ignore_duplicate, NULL, &offset)) {
-        json_object_put(obj);
-        return NULL;
-    }
-    return obj;
+    return rv_parse_arguments(s, n, max_depth, NULL);
 }
 
 static void put_errors(strbuf *sb, const args_check *ac, const js_error_list *list)

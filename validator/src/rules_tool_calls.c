@@ -5,6 +5,7 @@
  * response names a function the request declares in tools, when it
  * declares any. Empty arguments ("" or none at all) mean "no arguments"
  * and are accepted, as clients read them as {}. */
+#include "rules_tool_calls.h"
 #include "jsonscan.h"
 #include "stream.h"
 
@@ -25,13 +26,6 @@ typedef struct declared {
     const char **names;
     size_t n;
 } declared;
-
-/* Why arguments are not a JSON object: byte offset and reason. */
-typedef struct args_error {
-    size_t offset;
-    const char *reason;
-    char reason_buf[96];
-} args_error;
 
 static void ignore_duplicate(void *ud, const char *pointer, size_t offset, const char *key)
 {
@@ -89,12 +83,39 @@ static bool tokenize(const char *s, size_t n, size_t depth, json_object **obj,
     return true;
 }
 
-/* Parses n bytes at s strictly (RFC 8259); true when they are one JSON
- * object with nothing but whitespace after it. A tokener is cheap for a
- * few levels and costly for max_depth (json-c zeroes a stack frame per
- * level), so arguments are read shallow first and deep only if needed. */
-static bool parse_object(const char *s, size_t n, size_t max_depth, args_error *err)
+/* True when the text tokenized into obj (error e, parse end `end`) is one
+ * JSON object with nothing but whitespace after it; else false with *err
+ * saying where and why. */
+static bool is_one_object(const char *s, size_t n, json_object *obj, enum json_tokener_error e,
+                          size_t end, rv_args_error *err)
 {
+    if (e == json_tokener_continue) {
+        *err = (rv_args_error){n, "the JSON text ends too early (cut off?)", ""};
+    } else if (e != json_tokener_success) {
+        *err = (rv_args_error){end < n ? end : n, json_tokener_error_desc(e), ""};
+    } else if (!only_whitespace(s, end, n)) {
+        *err = (rv_args_error){end, "unexpected text after the JSON value", ""};
+    } else if (!json_object_is_type(obj, json_type_object)) {
+        size_t start = 0;
+        while (start < n && s[start] && strchr(" \t\r\n", s[start]))
+            start++;
+        *err = (rv_args_error){start, NULL, ""};
+        snprintf(err->reason_buf, sizeof err->reason_buf, "the JSON value is %s",
+                 json_type_phrase(obj));
+        err->reason = err->reason_buf;
+    } else {
+        err->reason = jscan_check(s, n, ignore_duplicate, NULL, &err->offset);
+        return err->reason == NULL;
+    }
+    return false;
+}
+
+/* A tokener is cheap for a few levels and costly for max_depth (json-c
+ * zeroes a stack frame per level), so arguments are read shallow first and
+ * deep only if needed. */
+json_object *rv_parse_arguments(const char *s, size_t n, size_t max_depth, rv_args_error *err)
+{
+    rv_args_error unused;
     enum json_tokener_error e = json_tokener_success;
     size_t end = 0;
     size_t depth = max_depth < SHALLOW_DEPTH ? max_depth : SHALLOW_DEPTH;
@@ -102,28 +123,21 @@ static bool parse_object(const char *s, size_t n, size_t max_depth, args_error *
     bool made = tokenize(s, n, depth, &obj, &e, &end);
     if (made && e == json_tokener_error_depth && depth < max_depth)
         made = tokenize(s, n, max_depth, &obj, &e, &end);
-    bool ok = false;
-    if (!made) {
-        *err = (args_error){0, "out of memory", ""};
-    } else if (e == json_tokener_continue) {
-        *err = (args_error){n, "the JSON text ends too early (cut off?)", ""};
-    } else if (e != json_tokener_success) {
-        *err = (args_error){end < n ? end : n, json_tokener_error_desc(e), ""};
-    } else if (!only_whitespace(s, end, n)) {
-        *err = (args_error){end, "unexpected text after the JSON value", ""};
-    } else if (!json_object_is_type(obj, json_type_object)) {
-        size_t start = 0;
-        while (start < n && s[start] && strchr(" \t\r\n", s[start]))
-            start++;
-        *err = (args_error){start, NULL, ""};
-        snprintf(err->reason_buf, sizeof err->reason_buf, "the JSON value is %s",
-                 json_type_phrase(obj));
-        err->reason = err->reason_buf;
-    } else {
-        const char *bad = jscan_check(s, n, ignore_duplicate, NULL, &err->offset);
-        err->reason = bad;
-        ok = bad == NULL;
-    }
+    if (!err)
+        err = &unused;
+    if (!made)
+        *err = (rv_args_error){0, "out of memory", ""};
+    if (made && is_one_object(s, n, obj, e, end, err))
+        return obj;
+    json_object_put(obj);
+    return NULL;
+}
+
+/* True when arguments parse as rv_parse_arguments() wants them. */
+static bool arguments_ok(const char *s, size_t n, size_t max_depth, rv_args_error *err)
+{
+    json_object *obj = rv_parse_arguments(s, n, max_depth, err);
+    bool ok = obj != NULL;
     json_object_put(obj);
     return ok;
 }
@@ -146,7 +160,7 @@ static void put_snippet(strbuf *sb, const char *s, size_t n, size_t offset)
 }
 
 /* Appends "<reason> at byte <offset> of <n>, near <snippet>". */
-static void describe_args_error(strbuf *sb, const char *s, size_t n, const args_error *err)
+static void describe_args_error(strbuf *sb, const char *s, size_t n, const rv_args_error *err)
 {
     sb_printf(sb, "%s at byte %zu of %zu, near ", err->reason, err->offset, n);
     put_snippet(sb, s, n, err->offset);
@@ -223,8 +237,8 @@ static void check_response_arguments(rv_file *f, const rv_stream *s, const rv_ch
         rv_emit(f, RV_TOOL_CALLS_INVALID_ARGUMENTS,
                 rv_call_ptr(ptr, f, s, t->bad_arguments_at, "/function/arguments"), "%s", msg.data);
     } else if (t->arguments.len > 0) {
-        args_error err;
-        if (!parse_object(t->arguments.data, t->arguments.len, f->validator->max_depth, &err)) {
+        rv_args_error err;
+        if (!arguments_ok(t->arguments.data, t->arguments.len, f->validator->max_depth, &err)) {
             const rv_arg_frag *frag = fragment_at(t, err.offset);
             sb_puts(&msg, ": arguments are not a JSON object: ");
             describe_args_error(&msg, t->arguments.data, t->arguments.len, &err);
@@ -320,8 +334,8 @@ static void check_request_call(rv_file *f, json_object *call, size_t msg_pos, si
     }
     const char *text = json_object_get_string(args);
     size_t len = (size_t)json_object_get_string_len(args);
-    args_error err;
-    if (len == 0 || parse_object(text, len, f->validator->max_depth, &err))
+    rv_args_error err;
+    if (len == 0 || arguments_ok(text, len, f->validator->max_depth, &err))
         return;
     strbuf msg = STRBUF_INIT;
     describe_args_error(&msg, text, len, &err);
