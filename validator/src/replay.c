@@ -5,7 +5,6 @@
  * model lists merge every models-<hash>-*.json found. The answer is built
  * in replay_answer.c, the report of a miss in replay_nearest.c. */
 #include "replay.h"
-#include "jsonscan.h"
 #include "pyjson.h"
 
 #include <dirent.h>
@@ -33,36 +32,6 @@ static bool is_recording(json_object *root)
     return true;
 }
 
-typedef struct scan_ctx {
-    const char *text;
-    size_t len;
-    bool whole_recording; /* only /request and /test_id are hashed */
-    reqhash_result *out;
-} scan_ctx;
-
-static bool is_under(const char *pointer, const char *prefix)
-{
-    size_t n = strlen(prefix);
-    return strncmp(pointer, prefix, n) == 0 && (pointer[n] == '\0' || pointer[n] == '/');
-}
-
-/* Keeps the first value json-c read differently from Python that the hash
- * reads. */
-static int on_python_issue(const pyjson_issue *issue, void *ud)
-{
-    scan_ctx *c = ud;
-    char *pointer = jscan_pointer_at(c->text, c->len, issue->offset);
-    bool hit = pointer && (!c->whole_recording || is_under(pointer, "/request") ||
-                           is_under(pointer, "/test_id"));
-    if (hit) {
-        c->out->unreproducible = 1;
-        snprintf(c->out->where, sizeof c->out->where, "%s", pointer);
-        snprintf(c->out->reason, sizeof c->out->reason, "%s: %s", pointer, issue->reason);
-    }
-    free(pointer);
-    return hit;
-}
-
 /* Hashes out->request under out->test_id, with the models digest and the
  * reproducibility scan a whole recording allows. */
 static int hash_request(replay_request *out, bool whole_recording)
@@ -76,10 +45,7 @@ static int hash_request(replay_request *out, bool whole_recording)
     if (whole_recording && out->hashes.is_model_list &&
         reqhash_models_digest(out->file.root, out->hashes.models_digest) < 0)
         out->hashes.models_digest[0] = '\0';
-    if (!out->hashes.unreproducible) {
-        scan_ctx c = {out->file.text, out->file.len, whole_recording, &out->hashes};
-        pyjson_scan(out->file.text, out->file.len, on_python_issue, &c);
-    }
+    reqhash_scan_unreproducible(out->file.text, out->file.len, whole_recording, &out->hashes);
     return RECVAL_OK;
 }
 

@@ -498,6 +498,7 @@ int reqhash_compute_request(json_object *request, json_object *test_id, reqhash_
 typedef struct scan_ctx {
     const char *text;
     size_t len;
+    int whole_recording; /* only /request and /test_id are hashed */
     reqhash_result *out;
 } scan_ctx;
 
@@ -512,11 +513,21 @@ static int on_issue(const pyjson_issue *issue, void *ud)
 {
     scan_ctx *c = ud;
     char *pointer = jscan_pointer_at(c->text, c->len, issue->offset);
-    int hit = pointer && (starts_member(pointer, "/request") || starts_member(pointer, "/test_id"));
+    int hit = pointer && (!c->whole_recording || starts_member(pointer, "/request") ||
+                          starts_member(pointer, "/test_id"));
     if (hit)
         mark_unreproducible(c->out, pointer, issue->reason);
     free(pointer);
     return hit;
+}
+
+void reqhash_scan_unreproducible(const char *text, size_t len, int whole_recording,
+                                 reqhash_result *out)
+{
+    if (out->unreproducible)
+        return;
+    scan_ctx c = {text, len, whole_recording, out};
+    pyjson_scan(text, len, on_issue, &c);
 }
 
 /* The request and test_id of a recording, or -1 when it is no object. */
@@ -538,10 +549,8 @@ static void finish_recording(json_object *recording, const char *text, size_t le
 {
     if (out->is_model_list && reqhash_models_digest(recording, out->models_digest) < 0)
         out->models_digest[0] = '\0';
-    if (text && !out->unreproducible) {
-        scan_ctx c = {text, len, out};
-        pyjson_scan(text, len, on_issue, &c);
-    }
+    if (text)
+        reqhash_scan_unreproducible(text, len, 1, out);
 }
 
 int reqhash_compute(json_object *recording, const char *text, size_t len, reqhash_result *out,

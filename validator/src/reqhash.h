@@ -101,6 +101,15 @@ reqhash_match reqhash_compute_for_name(json_object *recording, const char *text,
 int reqhash_compute_request(json_object *request, json_object *test_id, reqhash_result *out,
                             char **err);
 
+/* The text scan of reqhash_compute(): scans text, the JSON the hashed
+ * values were parsed from, for values json-c reads differently from
+ * Python (pyjson_scan) and marks out unreproducible at the first one the
+ * hash reads: one under /request or /test_id of a whole recording, or any
+ * one when whole_recording is 0 (the text is the request itself). Does
+ * nothing when out is already unreproducible. */
+void reqhash_scan_unreproducible(const char *text, size_t len, int whole_recording,
+                                 reqhash_result *out);
+
 /* The digest of models-<hash>-<digest>.json: the first 8 hex of the
  * SHA-256 of the sorted, distinct model identifiers joined with '|' (the
  * "id" of each model, or each "model" of body.models for /api/tags),
