@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # bench.sh - times single-threaded `recval validate` over a tree of
-# recordings next to the json-c parse-only time on the same files.
+# recordings next to the json-c parse-only time on the same files, and what
+# request hashing and schema checking each add (measured by switching their
+# families off with --ignore).
 # usage: scripts/bench.sh [DIR] [RUNS]   (default ../shared/corpus, 5 runs)
 # Needs a Release build in build-bench (made here if missing).
 set -euo pipefail
@@ -38,13 +40,18 @@ cat "$list" >/dev/null # warm the page cache
 xargs -d '\n' cat <"$list" >/dev/null
 parse=$(best "$build/jsonc_parse_only" "$list")
 set +e
-recval=$(best "$build/recval" validate --jobs=1 --format=json "$dir")
+run() { best "$build/recval" validate --jobs=1 --format=json "$@" "$dir"; }
+base=$(run --ignore=schema,request-hash)
+hashed=$(run --ignore=schema)
+full=$(run)
 set -e
-python3 - "$nfiles" "$bytes" "$parse" "$recval" <<'PY'
+python3 - "$nfiles" "$bytes" "$parse" "$base" "$hashed" "$full" <<'PY'
 import sys
-n, b, p, r = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
-print(f"files:            {n} ({b/1e6:.1f} MB)")
-print(f"json-c parse only: {p:.3f} s")
-print(f"recval validate:   {r:.3f} s (--jobs=1)")
-print(f"ratio:             {r/p:.2f}x")
+n, b = int(sys.argv[1]), int(sys.argv[2])
+p, base, hashed, full = map(float, sys.argv[3:])
+print(f"files:                 {n} ({b/1e6:.1f} MB), best of runs, --jobs=1")
+print(f"json-c parse only:     {p:.3f} s")
+print(f"recval, no hash/schema {base:.3f} s  {base/p:.2f}x parse   (--ignore=schema,request-hash)")
+print(f"recval, + hashing      {hashed:.3f} s  {hashed/p:.2f}x parse   hashing adds {100*(hashed-base)/base:+.0f}%")
+print(f"recval, everything     {full:.3f} s  {full/p:.2f}x parse   schema adds {100*(full-hashed)/hashed:+.0f}%")
 PY
