@@ -24,8 +24,8 @@ const recval_rule *rv_rule(rv_rule_id id);
 
 /* What a recording holds. Keep in step with rv_kind_name(). */
 typedef enum rv_kind {
-    RV_KIND_INVALID,   /* not JSON */
-    RV_KIND_UNKNOWN,   /* JSON, but no known recording shape */
+    RV_KIND_INVALID, /* not JSON */
+    RV_KIND_UNKNOWN, /* JSON, but no known recording shape */
     RV_KIND_CHAT_STREAM,
     RV_KIND_CHAT,
     RV_KIND_COMPLETION_STREAM,
@@ -50,10 +50,10 @@ const char *rv_kind_name(rv_kind k);
 
 /* How the file is named, which tells the recorder generation. */
 typedef enum rv_name_scheme {
-    RV_NAME_OTHER,   /* not a recorder name */
-    RV_NAME_HASH12,  /* legacy: responses/<12 hex>.json */
-    RV_NAME_HASH64,  /* current: recordings/<64 hex>.json */
-    RV_NAME_MODELS,  /* models-<64 hex>-<8 hex>.json */
+    RV_NAME_OTHER,  /* not a recorder name */
+    RV_NAME_HASH12, /* legacy: responses/<12 hex>.json */
+    RV_NAME_HASH64, /* current: recordings/<64 hex>.json */
+    RV_NAME_MODELS, /* models-<64 hex>-<8 hex>.json */
 } rv_name_scheme;
 
 /* Streams folded per choice; see stream.h. */
@@ -70,7 +70,7 @@ typedef struct rv_file {
 
     rv_kind kind;
     rv_name_scheme name_scheme;
-    char name_hash[65]; /* hex digits of the name, "" when RV_NAME_OTHER */
+    char name_hash[65];  /* hex digits of the name, "" when RV_NAME_OTHER */
     char name_digest[9]; /* models-<hash>-<digest> */
 
     /* Shortcuts into root, NULL when absent or of the wrong type. */
@@ -136,6 +136,22 @@ bool rv_is_null_or_absent(json_object *obj, const char *key);
 bool rv_has(json_object *obj, const char *key);
 /* Integer value of a json int (or an integral double); false otherwise. */
 bool rv_as_int(json_object *v, int64_t *out);
+/* True when obj's member `key` is JSON true. */
+bool rv_get_true(json_object *obj, const char *key);
+
+/* What v is, for messages: "null" (also for NULL), "a boolean", "a
+ * number", "a string", "an array" or "an object". */
+const char *rv_json_type_phrase(json_object *v);
+/* The same, but "an integer" for an integer (and "a number" for the
+ * other numbers). */
+const char *rv_json_kind(json_object *v);
+
+/* True when s (NULL: false) ends with suffix. */
+bool rv_ends_with(const char *s, const char *suffix);
+/* True when the request's endpoint ends in /chat/completions. */
+bool rv_is_chat_endpoint(const rv_file *f);
+/* True when s is one of the n strings of list. */
+bool rv_str_in(const char *const *list, size_t n, const char *s);
 
 /* True when s is 'n' lower-case hex digits. */
 bool rv_is_hex(const char *s, size_t n);
@@ -144,11 +160,11 @@ bool rv_is_hex(const char *s, size_t n);
  * RV_PTR_MAX; member names with '/' or '~' must go through
  * sb_put_pointer_token instead. */
 #define RV_PTR_MAX 512
-const char *rv_ptr(char buf[RV_PTR_MAX], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+const char *rv_ptr(char buf[RV_PTR_MAX], const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Thread-local last error message of the public API. */
 void rv_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 
 /* The compiled, read-only state shared by all checks. */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -171,7 +187,7 @@ struct recval_validator {
     size_t max_file_size;
     bool ignored_rule[RV_RULE_COUNT];     /* not reported */
     bool ignored_family[RV_FAMILY_COUNT]; /* not computed */
-    pcre2_code *type_name_re; /* dotted Python qualified name */
+    pcre2_code *type_name_re;             /* dotted Python qualified name */
     /* recval's JSON Schemas (schema/), compiled once by rv_schemas_new()
      * and only read afterwards (rules_schema.c). */
     struct js_registry *schema_registry;

@@ -89,27 +89,6 @@ static const object_spec http_spec = SPEC("/request", "the raw HTTP request", ht
 static const object_spec file_spec =
     SPEC("/request", "the file-processor request", file_members, false);
 
-const char *rv_json_kind(json_object *v)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_null:
-        return "null";
-    case json_type_boolean:
-        return "a boolean";
-    case json_type_double:
-        return "a number";
-    case json_type_int:
-        return "an integer";
-    case json_type_object:
-        return "an object";
-    case json_type_array:
-        return "an array";
-    case json_type_string:
-        return "a string";
-    }
-    return "a value";
-}
-
 void rv_member_ptr(strbuf *sb, const char *parent, const char *key)
 {
     sb_truncate(sb, 0);
@@ -234,8 +213,7 @@ static const object_spec *request_spec(const rv_file *f)
 
 static bool is_exception(const rv_file *f)
 {
-    json_object *v = rv_get(f->response, "is_exception");
-    return json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+    return rv_get_true(f->response, "is_exception");
 }
 
 /* A list body recorded with is_streaming false: model lists (a list of

@@ -11,9 +11,6 @@
  * unknown-type and, for list bodies, mixed-types. */
 void rv_envelope_check_items(rv_file *f);
 
-/* "an object", "a string", "null", ... for messages. */
-const char *rv_json_kind(json_object *v);
-
 /* Writes parent + "/" + key (escaped as an RFC 6901 token) into sb. */
 void rv_member_ptr(strbuf *sb, const char *parent, const char *key);
 

@@ -193,14 +193,6 @@ static void collect_calls(id_set *s, json_object *msg)
     }
 }
 
-static bool id_set_has(const id_set *s, const char *id)
-{
-    for (size_t k = 0; k < s->n; k++)
-        if (strcmp(s->ids[k], id) == 0)
-            return true;
-    return false;
-}
-
 static void check_tool_message(rv_file *f, json_object *msg, size_t i, const id_set *made)
 {
     char ptr[RV_PTR_MAX];
@@ -214,7 +206,7 @@ static void check_tool_message(rv_file *f, json_object *msg, size_t i, const id_
     if (!id)
         rv_emit(f, RV_IDS_UNKNOWN_TOOL_CALL_ID, ptr,
                 "tool_call_id of tool message %zu is not a string, so it answers no tool call", i);
-    else if (!id_set_has(made, id))
+    else if (!rv_str_in(made->ids, made->n, id))
         rv_emit(f, RV_IDS_UNKNOWN_TOOL_CALL_ID, ptr,
                 "tool message %zu answers tool call \"%s\", which no earlier assistant message "
                 "made%s",
@@ -223,12 +215,7 @@ static void check_tool_message(rv_file *f, json_object *msg, size_t i, const id_
 
 static bool is_chat_request(const rv_file *f)
 {
-    if (f->kind == RV_KIND_CHAT || f->kind == RV_KIND_CHAT_STREAM)
-        return true;
-    static const char suffix[] = "/chat/completions";
-    const char *ep = rv_get_string(f->request, "endpoint");
-    size_t n = ep ? strlen(ep) : 0, k = sizeof suffix - 1;
-    return n >= k && strcmp(ep + n - k, suffix) == 0;
+    return f->kind == RV_KIND_CHAT || f->kind == RV_KIND_CHAT_STREAM || rv_is_chat_endpoint(f);
 }
 
 static void check_tool_answers(rv_file *f)

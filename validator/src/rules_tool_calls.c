@@ -40,25 +40,6 @@ static bool only_whitespace(const char *s, size_t from, size_t to)
     return true;
 }
 
-static const char *json_type_phrase(json_object *v)
-{
-    switch (json_object_get_type(v)) {
-    case json_type_null:
-        return "null";
-    case json_type_boolean:
-        return "a boolean";
-    case json_type_double:
-    case json_type_int:
-        return "a number";
-    case json_type_string:
-        return "a string";
-    case json_type_array:
-        return "an array";
-    default:
-        return "an object";
-    }
-}
-
 /* Parses n bytes at s strictly (RFC 8259) with a tokener nesting at most
  * `depth` levels into *obj (NULL on error), setting *e and *end. False
  * when no tokener could be made. */
@@ -101,7 +82,7 @@ static bool is_one_object(const char *s, size_t n, json_object *obj, enum json_t
             start++;
         *err = (rv_args_error){start, NULL, ""};
         snprintf(err->reason_buf, sizeof err->reason_buf, "the JSON value is %s",
-                 json_type_phrase(obj));
+                 rv_json_type_phrase(obj));
         err->reason = err->reason_buf;
     } else {
         err->reason = jscan_check(s, n, ignore_duplicate, NULL, &err->offset);
@@ -188,14 +169,6 @@ static declared read_declared(const rv_file *f)
     return d;
 }
 
-static bool is_declared(const declared *d, const char *name)
-{
-    for (size_t i = 0; i < d->n; i++)
-        if (strcmp(d->names[i], name) == 0)
-            return true;
-    return false;
-}
-
 static void put_declared_list(strbuf *sb, const declared *d)
 {
     for (size_t i = 0; i < d->n && i < DECLARED_SHOWN_MAX; i++)
@@ -233,7 +206,7 @@ static void check_response_arguments(rv_file *f, const rv_stream *s, const rv_ch
     if (t->bad_arguments_type) {
         json_object *fn = rv_get_object(rv_call_at(f, s, t->bad_arguments_at), "function");
         sb_printf(&msg, ": arguments are %s, not a string holding a JSON object",
-                  json_type_phrase(rv_get(fn, "arguments")));
+                  rv_json_type_phrase(rv_get(fn, "arguments")));
         rv_emit(f, RV_TOOL_CALLS_INVALID_ARGUMENTS,
                 rv_call_ptr(ptr, f, s, t->bad_arguments_at, "/function/arguments"), "%s", msg.data);
     } else if (t->arguments.len > 0) {
@@ -276,7 +249,7 @@ static void check_response_name(rv_file *f, const rv_stream *s, const rv_choice 
                 s->streamed ? " in any of its chunks" : "");
         return;
     }
-    if (d->n == 0 || is_declared(d, t->name))
+    if (d->n == 0 || rv_str_in(d->names, d->n, t->name))
         return;
     strbuf list = STRBUF_INIT;
     put_declared_list(&list, d);
@@ -304,14 +277,6 @@ static void check_response_calls(rv_file *f, const declared *d)
 
 /* --- calls of the request's assistant messages ------------------------ */
 
-static bool is_chat_request(const rv_file *f)
-{
-    const char *endpoint = rv_get_string(f->request, "endpoint");
-    const char *suffix = "/chat/completions";
-    size_t n = endpoint ? strlen(endpoint) : 0, m = strlen(suffix);
-    return n >= m && strcmp(endpoint + n - m, suffix) == 0;
-}
-
 static void check_request_call(rv_file *f, json_object *call, size_t msg_pos, size_t call_pos)
 {
     char base[RV_PTR_MAX], ptr[RV_PTR_MAX];
@@ -329,7 +294,7 @@ static void check_request_call(rv_file *f, json_object *call, size_t msg_pos, si
         rv_emit(f, RV_TOOL_CALLS_INVALID_ARGUMENTS, ptr,
                 "tool call %zu of message %zu: arguments are %s, not a string holding a JSON "
                 "object",
-                call_pos, msg_pos, json_type_phrase(args));
+                call_pos, msg_pos, rv_json_type_phrase(args));
         return;
     }
     const char *text = json_object_get_string(args);
@@ -348,7 +313,7 @@ static void check_request_call(rv_file *f, json_object *call, size_t msg_pos, si
 static void check_request_calls(rv_file *f)
 {
     json_object *messages = rv_get_array(f->request_body, "messages");
-    if (!messages || !is_chat_request(f))
+    if (!messages || !rv_is_chat_endpoint(f))
         return;
     size_t n = json_object_array_length(messages);
     for (size_t i = 0; i < n; i++) {

@@ -32,12 +32,6 @@ typedef struct usage_at {
     char ptr[RV_PTR_MAX]; /* pointer of the usage object */
 } usage_at;
 
-static bool has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 static count read_count(json_object *obj, const char *key)
 {
     count c = {false, false, 0};
@@ -61,26 +55,14 @@ static usage_counts read_counts(json_object *usage)
 /* Says what is wrong with a value that is not a count, for messages. */
 static const char *type_phrase(json_object *v)
 {
-    switch (json_object_get_type(v)) {
-    case json_type_null:
-        return "null";
-    case json_type_boolean:
-        return "a boolean";
-    case json_type_double: {
-        double d = json_object_get_double(v);
-        if (isfinite(d) && d == floor(d))
-            return d < 0 ? "negative" : "too large";
-        return "not an integer";
-    }
-    case json_type_int:
+    if (json_object_is_type(v, json_type_int))
         return "negative";
-    case json_type_string:
-        return "a string";
-    case json_type_array:
-        return "an array";
-    default:
-        return "an object";
-    }
+    if (!json_object_is_type(v, json_type_double))
+        return rv_json_type_phrase(v);
+    double d = json_object_get_double(v);
+    if (isfinite(d) && d == floor(d))
+        return d < 0 ? "negative" : "too large";
+    return "not an integer";
 }
 
 /* usage/invalid-count for every *_tokens member of obj. Null means "not
@@ -90,7 +72,7 @@ static void check_counts_of(rv_file *f, json_object *obj, const char *obj_ptr, b
 {
     json_object_object_foreach(obj, key, val)
     {
-        if (!has_suffix(key, "_tokens"))
+        if (!rv_ends_with(key, "_tokens"))
             continue;
         bool required =
             top_level && (strcmp(key, "prompt_tokens") == 0 || strcmp(key, "total_tokens") == 0);
@@ -241,9 +223,7 @@ static bool has_usage_kind(rv_kind k)
 /* True when the request's stream_options sets `option` to true. */
 static bool stream_option(const rv_file *f, const char *option)
 {
-    json_object *so = rv_get_object(f->request_body, "stream_options");
-    json_object *v = rv_get(so, option);
-    return json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+    return rv_get_true(rv_get_object(f->request_body, "stream_options"), option);
 }
 
 /* usage/missing-in-stream. */

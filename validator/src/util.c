@@ -1,5 +1,6 @@
-/* util.c - json-c accessors, pointer formatting and the thread-local error
- * message of the public API. */
+/* util.c - json-c accessors, what a JSON value is (for messages), small
+ * string tests, pointer formatting and the thread-local error message of
+ * the public API. */
 #include "recval_internal.h"
 
 #include <math.h>
@@ -76,6 +77,55 @@ bool rv_as_int(json_object *v, int64_t *out)
             return true;
         }
     }
+    return false;
+}
+
+bool rv_get_true(json_object *obj, const char *key)
+{
+    json_object *v = rv_get(obj, key);
+    return json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+}
+
+const char *rv_json_type_phrase(json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return "a boolean";
+    case json_type_double:
+    case json_type_int:
+        return "a number";
+    case json_type_string:
+        return "a string";
+    case json_type_array:
+        return "an array";
+    default:
+        return "an object";
+    }
+}
+
+const char *rv_json_kind(json_object *v)
+{
+    return json_object_is_type(v, json_type_int) ? "an integer" : rv_json_type_phrase(v);
+}
+
+bool rv_ends_with(const char *s, const char *suffix)
+{
+    size_t n = s ? strlen(s) : 0, m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+bool rv_is_chat_endpoint(const rv_file *f)
+{
+    return rv_ends_with(rv_get_string(f->request, "endpoint"), "/chat/completions");
+}
+
+bool rv_str_in(const char *const *list, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i], s) == 0)
+            return true;
     return false;
 }
 
