@@ -137,6 +137,41 @@ static void json_output_follows_contract(void **state)
     free(out), free(err);
 }
 
+static void ignore_switches_rules_and_families_off(void **state)
+{
+    (void)state;
+    char *out, *err;
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--ignore=bogus", DUPKEY_DIR, NULL), 2);
+    assert_string_equal(err, "recval validate: cannot ignore 'bogus': no such rule or family "
+                             "(see recval rules)\n");
+    free(out), free(err);
+    assert_int_equal(
+        rvt_recval(&out, &err, "validate", "--ignore=parse/invalid-json", TRUNCATED, NULL), 2);
+    assert_string_equal(err, "recval validate: parse/invalid-json cannot be ignored: a file that "
+                             "cannot be read has no other check\n");
+    free(out), free(err);
+    /* The only finding of the dup-key recording is a warning: ignored, --strict passes. */
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--strict",
+                                "--ignore=schema,parse/duplicate-key", DUPKEY_DIR, NULL),
+                     0);
+    assert_string_equal(out, "1 file checked: 1 passed, 0 failed; 0 errors, 0 warnings, 0 notes\n");
+    free(out), free(err);
+    /* Repeated --ignore adds up; the other rules still run. */
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--ignore=ids", "--ignore", "usage",
+                                DUPKEY_DIR, NULL),
+                     0);
+    assert_non_null(strstr(out, "[parse/duplicate-key]\n"));
+    free(out), free(err);
+    recval_options opts = {.ignore = "usage,request-hash/duplicate"};
+    recval_validator *v = recval_validator_new(&opts);
+    assert_non_null(v);
+    assert_int_equal(recval_validator_reports(v, "usage/total-mismatch"), 0);
+    assert_int_equal(recval_validator_reports(v, "request-hash/duplicate"), 0);
+    assert_int_equal(recval_validator_reports(v, "request-hash/name-mismatch"), 1);
+    assert_int_equal(recval_validator_reports(v, "no/such-rule"), 0);
+    recval_validator_free(v);
+}
+
 static char *temp_path(const char *suffix)
 {
     static int n;
@@ -273,6 +308,7 @@ int main(void)
         cmocka_unit_test(valid_recordings_exit_0),
         cmocka_unit_test(strict_fails_on_warnings),
         cmocka_unit_test(json_output_follows_contract),
+        cmocka_unit_test(ignore_switches_rules_and_families_off),
         cmocka_unit_test(junit_validates_and_counts_match),
         cmocka_unit_test(xml_forbidden_characters_never_leak),
         cmocka_unit_test(jobs_do_not_change_output),

@@ -21,9 +21,12 @@
 static const char TYPE_NAME_PATTERN[] = "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+$";
 
 static const char *const family_names[RV_FAMILY_COUNT] = {
-    [RV_FAMILY_ENVELOPE] = "envelope",   [RV_FAMILY_IDS] = "ids",
-    [RV_FAMILY_FINISH_REASON] = "finish-reason", [RV_FAMILY_USAGE] = "usage",
-    [RV_FAMILY_TOOL_CALLS] = "tool-calls", [RV_FAMILY_REQUEST_HASH] = "request-hash",
+    [RV_FAMILY_ENVELOPE] = "envelope",
+    [RV_FAMILY_IDS] = "ids",
+    [RV_FAMILY_FINISH_REASON] = "finish-reason",
+    [RV_FAMILY_USAGE] = "usage",
+    [RV_FAMILY_TOOL_CALLS] = "tool-calls",
+    [RV_FAMILY_REQUEST_HASH] = "request-hash",
     [RV_FAMILY_SCHEMA] = "schema",
 };
 
@@ -81,8 +84,8 @@ recval_validator *recval_validator_new(const recval_options *opts)
         v->max_depth = INT32_MAX;
     int err;
     PCRE2_SIZE off;
-    v->type_name_re = pcre2_compile((PCRE2_SPTR)TYPE_NAME_PATTERN, PCRE2_ZERO_TERMINATED, 0, &err,
-                                    &off, NULL);
+    v->type_name_re =
+        pcre2_compile((PCRE2_SPTR)TYPE_NAME_PATTERN, PCRE2_ZERO_TERMINATED, 0, &err, &off, NULL);
     if (!v->type_name_re) {
         rv_set_error("cannot compile the type-name pattern (PCRE2 error %d)", err);
         free(v);
@@ -167,10 +170,13 @@ static void emit_at(rv_file *f, rv_rule_id rule, const char *pointer, size_t off
 static void emit_at(rv_file *f, rv_rule_id rule, const char *pointer, size_t offset,
                     const char *fmt, ...)
 {
+    size_t before = f->ndiags;
     va_list ap;
     va_start(ap, fmt);
     emit_v(f, rule, rv_rule(rule)->severity, pointer, fmt, ap);
     va_end(ap);
+    if (f->ndiags == before) /* an ignored rule */
+        return;
     recval_diag *d = &f->diags[f->ndiags - 1];
     jscan_position(f->text, f->len, offset, &d->line, &d->column);
 }
@@ -214,7 +220,7 @@ static void locate_diags(rv_file *f)
     free(want);
 }
 
-static int cmp_diag(const void *a, const void *b)
+int rv_diag_cmp(const void *a, const void *b)
 {
     const recval_diag *x = a, *y = b;
     if (x->line != y->line)
@@ -392,23 +398,28 @@ static void run_checks(rv_file *f, char request_hash[65])
         rv_check_arguments_schema(f);
 }
 
+void rv_count_severity(recval_result *r, recval_severity sev)
+{
+    if (sev == RECVAL_ERROR)
+        r->errors++;
+    else if (sev == RECVAL_WARNING)
+        r->warnings++;
+    else
+        r->notes++;
+}
+
 static void finish_result(rv_file *f, recval_result *out)
 {
     locate_diags(f);
     if (f->ndiags > 1)
-        qsort(f->diags, f->ndiags, sizeof *f->diags, cmp_diag);
+        qsort(f->diags, f->ndiags, sizeof *f->diags, rv_diag_cmp);
     memset(out, 0, sizeof *out);
     out->path = xstrdup(f->path);
     out->kind = rv_kind_name(f->kind);
     out->diags = f->diags;
     out->ndiags = f->ndiags;
-    for (size_t i = 0; i < f->ndiags; i++) {
-        switch (f->diags[i].severity) {
-        case RECVAL_ERROR: out->errors++; break;
-        case RECVAL_WARNING: out->warnings++; break;
-        default: out->notes++; break;
-        }
-    }
+    for (size_t i = 0; i < f->ndiags; i++)
+        rv_count_severity(out, f->diags[i].severity);
     rv_stream_free(f->stream);
     if (f->match_data)
         pcre2_match_data_free(f->match_data);

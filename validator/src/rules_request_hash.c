@@ -47,7 +47,10 @@ static void emit_at_document(rv_file *f, rv_rule_id rule, const char *msg)
             column = 1;
         }
     }
+    size_t before = f->ndiags;
     rv_emit(f, rule, "", "%s", msg);
+    if (f->ndiags == before) /* an ignored rule */
+        return;
     f->diags[f->ndiags - 1].line = line;
     f->diags[f->ndiags - 1].column = column;
 }
@@ -277,33 +280,17 @@ static dup_entry *collect_entries(recval_result *results, size_t n, size_t *coun
     return e;
 }
 
-/* The order check.c gives a file's diagnostics. */
-static int cmp_diag(const recval_diag *x, const recval_diag *y)
-{
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    if (x->column != y->column)
-        return x->column < y->column ? -1 : 1;
-    int c = strcmp(x->rule->name, y->rule->name);
-    return c ? c : strcmp(x->message, y->message);
-}
-
 /* Adds d to r at its place in the order, counting it. */
 static void insert_diag(recval_result *r, recval_diag d)
 {
     size_t at = r->ndiags;
-    while (at > 0 && cmp_diag(&d, &r->diags[at - 1]) < 0)
+    while (at > 0 && rv_diag_cmp(&d, &r->diags[at - 1]) < 0)
         at--;
     r->diags = xrealloc(r->diags, (r->ndiags + 1) * sizeof *r->diags);
     memmove(r->diags + at + 1, r->diags + at, (r->ndiags - at) * sizeof *r->diags);
     r->diags[at] = d;
     r->ndiags++;
-    if (d.severity == RECVAL_ERROR)
-        r->errors++;
-    else if (d.severity == RECVAL_WARNING)
-        r->warnings++;
-    else
-        r->notes++;
+    rv_count_severity(r, d.severity);
 }
 
 /* Where the document starts: the position another diagnostic of the
