@@ -126,6 +126,11 @@ void rv_file_release(rv_file *f);
  * text. For callers that emit diagnostics of their own on a loaded file
  * (recval_schema_check_file()). */
 void rv_file_finish(rv_file *f, recval_result *out);
+/* The order of a file's diagnostics, as a qsort comparator of
+ * recval_diag: by line, column, rule name, then message. */
+int rv_diag_cmp(const void *a, const void *b);
+/* Counts one diagnostic of severity sev in r's errors, warnings or notes. */
+void rv_count_severity(recval_result *r, recval_severity sev);
 
 /* json-c accessors that treat a wrong type like absence. */
 json_object *rv_get(json_object *obj, const char *key);
