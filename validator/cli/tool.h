@@ -22,13 +22,20 @@ void tool_usage(FILE *out);
 /* Output formats of the reporting subcommands. */
 typedef enum tool_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JUNIT } tool_format;
 bool tool_parse_format(const char *s, tool_format *out);
+/* The value of --format for subcommand `cmd`, which writes text or JSON
+ * only: false, having said "recval <cmd>: unknown format '<s>'" on stderr,
+ * for anything else. */
+bool tool_parse_text_or_json(const char *cmd, const char *s, tool_format *out);
+
+/* Seconds on the monotonic clock, for the report's times. */
+double tool_now_seconds(void);
 
 /* One run: the results in output order and how they count. */
 typedef struct tool_report {
     recval_result *results;
     double *seconds; /* check time of each file */
     size_t nresults;
-    bool strict;     /* warnings fail too */
+    bool strict; /* warnings fail too */
     double total_seconds;
     const char *suite_name; /* JUnit testsuite name */
 } tool_report;
@@ -59,6 +66,8 @@ void tool_free_files(char **files, size_t n);
  * Both replace invalid UTF-8 with U+FFFD; the XML one also drops
  * characters XML 1.0 forbids, writing them as U+FFFD. */
 void tool_put_json_string(FILE *out, const char *s);
+/* tool_put_json_string(), or null for NULL. */
+void tool_put_json_or_null(FILE *out, const char *s);
 void tool_put_xml(FILE *out, const char *s);
 /* Text output: control characters and invalid UTF-8 made visible. */
 void tool_put_text(FILE *out, const char *s);
@@ -66,5 +75,7 @@ void tool_put_text(FILE *out, const char *s);
 /* "--name=value" or "--name value": returns the value and advances *i,
  * or NULL when argv[*i] is not that option. */
 const char *tool_opt_value(int argc, char **argv, int *i, const char *name);
+/* True for "-h" and "--help". */
+bool tool_is_help(const char *arg);
 
 #endif

@@ -50,13 +50,27 @@ void tool_put_json_string(FILE *out, const char *str)
             continue;
         }
         switch (cp) {
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
-        case '\n': fputs("\\n", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '\t': fputs("\\t", out); break;
-        case '\b': fputs("\\b", out); break;
-        case '\f': fputs("\\f", out); break;
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        case '\b':
+            fputs("\\b", out);
+            break;
+        case '\f':
+            fputs("\\f", out);
+            break;
         default:
             if (cp < 0x20)
                 fprintf(out, "\\u%04x", (unsigned)cp);
@@ -75,6 +89,14 @@ static int xml_allowed(uint32_t cp)
            (cp >= 0xE000 && cp <= 0xFFFD) || (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
+void tool_put_json_or_null(FILE *out, const char *s)
+{
+    if (s)
+        tool_put_json_string(out, s);
+    else
+        fputs("null", out);
+}
+
 void tool_put_xml(FILE *out, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
@@ -87,15 +109,32 @@ void tool_put_xml(FILE *out, const char *str)
             continue;
         }
         switch (cp) {
-        case '&': fputs("&amp;", out); break;
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '"': fputs("&quot;", out); break;
-        case '\'': fputs("&apos;", out); break;
-        case '\t': fputs("&#9;", out); break;
-        case '\n': fputs("&#10;", out); break;
-        case '\r': fputs("&#13;", out); break;
-        default: fwrite(s, 1, n, out);
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        case '\'':
+            fputs("&apos;", out);
+            break;
+        case '\t':
+            fputs("&#9;", out);
+            break;
+        case '\n':
+            fputs("&#10;", out);
+            break;
+        case '\r':
+            fputs("&#13;", out);
+            break;
+        default:
+            fwrite(s, 1, n, out);
         }
         s += n;
     }

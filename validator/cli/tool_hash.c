@@ -31,7 +31,7 @@ static bool parse_hash_args(int argc, char **argv, hash_args *a)
     if (!a->files)
         abort();
     for (int i = 1; i < argc; i++) {
-        if (!only_files && (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)) {
+        if (!only_files && tool_is_help(argv[i])) {
             a->help = true;
             return true;
         }
@@ -40,10 +40,8 @@ static bool parse_hash_args(int argc, char **argv, hash_args *a)
         } else if (strcmp(argv[i], "--") == 0) {
             only_files = true;
         } else if ((v = tool_opt_value(argc, argv, &i, "--format")) != NULL) {
-            if (!tool_parse_format(v, &a->format) || a->format == FORMAT_JUNIT) {
-                fprintf(stderr, "recval hash: unknown format '%s'\n", v);
+            if (!tool_parse_text_or_json("hash", v, &a->format))
                 return false;
-            }
         } else if ((v = tool_opt_value(argc, argv, &i, "--request")) != NULL) {
             a->request = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--test-id")) != NULL) {
@@ -69,38 +67,35 @@ static bool parse_hash_args(int argc, char **argv, hash_args *a)
 }
 
 /* A JSON string, or null for NULL and "". */
-static void put_json_or_null(FILE *out, const char *s)
+static void put_nonempty_or_null(FILE *out, const char *s)
 {
-    if (s && *s)
-        tool_put_json_string(out, s);
-    else
-        fputs("null", out);
+    tool_put_json_or_null(out, s && *s ? s : NULL);
 }
 
 static void write_json_entry(FILE *out, const recval_hashes *h)
 {
     fputs("{\"path\":", out);
-    put_json_or_null(out, h->path);
+    put_nonempty_or_null(out, h->path);
     fputs(",\"schemes\":{\"current\":", out);
-    put_json_or_null(out, h->current);
+    put_nonempty_or_null(out, h->current);
     fputs(",\"legacy\":", out);
-    put_json_or_null(out, h->legacy);
+    put_nonempty_or_null(out, h->legacy);
     fputs(",\"current_raw\":", out);
-    put_json_or_null(out, h->current_raw);
+    put_nonempty_or_null(out, h->current_raw);
     fputs(",\"older_fs_partial\":", out);
-    put_json_or_null(out, h->older_fs_partial);
+    put_nonempty_or_null(out, h->older_fs_partial);
     fputs(",\"older_fs_none\":", out);
-    put_json_or_null(out, h->older_fs_none);
+    put_nonempty_or_null(out, h->older_fs_none);
     fputs("},\"name_hash\":", out);
-    put_json_or_null(out, h->name_hash);
+    put_nonempty_or_null(out, h->name_hash);
     fputs(",\"matches\":", out);
-    put_json_or_null(out, h->matches);
+    put_nonempty_or_null(out, h->matches);
     fputs(",\"expected_name\":", out);
-    put_json_or_null(out, h->expected_name);
+    put_nonempty_or_null(out, h->expected_name);
     fputs(",\"request_kind\":", out);
-    put_json_or_null(out, h->request_kind);
+    put_nonempty_or_null(out, h->request_kind);
     fputs(",\"unreproducible\":", out);
-    put_json_or_null(out, h->unreproducible);
+    put_nonempty_or_null(out, h->unreproducible);
     fputc('}', out);
 }
 
@@ -108,7 +103,7 @@ static void write_json_entry(FILE *out, const recval_hashes *h)
 static void write_json_error(FILE *out, const char *path, const char *message)
 {
     fputs("{\"path\":", out);
-    put_json_or_null(out, path);
+    put_nonempty_or_null(out, path);
     fputs(",\"error\":", out);
     tool_put_json_string(out, message);
     fputc('}', out);

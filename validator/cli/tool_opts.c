@@ -1,6 +1,7 @@
 /* tool_opts.c - small helpers for parsing the command line. */
 #include "tool.h"
 
+#include <stdio.h>
 #include <string.h>
 
 const char *tool_opt_value(int argc, char **argv, int *i, const char *name)
@@ -16,6 +17,11 @@ const char *tool_opt_value(int argc, char **argv, int *i, const char *name)
     return NULL;
 }
 
+bool tool_is_help(const char *arg)
+{
+    return strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0;
+}
+
 bool tool_parse_format(const char *s, tool_format *out)
 {
     if (strcmp(s, "text") == 0)
@@ -27,4 +33,12 @@ bool tool_parse_format(const char *s, tool_format *out)
     else
         return false;
     return true;
+}
+
+bool tool_parse_text_or_json(const char *cmd, const char *s, tool_format *out)
+{
+    if (tool_parse_format(s, out) && *out != FORMAT_JUNIT)
+        return true;
+    fprintf(stderr, "recval %s: unknown format '%s'\n", cmd, s);
+    return false;
 }

@@ -56,10 +56,8 @@ static bool parse_option(int argc, char **argv, int *i, replay_args *a)
             return false;
         }
     } else if ((v = tool_opt_value(argc, argv, i, "--format")) != NULL) {
-        if (!tool_parse_format(v, &a->format) || a->format == FORMAT_JUNIT) {
-            fprintf(stderr, "recval replay: unknown format '%s'\n", v);
+        if (!tool_parse_text_or_json("replay", v, &a->format))
             return false;
-        }
     } else {
         fprintf(stderr, "recval replay: unknown argument '%s'\n", argv[*i]);
         return false;
@@ -70,7 +68,7 @@ static bool parse_option(int argc, char **argv, int *i, replay_args *a)
 static bool parse_replay_args(int argc, char **argv, replay_args *a)
 {
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        if (tool_is_help(argv[i])) {
             a->help = true;
             return true;
         }
@@ -86,14 +84,6 @@ static bool parse_replay_args(int argc, char **argv, replay_args *a)
 }
 
 /* --- JSON ---------------------------------------------------------------- */
-
-static void put_json_or_null(FILE *out, const char *s)
-{
-    if (s)
-        tool_put_json_string(out, s);
-    else
-        fputs("null", out);
-}
 
 /* A JSON string of n bytes that may hold U+0000, which
  * tool_put_json_string() (NUL-terminated) cannot write. */
@@ -144,15 +134,15 @@ static void write_json_choice(FILE *out, const recval_choice *c)
     else
         fputs("null", out);
     fputs(",\"finish_reason\":", out);
-    put_json_or_null(out, c->finish_reason);
+    tool_put_json_or_null(out, c->finish_reason);
     fputs(",\"tool_calls\":[", out);
     for (size_t k = 0; k < c->ntool_calls; k++) {
         fputs(k ? ",{\"id\":" : "{\"id\":", out);
-        put_json_or_null(out, c->tool_calls[k].id);
+        tool_put_json_or_null(out, c->tool_calls[k].id);
         fputs(",\"name\":", out);
-        put_json_or_null(out, c->tool_calls[k].name);
+        tool_put_json_or_null(out, c->tool_calls[k].name);
         fputs(",\"arguments\":", out);
-        put_json_or_null(out, c->tool_calls[k].arguments);
+        tool_put_json_or_null(out, c->tool_calls[k].arguments);
         fputc('}', out);
     }
     fputs("]}", out);
@@ -190,7 +180,7 @@ static void write_json_nearest(FILE *out, const recval_nearest *n)
     fputs("{\"path\":", out);
     tool_put_json_string(out, n->path);
     fputs(",\"matches\":", out);
-    put_json_or_null(out, n->matches);
+    tool_put_json_or_null(out, n->matches);
     fprintf(out, ",\"differences\":%zu,\"diffs\":[", n->ndifferences);
     for (size_t k = 0; k < n->ndiffs; k++) {
         fputs(k ? ",{\"pointer\":" : "{\"pointer\":", out);
@@ -200,14 +190,14 @@ static void write_json_nearest(FILE *out, const recval_nearest *n)
         fputc('}', out);
     }
     fputs("],\"note\":", out);
-    put_json_or_null(out, n->note);
+    tool_put_json_or_null(out, n->note);
     fputc('}', out);
 }
 
 static void write_json_miss(FILE *out, const recval_replay_result *r)
 {
     fprintf(out, "{\"recording\":null,\"hash\":\"%s\",\"legacy_hash\":", r->hash);
-    put_json_or_null(out, r->legacy_hash[0] ? r->legacy_hash : NULL);
+    tool_put_json_or_null(out, r->legacy_hash[0] ? r->legacy_hash : NULL);
     fputs(",\"looked_at\":", out);
     put_json_strings(out, r->looked_at, r->nlooked_at);
     fputs(",\"nearest\":[", out);

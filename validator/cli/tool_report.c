@@ -6,6 +6,14 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+double tool_now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 bool tool_result_fails(const tool_report *rep, const recval_result *r)
 {
@@ -57,10 +65,10 @@ void tool_write_text(FILE *out, const tool_report *rep)
         for (size_t k = 0; k < rep->results[i].ndiags; k++)
             put_diag_text(out, &rep->results[i], &rep->results[i].diags[k]);
     tool_totals t = tool_report_totals(rep);
-    fprintf(out, "%zu file%s checked: %zu passed, %zu failed; %zu error%s, %zu warning%s, %zu note%s\n",
-            t.files, t.files == 1 ? "" : "s", t.passed, t.failed, t.errors,
-            t.errors == 1 ? "" : "s", t.warnings, t.warnings == 1 ? "" : "s", t.notes,
-            t.notes == 1 ? "" : "s");
+    fprintf(
+        out, "%zu file%s checked: %zu passed, %zu failed; %zu error%s, %zu warning%s, %zu note%s\n",
+        t.files, t.files == 1 ? "" : "s", t.passed, t.failed, t.errors, t.errors == 1 ? "" : "s",
+        t.warnings, t.warnings == 1 ? "" : "s", t.notes, t.notes == 1 ? "" : "s");
 }
 
 /* --- JSON ---------------------------------------------------------- */
@@ -208,8 +216,10 @@ void tool_write_junit(FILE *out, const tool_report *rep)
         failures += count_failures(rep, &rep->results[i]);
     const char *name = rep->suite_name ? rep->suite_name : "recval";
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-    fprintf(out, "<testsuites name=\"recval\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" time=\"%.6f\">\n",
-            rep->nresults, failures, rep->total_seconds);
+    fprintf(
+        out,
+        "<testsuites name=\"recval\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" time=\"%.6f\">\n",
+        rep->nresults, failures, rep->total_seconds);
     fputs("  <testsuite name=\"", out);
     tool_put_xml(out, name);
     fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.6f\">\n",
@@ -228,9 +238,15 @@ int tool_write_report(const char *path, tool_format fmt, const tool_report *rep)
         return -1;
     }
     switch (fmt) {
-    case FORMAT_TEXT: tool_write_text(out, rep); break;
-    case FORMAT_JSON: tool_write_json(out, rep); break;
-    case FORMAT_JUNIT: tool_write_junit(out, rep); break;
+    case FORMAT_TEXT:
+        tool_write_text(out, rep);
+        break;
+    case FORMAT_JSON:
+        tool_write_json(out, rep);
+        break;
+    case FORMAT_JUNIT:
+        tool_write_junit(out, rep);
+        break;
     }
     int bad = ferror(out);
     if (!to_stdout)

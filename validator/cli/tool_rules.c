@@ -10,13 +10,14 @@ int tool_rules(int argc, char **argv)
         const char *v = tool_opt_value(argc, argv, &i, "--format");
         if (v && tool_parse_format(v, &fmt) && fmt != FORMAT_JUNIT)
             continue;
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        if (tool_is_help(argv[i])) {
             puts("usage: recval rules [--format=text|json]\n\nLists every rule: name, default "
                  "severity, summary. Each rule's doc is the\nsection of the same name in "
                  "docs/rules/<family>.md.");
             return TOOL_EXIT_OK;
         }
-        fprintf(stderr, "recval rules: unknown argument '%s'\nusage: recval rules [--format=text|json]\n",
+        fprintf(stderr,
+                "recval rules: unknown argument '%s'\nusage: recval rules [--format=text|json]\n",
                 argv[i]);
         return TOOL_EXIT_USAGE;
     }

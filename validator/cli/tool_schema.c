@@ -7,7 +7,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 typedef struct schema_opts {
     tool_format format;
@@ -75,7 +74,7 @@ static int parse_schema_opts(int argc, char **argv, schema_opts *o)
             o->paths[o->npaths++] = a;
         } else if (strcmp(a, "--") == 0) {
             only_paths = true;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        } else if (tool_is_help(a)) {
             schema_help();
             return TOOL_EXIT_OK;
         } else if ((v = tool_opt_value(argc, argv, &i, "--format"))) {
@@ -93,13 +92,6 @@ static int parse_schema_opts(int argc, char **argv, schema_opts *o)
     if (o->npaths < 2)
         return usage_error("%s", o->npaths ? "no INSTANCE given" : "no SCHEMA given");
     return -1;
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* True when some instance could not be used: unreadable or not JSON. */
@@ -120,13 +112,13 @@ static int check_instances(const schema_opts *o, const recval_validator *v, cons
                        .seconds = calloc(n + 1, sizeof *rep.seconds),
                        .nresults = n,
                        .suite_name = "recval schema"};
-    double start = now_seconds();
+    double start = tool_now_seconds();
     for (size_t i = 0; i < n; i++) {
-        double t0 = now_seconds();
+        double t0 = tool_now_seconds();
         recval_schema_check_file(v, s, files[i], &rep.results[i]);
-        rep.seconds[i] = now_seconds() - t0;
+        rep.seconds[i] = tool_now_seconds() - t0;
     }
-    rep.total_seconds = now_seconds() - start;
+    rep.total_seconds = tool_now_seconds() - start;
     int rc = tool_report_totals(&rep).failed ? TOOL_EXIT_FINDINGS : TOOL_EXIT_OK;
     if (n == 0) {
         fputs("recval schema: no *.json instance found\n", stderr);

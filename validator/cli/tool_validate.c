@@ -6,7 +6,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 typedef struct validate_opts {
@@ -29,13 +28,6 @@ typedef struct job_queue {
     double *seconds;
 } job_queue;
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void *worker(void *arg)
 {
     job_queue *q = arg;
@@ -43,10 +35,10 @@ static void *worker(void *arg)
         size_t i = atomic_fetch_add(&q->next, 1);
         if (i >= q->nfiles)
             return NULL;
-        double t0 = now_seconds();
+        double t0 = tool_now_seconds();
         if (recval_check_file(q->validator, q->files[i], &q->results[i]) != RECVAL_OK)
             memset(&q->results[i], 0, sizeof q->results[i]);
-        q->seconds[i] = now_seconds() - t0;
+        q->seconds[i] = tool_now_seconds() - t0;
     }
 }
 
@@ -132,7 +124,7 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
             o->paths[o->npaths++] = argv[i];
         } else if (strcmp(a, "--") == 0) {
             only_paths = true;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+        } else if (tool_is_help(a)) {
             validate_help();
             return TOOL_EXIT_OK;
         } else if (strcmp(a, "--strict") == 0) {
@@ -193,12 +185,15 @@ int tool_validate(int argc, char **argv)
     q.nfiles = tool_collect_files(o.paths, o.npaths, &q.files);
     q.results = calloc(q.nfiles + 1, sizeof *q.results);
     q.seconds = calloc(q.nfiles + 1, sizeof *q.seconds);
-    double t0 = now_seconds();
+    double t0 = tool_now_seconds();
     run_jobs(&q, o.jobs);
     if (recval_validator_reports(v, "request-hash/duplicate"))
         recval_check_duplicates(q.results, q.nfiles);
-    tool_report rep = {.results = q.results, .seconds = q.seconds, .nresults = q.nfiles,
-                       .strict = o.strict, .total_seconds = now_seconds() - t0,
+    tool_report rep = {.results = q.results,
+                       .seconds = q.seconds,
+                       .nresults = q.nfiles,
+                       .strict = o.strict,
+                       .total_seconds = tool_now_seconds() - t0,
                        .suite_name = "recval validate"};
     tool_totals t = tool_report_totals(&rep);
     rc = t.failed ? TOOL_EXIT_FINDINGS : TOOL_EXIT_OK;
