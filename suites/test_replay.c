@@ -663,17 +663,8 @@ static void hash_request_matches_hash_file(void **state)
                                          "bee5251.json");
     recval_hashes_free(&q);
     /* a whole recording is accepted as the request, with its own test id */
-    char *whole = NULL;
-    {
-        FILE *fp = fopen(rvt_path(SEED_002), "rb");
-        assert_non_null(fp);
-        fseek(fp, 0, SEEK_END);
-        long n = ftell(fp);
-        fseek(fp, 0, SEEK_SET);
-        whole = calloc(1, (size_t)n + 1);
-        assert_int_equal(fread(whole, 1, (size_t)n, fp), (size_t)n);
-        fclose(fp);
-    }
+    char *whole = rvt_read_file(rvt_path(SEED_002), NULL);
+    assert_non_null(whole);
     assert_int_equal(recval_hash_request(rvt_validator(), whole, strlen(whole), NULL, &q),
                      RECVAL_OK);
     assert_string_equal(q.current, f.current);
