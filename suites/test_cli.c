@@ -157,9 +157,9 @@ static void ignore_switches_rules_and_families_off(void **state)
     assert_string_equal(out, "1 file checked: 1 passed, 0 failed; 0 errors, 0 warnings, 0 notes\n");
     free(out), free(err);
     /* Repeated --ignore adds up; the other rules still run. */
-    assert_int_equal(rvt_recval(&out, &err, "validate", "--ignore=ids", "--ignore", "usage",
-                                DUPKEY_DIR, NULL),
-                     0);
+    assert_int_equal(
+        rvt_recval(&out, &err, "validate", "--ignore=ids", "--ignore", "usage", DUPKEY_DIR, NULL),
+        0);
     assert_non_null(strstr(out, "[parse/duplicate-key]\n"));
     free(out), free(err);
     recval_options opts = {.ignore = "usage,request-hash/duplicate"};

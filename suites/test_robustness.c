@@ -134,8 +134,9 @@ static void truncations_never_crash(void **state)
 {
     (void)state;
     validator = recval_validator_new(NULL);
-    const char *path = rvt_path("recordings/valid/current/tests/integration/responses/recordings/"
-                                "8ff1917b614181d58694804c955f8144a3128e54c7c1fd8f1529bb305ed775d0.json");
+    const char *path =
+        rvt_path("recordings/valid/current/tests/integration/responses/recordings/"
+                 "8ff1917b614181d58694804c955f8144a3128e54c7c1fd8f1529bb305ed775d0.json");
     FILE *fp = fopen(path, "rb");
     assert_non_null(fp);
     char *buf = malloc(1 << 20);

@@ -1,6 +1,6 @@
 /* jsonc_parse_only.c - the benchmark's baseline: reads each file named in
  * the list file argv[1] (one path per line) and parses it with json-c exactly as
-* recval's loader does (strict, UTF-8 validation, depth 10000), nothing
+ * recval's loader does (strict, UTF-8 validation, depth 10000), nothing
  * else. Prints the number of files parsed. */
 #include <json-c/json.h>
 #include <stdio.h>

@@ -57,8 +57,8 @@ static void walk_dir(file_list *l, const char *dir)
         char *path = join(dir, e->d_name);
         struct stat st;
         /* Symbolic links to directories are not followed (no loops). */
-        bool link_to_dir = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
-                           stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+        bool link_to_dir = lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && stat(path, &st) == 0 &&
+                           S_ISDIR(st.st_mode);
         if (link_to_dir) {
             free(path);
         } else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {

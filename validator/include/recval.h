@@ -331,8 +331,7 @@ typedef struct recval_schema_base {
  * when the schema is unusable (unreadable, not JSON, an unknown keyword, a
  * malformed keyword value, an unresolvable reference, another draft); the
  * reason is in recval_last_error(). Free with recval_schema_free(). */
-recval_schema *recval_schema_load(const char *path, const recval_schema_base *bases,
-                                  size_t nbases);
+recval_schema *recval_schema_load(const char *path, const recval_schema_base *bases, size_t nbases);
 
 /** The URI the schema was loaded under (file:///...). */
 const char *recval_schema_uri(const recval_schema *s);
@@ -355,8 +354,8 @@ int recval_schema_check_file(const recval_validator *v, const recval_schema *s, 
                              recval_result *out);
 
 /** The same for `len` bytes at `text`, reported under `path`. */
-int recval_schema_check_buffer(const recval_validator *v, const recval_schema *s,
-                               const char *path, const char *text, size_t len, recval_result *out);
+int recval_schema_check_buffer(const recval_validator *v, const recval_schema *s, const char *path,
+                               const char *text, size_t len, recval_result *out);
 
 /** The rule of the findings of recval_schema_check_file(): schema/instance,
  * an error (in recval_rules() like every rule; no check of a recording

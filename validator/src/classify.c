@@ -92,9 +92,9 @@ static const char *body_type(json_object *body)
 
 static bool is_models_endpoint(const char *endpoint)
 {
-    return endpoint && (strcmp(endpoint, "/v1/models") == 0 ||
-                        strcmp(endpoint, "/v1/openai/v1/models") == 0 ||
-                        strcmp(endpoint, "/models") == 0);
+    return endpoint &&
+           (strcmp(endpoint, "/v1/models") == 0 || strcmp(endpoint, "/v1/openai/v1/models") == 0 ||
+            strcmp(endpoint, "/models") == 0);
 }
 
 static rv_kind classify_kind(const rv_file *f)
@@ -113,7 +113,8 @@ static rv_kind classify_kind(const rv_file *f)
     bool streamed = json_object_is_type(f->body, json_type_array);
     if (type)
         return kind_of_type(type, streamed);
-    if (f->name_scheme == RV_NAME_MODELS || is_models_endpoint(rv_get_string(f->request, "endpoint")))
+    if (f->name_scheme == RV_NAME_MODELS ||
+        is_models_endpoint(rv_get_string(f->request, "endpoint")))
         return RV_KIND_MODEL_LIST;
     if (json_object_is_type(f->body, json_type_object) ||
         json_object_is_type(f->body, json_type_array))

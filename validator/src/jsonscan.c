@@ -20,12 +20,12 @@ typedef struct span {
 } span;
 
 typedef struct frame {
-    char type;         /* '{' or '[' */
-    size_t index;      /* element index, or member index */
-    span key;          /* current member name */
-    size_t first_key;  /* SCAN_CHECK: first key of this object in keys */
-    size_t ptr_len;    /* SCAN_LOCATE: pointer length of the container */
-    bool started;      /* a member or element has begun */
+    char type;        /* '{' or '[' */
+    size_t index;     /* element index, or member index */
+    span key;         /* current member name */
+    size_t first_key; /* SCAN_CHECK: first key of this object in keys */
+    size_t ptr_len;   /* SCAN_LOCATE: pointer length of the container */
+    bool started;     /* a member or element has begun */
 } frame;
 
 typedef struct scan {
@@ -45,7 +45,7 @@ typedef struct scan {
     unsigned *lines, *columns;
     unsigned line;
     size_t line_start;
-    size_t until; /* SCAN_UNTIL */
+    size_t until;      /* SCAN_UNTIL */
     const char *error; /* SCAN_CHECK: what is wrong at s->pos */
 } scan;
 
@@ -111,11 +111,21 @@ static void decode_string(strbuf *sb, const char *s, size_t n)
         char e = s[i + 1];
         i += 2;
         switch (e) {
-        case 'b': sb_putc(sb, '\b'); break;
-        case 'f': sb_putc(sb, '\f'); break;
-        case 'n': sb_putc(sb, '\n'); break;
-        case 'r': sb_putc(sb, '\r'); break;
-        case 't': sb_putc(sb, '\t'); break;
+        case 'b':
+            sb_putc(sb, '\b');
+            break;
+        case 'f':
+            sb_putc(sb, '\f');
+            break;
+        case 'n':
+            sb_putc(sb, '\n');
+            break;
+        case 'r':
+            sb_putc(sb, '\r');
+            break;
+        case 't':
+            sb_putc(sb, '\t');
+            break;
         case 'u': {
             uint32_t cp = hex4(s + i, n - i);
             i += 4;
@@ -129,7 +139,9 @@ static void decode_string(strbuf *sb, const char *s, size_t n)
             put_utf8(sb, cp);
             break;
         }
-        default: sb_putc(sb, e); break;
+        default:
+            sb_putc(sb, e);
+            break;
         }
     }
 }
@@ -310,12 +322,27 @@ static bool skip_string(scan *s, span *body)
 
 /* Bytes that end a run of plain string characters. */
 static const unsigned char string_stop[256] = {
-    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1,
-    [0x07] = 1, [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1,
-    [0x0e] = 1, [0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1,
-    [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1,
-    [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1, ['"'] = 1, ['\\'] = 1,
-    [0x80 ... 0xff] = 2,
+    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
+    [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
+    [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
+    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
+    ['"'] = 1,  ['\\'] = 1, [0x80] = 2, [0x81] = 2, [0x82] = 2, [0x83] = 2, [0x84] = 2, [0x85] = 2,
+    [0x86] = 2, [0x87] = 2, [0x88] = 2, [0x89] = 2, [0x8a] = 2, [0x8b] = 2, [0x8c] = 2, [0x8d] = 2,
+    [0x8e] = 2, [0x8f] = 2, [0x90] = 2, [0x91] = 2, [0x92] = 2, [0x93] = 2, [0x94] = 2, [0x95] = 2,
+    [0x96] = 2, [0x97] = 2, [0x98] = 2, [0x99] = 2, [0x9a] = 2, [0x9b] = 2, [0x9c] = 2, [0x9d] = 2,
+    [0x9e] = 2, [0x9f] = 2, [0xa0] = 2, [0xa1] = 2, [0xa2] = 2, [0xa3] = 2, [0xa4] = 2, [0xa5] = 2,
+    [0xa6] = 2, [0xa7] = 2, [0xa8] = 2, [0xa9] = 2, [0xaa] = 2, [0xab] = 2, [0xac] = 2, [0xad] = 2,
+    [0xae] = 2, [0xaf] = 2, [0xb0] = 2, [0xb1] = 2, [0xb2] = 2, [0xb3] = 2, [0xb4] = 2, [0xb5] = 2,
+    [0xb6] = 2, [0xb7] = 2, [0xb8] = 2, [0xb9] = 2, [0xba] = 2, [0xbb] = 2, [0xbc] = 2, [0xbd] = 2,
+    [0xbe] = 2, [0xbf] = 2, [0xc0] = 2, [0xc1] = 2, [0xc2] = 2, [0xc3] = 2, [0xc4] = 2, [0xc5] = 2,
+    [0xc6] = 2, [0xc7] = 2, [0xc8] = 2, [0xc9] = 2, [0xca] = 2, [0xcb] = 2, [0xcc] = 2, [0xcd] = 2,
+    [0xce] = 2, [0xcf] = 2, [0xd0] = 2, [0xd1] = 2, [0xd2] = 2, [0xd3] = 2, [0xd4] = 2, [0xd5] = 2,
+    [0xd6] = 2, [0xd7] = 2, [0xd8] = 2, [0xd9] = 2, [0xda] = 2, [0xdb] = 2, [0xdc] = 2, [0xdd] = 2,
+    [0xde] = 2, [0xdf] = 2, [0xe0] = 2, [0xe1] = 2, [0xe2] = 2, [0xe3] = 2, [0xe4] = 2, [0xe5] = 2,
+    [0xe6] = 2, [0xe7] = 2, [0xe8] = 2, [0xe9] = 2, [0xea] = 2, [0xeb] = 2, [0xec] = 2, [0xed] = 2,
+    [0xee] = 2, [0xef] = 2, [0xf0] = 2, [0xf1] = 2, [0xf2] = 2, [0xf3] = 2, [0xf4] = 2, [0xf5] = 2,
+    [0xf6] = 2, [0xf7] = 2, [0xf8] = 2, [0xf9] = 2, [0xfa] = 2, [0xfb] = 2, [0xfc] = 2, [0xfd] = 2,
+    [0xfe] = 2, [0xff] = 2,
 };
 
 /* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
@@ -348,8 +375,8 @@ static bool skip_string_checked(scan *s, span *body)
     const unsigned char *end = (const unsigned char *)s->text + s->len;
     const unsigned char *p = start;
     for (;;) {
-        while (p + 4 <= end && !(string_stop[p[0]] | string_stop[p[1]] | string_stop[p[2]] |
-                                 string_stop[p[3]]))
+        while (p + 4 <= end &&
+               !(string_stop[p[0]] | string_stop[p[1]] | string_stop[p[2]] | string_stop[p[3]]))
             p += 4;
         while (p < end && !string_stop[*p])
             p++;
@@ -434,8 +461,8 @@ static bool scan_scalar(scan *s)
     } else {
         size_t avail = (size_t)(end - p);
         size_t n = *p == 'f' ? 5 : 4;
-        ok = avail >= n && (memcmp(p, "true", 4) == 0 || memcmp(p, "null", 4) == 0 ||
-                            memcmp(p, "false", 5) == 0);
+        ok = avail >= n &&
+             (memcmp(p, "true", 4) == 0 || memcmp(p, "null", 4) == 0 || memcmp(p, "false", 5) == 0);
         p += ok ? n : 0;
     }
     ok = ok && (p == end || ends_scalar[(unsigned char)*p]);
@@ -626,8 +653,13 @@ void jscan_locate(const char *text, size_t len, const char *const *sorted_pointe
     memset(columns, 0, n * sizeof *columns);
     if (n == 0)
         return;
-    scan s = {.text = text, .len = len, .mode = SCAN_LOCATE, .want = sorted_pointers,
-              .nwant = n, .lines = lines, .columns = columns};
+    scan s = {.text = text,
+              .len = len,
+              .mode = SCAN_LOCATE,
+              .want = sorted_pointers,
+              .nwant = n,
+              .lines = lines,
+              .columns = columns};
     sb_reserve(&s.ptr, 64);
     walk(&s);
     scan_free(&s);

@@ -34,8 +34,11 @@ const recval_rule *recval_rule_find(const char *name)
 const char *recval_severity_name(recval_severity s)
 {
     switch (s) {
-    case RECVAL_ERROR: return "error";
-    case RECVAL_WARNING: return "warning";
-    default: return "note";
+    case RECVAL_ERROR:
+        return "error";
+    case RECVAL_WARNING:
+        return "warning";
+    default:
+        return "note";
     }
 }

@@ -6,9 +6,9 @@
 #include <stddef.h>
 
 typedef struct rv_bundled_file {
-    const char *path;           /* relative to schema/, e.g. "types/openai.model.schema.json" */
-    const unsigned char *data;  /* NUL-terminated */
-    size_t len;                 /* without the NUL */
+    const char *path;          /* relative to schema/, e.g. "types/openai.model.schema.json" */
+    const unsigned char *data; /* NUL-terminated */
+    size_t len;                /* without the NUL */
 } rv_bundled_file;
 
 extern const rv_bundled_file rv_schema_bundle[];
