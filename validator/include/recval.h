@@ -54,7 +54,7 @@ typedef struct recval_rule {
 /** One finding in one file. `pointer` is the RFC 6901 JSON pointer of the
  * offending value ("" for the whole document); `line` and `column` are
  * 1-based, the column counted in Unicode code points, and locate the first
- * character of that value (0 when the file could not be read at all). */
+ * character of that value (1:1 when the file could not be read at all). */
 typedef struct recval_diag {
     const recval_rule *rule;
     recval_severity severity;
