@@ -320,31 +320,6 @@ static bool skip_string(scan *s, span *body)
     }
 }
 
-/* Bytes that end a run of plain string characters. */
-static const unsigned char string_stop[256] = {
-    [0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1, [0x05] = 1, [0x06] = 1, [0x07] = 1,
-    [0x08] = 1, [0x09] = 1, [0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1, [0x0f] = 1,
-    [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1, [0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1,
-    [0x18] = 1, [0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1, [0x1e] = 1, [0x1f] = 1,
-    ['"'] = 1,  ['\\'] = 1, [0x80] = 2, [0x81] = 2, [0x82] = 2, [0x83] = 2, [0x84] = 2, [0x85] = 2,
-    [0x86] = 2, [0x87] = 2, [0x88] = 2, [0x89] = 2, [0x8a] = 2, [0x8b] = 2, [0x8c] = 2, [0x8d] = 2,
-    [0x8e] = 2, [0x8f] = 2, [0x90] = 2, [0x91] = 2, [0x92] = 2, [0x93] = 2, [0x94] = 2, [0x95] = 2,
-    [0x96] = 2, [0x97] = 2, [0x98] = 2, [0x99] = 2, [0x9a] = 2, [0x9b] = 2, [0x9c] = 2, [0x9d] = 2,
-    [0x9e] = 2, [0x9f] = 2, [0xa0] = 2, [0xa1] = 2, [0xa2] = 2, [0xa3] = 2, [0xa4] = 2, [0xa5] = 2,
-    [0xa6] = 2, [0xa7] = 2, [0xa8] = 2, [0xa9] = 2, [0xaa] = 2, [0xab] = 2, [0xac] = 2, [0xad] = 2,
-    [0xae] = 2, [0xaf] = 2, [0xb0] = 2, [0xb1] = 2, [0xb2] = 2, [0xb3] = 2, [0xb4] = 2, [0xb5] = 2,
-    [0xb6] = 2, [0xb7] = 2, [0xb8] = 2, [0xb9] = 2, [0xba] = 2, [0xbb] = 2, [0xbc] = 2, [0xbd] = 2,
-    [0xbe] = 2, [0xbf] = 2, [0xc0] = 2, [0xc1] = 2, [0xc2] = 2, [0xc3] = 2, [0xc4] = 2, [0xc5] = 2,
-    [0xc6] = 2, [0xc7] = 2, [0xc8] = 2, [0xc9] = 2, [0xca] = 2, [0xcb] = 2, [0xcc] = 2, [0xcd] = 2,
-    [0xce] = 2, [0xcf] = 2, [0xd0] = 2, [0xd1] = 2, [0xd2] = 2, [0xd3] = 2, [0xd4] = 2, [0xd5] = 2,
-    [0xd6] = 2, [0xd7] = 2, [0xd8] = 2, [0xd9] = 2, [0xda] = 2, [0xdb] = 2, [0xdc] = 2, [0xdd] = 2,
-    [0xde] = 2, [0xdf] = 2, [0xe0] = 2, [0xe1] = 2, [0xe2] = 2, [0xe3] = 2, [0xe4] = 2, [0xe5] = 2,
-    [0xe6] = 2, [0xe7] = 2, [0xe8] = 2, [0xe9] = 2, [0xea] = 2, [0xeb] = 2, [0xec] = 2, [0xed] = 2,
-    [0xee] = 2, [0xef] = 2, [0xf0] = 2, [0xf1] = 2, [0xf2] = 2, [0xf3] = 2, [0xf4] = 2, [0xf5] = 2,
-    [0xf6] = 2, [0xf7] = 2, [0xf8] = 2, [0xf9] = 2, [0xfa] = 2, [0xfb] = 2, [0xfc] = 2, [0xfd] = 2,
-    [0xfe] = 2, [0xff] = 2,
-};
-
 /* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF), 0 when ill-formed. */
 static size_t utf8_sequence(const unsigned char *p, const unsigned char *end)
@@ -369,44 +344,65 @@ static size_t utf8_sequence(const unsigned char *p, const unsigned char *end)
 }
 
 /* Like skip_string, but rejects raw control characters (RFC 8259 7). */
-static bool skip_string_checked(scan *s, span *body)
+/* The smallest and largest byte of [p, p + n), in a loop the compiler
+ * vectorizes: almost every string is plain printable ASCII. */
+static void byte_range(const unsigned char *p, size_t n, unsigned char *lo, unsigned char *hi)
 {
-    const unsigned char *start = (const unsigned char *)s->text + s->pos + 1;
-    const unsigned char *end = (const unsigned char *)s->text + s->len;
-    const unsigned char *p = start;
-    for (;;) {
-        while (p + 4 <= end &&
-               !(string_stop[p[0]] | string_stop[p[1]] | string_stop[p[2]] | string_stop[p[3]]))
-            p += 4;
-        while (p < end && !string_stop[*p])
-            p++;
-        if (p >= end)
-            return false;
-        if (*p == '"')
-            break;
+    unsigned char l = 0xff, h = 0;
+    for (size_t i = 0; i < n; i++) {
+        l = p[i] < l ? p[i] : l;
+        h = p[i] > h ? p[i] : h;
+    }
+    *lo = l;
+    *hi = h;
+}
+
+/* Finds the first byte of the string body [p, end) that RFC 8259 or
+ * RFC 3629 forbids; NULL when there is none. */
+static const unsigned char *first_bad_byte(const unsigned char *p, const unsigned char *end,
+                                           const char **why)
+{
+    while (p < end) {
         if (*p == '\\') {
             p += 2;
-            continue;
-        }
-        if (string_stop[*p] == 2) {
+        } else if (*p < 0x20) {
+            *why = "control character in string (must be escaped)";
+            return p;
+        } else if (*p < 0x80) {
+            p++;
+        } else {
             size_t n = utf8_sequence(p, end);
-            if (n) {
-                p += n;
-                continue;
+            if (!n) {
+                *why = "invalid UTF-8 byte sequence";
+                return p;
             }
-            s->pos = (size_t)((const char *)p - s->text);
-            s->error = "invalid UTF-8 byte sequence";
+            p += n;
+        }
+    }
+    return NULL;
+}
+
+/* Like skip_string, but rejects raw control characters (RFC 8259 7) and
+ * ill-formed UTF-8 that json-c lets through (encoded surrogates). */
+static bool skip_string_checked(scan *s, span *body)
+{
+    span sp;
+    if (!skip_string(s, &sp))
+        return false;
+    const unsigned char *p = (const unsigned char *)s->text + sp.off;
+    unsigned char lo, hi;
+    byte_range(p, sp.len, &lo, &hi);
+    if (lo < 0x20 || hi >= 0x80) {
+        const char *why = NULL;
+        const unsigned char *bad = first_bad_byte(p, p + sp.len, &why);
+        if (bad) {
+            s->pos = (size_t)((const char *)bad - s->text);
+            s->error = why;
             return false;
         }
-        s->pos = (size_t)((const char *)p - s->text);
-        s->error = "control character in string (must be escaped)";
-        return false;
     }
-    if (body) {
-        body->off = (size_t)((const char *)start - s->text);
-        body->len = (size_t)(p - start);
-    }
-    s->pos = (size_t)((const char *)p - s->text) + 1;
+    if (body)
+        *body = sp;
     return true;
 }
 
