@@ -132,6 +132,23 @@ int rv_diag_cmp(const void *a, const void *b);
 /* Counts one diagnostic of severity sev in r's errors, warnings or notes. */
 void rv_count_severity(recval_result *r, recval_severity sev);
 
+/* diag.c: emits at a known byte offset (parse errors know theirs); gives
+ * every diagnostic without a position the one of its pointer, in one pass
+ * over the text; drops every diagnostic of f. */
+void rv_emit_at(rv_file *f, rv_rule_id rule, const char *pointer, size_t offset, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
+void rv_locate_diags(rv_file *f);
+void rv_clear_diags(rv_file *f);
+
+/* load.c: parses f->text into f->root strictly (false, with the parse
+ * diagnostic, when it is not JSON); reads a whole file (NULL with errno
+ * set, or *too_large and the size in *len); records why that read failed;
+ * the file name of a path. */
+bool rv_parse_tree(rv_file *f);
+char *rv_read_whole_file(const char *path, size_t limit, size_t *len, bool *too_large);
+void rv_emit_read_error(rv_file *f, bool too_large, size_t size);
+const char *rv_base_name(const char *path);
+
 /* json-c accessors that treat a wrong type like absence. */
 json_object *rv_get(json_object *obj, const char *key);
 json_object *rv_get_object(json_object *obj, const char *key);

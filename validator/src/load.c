@@ -1,0 +1,261 @@
+/* load.c - reads a recording and parses it strictly: the whole file into
+ * memory, json-c (strict, UTF-8) with a shallow stack first, then the scan
+ * for what RFC 8259 forbids but json-c lets pass, and duplicate keys.
+ * Also loading without the rules, for replay. */
+#include "recval_internal.h"
+#include "jsonscan.h"
+#include "stream.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void on_duplicate(void *ud, const char *pointer, size_t offset, const char *key)
+{
+    rv_file *f = ud;
+    strbuf k = STRBUF_INIT;
+    for (const char *p = key; *p; p++) /* keep messages on one line */
+        sb_putc(&k, (unsigned char)*p < 0x20 ? '?' : *p);
+    rv_emit_at(f, RV_PARSE_DUPLICATE_KEY, pointer, offset,
+               "duplicate key \"%s\": only the last value is kept by the recorder's reader",
+               k.data ? k.data : "");
+    sb_free(&k);
+}
+
+/* One json-c pass over text with the given depth limit. */
+static json_object *parse_with_depth(const char *text, size_t len, int depth,
+                                     enum json_tokener_error *err, size_t *end)
+{
+    struct json_tokener *tok = json_tokener_new_ex(depth);
+    if (!tok) {
+        fputs("recval: out of memory\n", stderr);
+        abort();
+    }
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_object *root = json_tokener_parse_ex(tok, text, (int)len);
+    *err = json_tokener_get_error(tok);
+    *end = json_tokener_get_parse_end(tok);
+    if (*err == json_tokener_continue && len > 0) {
+        /* A number or literal at the very end needs a terminator. */
+        root = json_tokener_parse_ex(tok, "", 1);
+        *err = json_tokener_get_error(tok);
+        if (*err != json_tokener_success)
+            *err = json_tokener_continue;
+    }
+    json_tokener_free(tok);
+    return root;
+}
+
+/* Parses strictly with json-c. json-c allocates and clears its whole
+ * parse stack up front, so a first pass uses a shallow stack and only a
+ * file nested deeper is parsed again with the configured limit. */
+static json_object *parse_json(const char *text, size_t len, int max_depth,
+                               enum json_tokener_error *err, size_t *end)
+{
+    enum { SHALLOW_DEPTH = 128 };
+    if (max_depth > SHALLOW_DEPTH) {
+        json_object *root = parse_with_depth(text, len, SHALLOW_DEPTH, err, end);
+        if (*err != json_tokener_error_depth)
+            return root;
+        json_object_put(root);
+    }
+    return parse_with_depth(text, len, max_depth, err, end);
+}
+
+static bool parse_text(rv_file *f)
+{
+    if (f->len > f->validator->max_file_size) {
+        rv_emit_at(f, RV_PARSE_TOO_LARGE, "", 0, "file is %zu bytes, over the %zu-byte limit",
+                   f->len, f->validator->max_file_size);
+        return false;
+    }
+    enum json_tokener_error err;
+    size_t end;
+    f->root = parse_json(f->text, f->len, (int)f->validator->max_depth, &err, &end);
+    if (err == json_tokener_success && end < f->len) {
+        /* Only whitespace may follow the value. */
+        size_t i = end;
+        while (i < f->len && strchr(" \t\r\n", f->text[i]) && f->text[i])
+            i++;
+        if (i < f->len) {
+            json_object_put(f->root);
+            f->root = NULL;
+            char *ptr = xstrdup("");
+            rv_emit_at(f, RV_PARSE_INVALID_JSON, ptr, i, "unexpected data after the JSON value");
+            free(ptr);
+            return false;
+        }
+    }
+    if (err == json_tokener_success)
+        return true;
+    json_object_put(f->root);
+    f->root = NULL;
+    if (end > f->len)
+        end = f->len;
+    char *ptr = jscan_pointer_at(f->text, f->len, end);
+    if (err == json_tokener_continue)
+        rv_emit_at(f, RV_PARSE_INVALID_JSON, ptr, f->len,
+                   "unexpected end of file: the JSON value is incomplete (truncated file?)");
+    else if (err == json_tokener_error_depth)
+        rv_emit_at(f, RV_PARSE_TOO_DEEP, ptr, end, "nesting deeper than %zu levels",
+                   f->validator->max_depth);
+    else if (err == json_tokener_error_parse_utf8_string)
+        rv_emit_at(f, RV_PARSE_INVALID_UTF8, ptr, end, "invalid UTF-8 byte sequence");
+    else
+        rv_emit_at(f, RV_PARSE_INVALID_JSON, ptr, end, "invalid JSON: %s",
+                   json_tokener_error_desc(err));
+    free(ptr);
+    return false;
+}
+
+/* Parses f->text into f->root, strictly: json-c, then the scan for what
+ * RFC 8259 forbids but json-c lets pass, which also reports duplicate
+ * keys. False, with the diagnostic, when the text is not JSON. */
+bool rv_parse_tree(rv_file *f)
+{
+    if (!parse_text(f)) {
+        f->kind = RV_KIND_INVALID;
+        return false;
+    }
+    size_t bad_at;
+    const char *bad = jscan_check(f->text, f->len, on_duplicate, f, &bad_at);
+    if (bad) {
+        rv_clear_diags(f);
+        json_object_put(f->root);
+        f->root = NULL;
+        f->kind = RV_KIND_INVALID;
+        char *ptr = jscan_pointer_at(f->text, f->len, bad_at);
+        if (strcmp(bad, "invalid UTF-8 byte sequence") == 0)
+            rv_emit_at(f, RV_PARSE_INVALID_UTF8, ptr, bad_at, "%s", bad);
+        else
+            rv_emit_at(f, RV_PARSE_INVALID_JSON, ptr, bad_at, "invalid JSON: %s", bad);
+        free(ptr);
+        return false;
+    }
+    return true;
+}
+
+const char *rv_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* Reads a whole file; NULL with errno set on failure. */
+char *rv_read_whole_file(const char *path, size_t limit, size_t *len, bool *too_large)
+{
+    *too_large = false;
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    struct stat st;
+    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+        int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+        fclose(fp);
+        errno = e ? e : EINVAL;
+        return NULL;
+    }
+    if ((size_t)st.st_size > limit) {
+        fclose(fp);
+        *too_large = true;
+        *len = (size_t)st.st_size;
+        return NULL;
+    }
+    size_t cap = (size_t)st.st_size + 1, n = 0;
+    char *buf = xmalloc(cap);
+    for (;;) {
+        size_t got = fread(buf + n, 1, cap - n - 1, fp);
+        n += got;
+        if (n < cap - 1) {
+            if (ferror(fp)) {
+                int e = errno;
+                free(buf);
+                fclose(fp);
+                errno = e;
+                return NULL;
+            }
+            break;
+        }
+        cap *= 2; /* the file grew while we read it */
+        buf = xrealloc(buf, cap);
+    }
+    fclose(fp);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+/* Records why rv_read_whole_file() failed (errno, or the size over the limit). */
+void rv_emit_read_error(rv_file *f, bool too_large, size_t size)
+{
+    f->kind = RV_KIND_INVALID;
+    if (too_large)
+        rv_emit_at(f, RV_PARSE_TOO_LARGE, "", 0, "file is %zu bytes, over the %zu-byte limit", size,
+                   f->validator->max_file_size);
+    else
+        rv_emit_at(f, RV_PARSE_UNREADABLE, "", 0, "cannot read file: %s", strerror(errno));
+}
+
+/* --- loading without the rules (replay) ----------------------------- */
+
+char *recval_read_file(const recval_validator *v, const char *path, size_t *len)
+{
+    if (!v || !path || !len) {
+        rv_set_error("recval_read_file: NULL argument");
+        return NULL;
+    }
+    bool too_large;
+    char *text = rv_read_whole_file(path, v->max_file_size, len, &too_large);
+    if (!text && too_large)
+        rv_set_error("%s: file is %zu bytes, over the %zu-byte limit", path, *len,
+                     v->max_file_size);
+    else if (!text)
+        rv_set_error("%s: cannot read file: %s", path, strerror(errno));
+    return text;
+}
+
+int rv_file_load(const recval_validator *v, const char *path, rv_file *f)
+{
+    memset(f, 0, sizeof *f);
+    f->validator = v;
+    f->path = path;
+    f->base = rv_base_name(path);
+    bool too_large;
+    char *text = rv_read_whole_file(path, v->max_file_size, &f->len, &too_large);
+    if (!text) {
+        rv_emit_read_error(f, too_large, f->len);
+        f->text = xstrdup("");
+        f->len = 0;
+        return -1;
+    }
+    return rv_file_load_text(v, path, text, f->len, f);
+}
+
+int rv_file_load_text(const recval_validator *v, const char *path, char *text, size_t len,
+                      rv_file *f)
+{
+    memset(f, 0, sizeof *f);
+    f->validator = v;
+    f->path = path;
+    f->base = rv_base_name(path);
+    f->text = text;
+    f->len = len;
+    if (!rv_parse_tree(f))
+        return -1;
+    rv_classify(f);
+    return 0;
+}
+
+void rv_file_release(rv_file *f)
+{
+    rv_clear_diags(f);
+    free(f->diags);
+    rv_stream_free(f->stream);
+    if (f->match_data)
+        pcre2_match_data_free(f->match_data);
+    json_object_put(f->root);
+    free((char *)f->text);
+    memset(f, 0, sizeof *f);
+}
