@@ -102,7 +102,6 @@ void rv_check_ids(rv_file *f);
 void rv_check_finish_reason(rv_file *f);
 void rv_check_usage(rv_file *f);
 void rv_check_tool_calls(rv_file *f);
-void rv_check_request_hash(rv_file *f);
 void rv_check_schema(rv_file *f);
 
 /* True when recval has checks for this __type__ (by class name). */

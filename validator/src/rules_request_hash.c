@@ -214,12 +214,6 @@ void rv_request_hash_check(rv_file *f, char request_hash[65])
     memcpy(request_hash, r.current, sizeof r.current);
 }
 
-void rv_check_request_hash(rv_file *f)
-{
-    char request_hash[65];
-    rv_request_hash_check(f, request_hash);
-}
-
 /* --- request-hash/duplicate (run level) ------------------------------ */
 
 /* A result that takes part: its directory and base name. */
