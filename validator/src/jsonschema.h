@@ -72,9 +72,6 @@ int js_registry_add_bundle(js_registry *reg, const char *base_uri, const char *b
  * library. Returns 0 or -1. */
 int js_registry_add_metaschemas(js_registry *reg, const char *schema_dir, char **err);
 
-/* The repository's schema/ directory as configured at build time. */
-const char *js_bundled_schema_dir(void);
-
 /* Compiles the schema identified by `uri` (absolute, fragment allowed:
  * "x.json#/$defs/a" or "x.json#anchor"). Fails on unknown keywords (unless
  * JS_ALLOW_UNKNOWN_KEYWORDS), malformed keyword values, invalid patterns,

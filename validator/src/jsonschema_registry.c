@@ -473,15 +473,6 @@ int js_registry_add_bundle(js_registry *reg, const char *base_uri, const char *b
     return 0;
 }
 
-const char *js_bundled_schema_dir(void)
-{
-#ifdef RECVAL_SCHEMA_DIR
-    return RECVAL_SCHEMA_DIR;
-#else
-    return "schema";
-#endif
-}
-
 int js_registry_add_metaschemas(js_registry *reg, const char *schema_dir, char **err)
 {
     if (!schema_dir)

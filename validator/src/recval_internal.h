@@ -153,7 +153,6 @@ json_object *rv_get(json_object *obj, const char *key);
 json_object *rv_get_object(json_object *obj, const char *key);
 json_object *rv_get_array(json_object *obj, const char *key);
 const char *rv_get_string(json_object *obj, const char *key);
-bool rv_is_null_or_absent(json_object *obj, const char *key);
 bool rv_has(json_object *obj, const char *key);
 /* Integer value of a json int (or an integral double); false otherwise. */
 bool rv_as_int(json_object *v, int64_t *out);

@@ -59,11 +59,6 @@ bool rv_has(json_object *obj, const char *key)
            json_object_object_get_ex(obj, key, NULL);
 }
 
-bool rv_is_null_or_absent(json_object *obj, const char *key)
-{
-    return rv_get(obj, key) == NULL;
-}
-
 bool rv_as_int(json_object *v, int64_t *out)
 {
     if (json_object_is_type(v, json_type_int)) {
