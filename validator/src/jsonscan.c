@@ -4,6 +4,7 @@
  * The walker does not validate (json-c does); on text it cannot follow it
  * stops. One walker serves three jobs, picked by the mode of a scan. */
 #include "jsonscan.h"
+#include "recval_internal.h"
 #include "strbuf.h"
 
 #include <stdbool.h>
@@ -320,30 +321,6 @@ static bool skip_string(scan *s, span *body)
     }
 }
 
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), 0 when ill-formed. */
-static size_t utf8_sequence(const unsigned char *p, const unsigned char *end)
-{
-    unsigned char c = p[0];
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    else
-        return 0;
-    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    return n;
-}
-
-/* Like skip_string, but rejects raw control characters (RFC 8259 7). */
 /* The smallest and largest byte of [p, p + n), in a loop the compiler
  * vectorizes: almost every string is plain printable ASCII. */
 static void byte_range(const unsigned char *p, size_t n, unsigned char *lo, unsigned char *hi)
@@ -371,7 +348,8 @@ static const unsigned char *first_bad_byte(const unsigned char *p, const unsigne
         } else if (*p < 0x80) {
             p++;
         } else {
-            size_t n = utf8_sequence(p, end);
+            uint32_t cp;
+            size_t n = rv_utf8_decode((const char *)p, (size_t)(end - p), &cp);
             if (!n) {
                 *why = "invalid UTF-8 byte sequence";
                 return p;

@@ -4,10 +4,9 @@
  * Python re's meaning of \d and \s on str. Patterns are compiled once per
  * process; each call makes its own match data, so calls are thread-safe. */
 #include "pyjson.h"
+#include "recval_internal.h" /* PCRE2 (8-bit), rv_utf8_decode */
 #include "reqhash.h"
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,7 +128,7 @@ static void put_rounded_decimal(strbuf *out, const char *m, size_t n)
     strbuf ascii = STRBUF_INIT;
     for (size_t i = 0; i < n;) {
         uint32_t cp = (unsigned char)m[i];
-        size_t len = pyjson_utf8_decode(m + i, n - i, &cp);
+        size_t len = rv_utf8_decode(m + i, n - i, &cp);
         int d = digit_value(cp);
         sb_putc(&ascii, d >= 0 ? (char)('0' + d) : (char)cp); /* else '-' or '.' */
         i += len ? len : 1;
@@ -190,7 +189,7 @@ static int digit_at(const char *s, size_t n, size_t i, size_t *len)
         *len = 1;
         return c >= '0' && c <= '9';
     }
-    *len = pyjson_utf8_decode(s + i, n - i, &cp);
+    *len = rv_utf8_decode(s + i, n - i, &cp);
     return *len && digit_value(cp) >= 0;
 }
 
@@ -264,7 +263,7 @@ static int valid_utf8(const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t len = (unsigned char)s[i] < 0x80 ? 1 : pyjson_utf8_decode(s + i, n - i, &cp);
+        size_t len = (unsigned char)s[i] < 0x80 ? 1 : rv_utf8_decode(s + i, n - i, &cp);
         if (len == 0)
             return 0;
         i += len;

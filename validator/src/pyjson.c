@@ -2,6 +2,7 @@
  * over json-c values; Python's float repr and round(); and the scan for
  * tokens json-c reads differently from Python's json.loads. */
 #include "pyjson.h"
+#include "recval_internal.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -167,30 +168,6 @@ double pyjson_round(double x, int ndigits)
 
 /* --- strings --------------------------------------------------------- */
 
-size_t pyjson_utf8_decode(const char *str, size_t n, uint32_t *cp)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    static const uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t len = s[0] < 0x80   ? 1
-                 : s[0] < 0xC2 ? 0
-                 : s[0] < 0xE0 ? 2
-                 : s[0] < 0xF0 ? 3
-                 : s[0] < 0xF5 ? 4
-                               : 0;
-    if (len == 0 || len > n)
-        return 0;
-    uint32_t c = len == 1 ? s[0] : s[0] & (0x3F >> (len - 1));
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min_cp[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
-}
-
 /* Appends the escape Python's ensure_ascii encoder uses for cp. */
 static void put_escape(strbuf *out, uint32_t cp)
 {
@@ -226,7 +203,7 @@ int pyjson_put_string(strbuf *out, const char *s, size_t n)
         if (i == n)
             break;
         uint32_t cp;
-        size_t len = pyjson_utf8_decode(s + i, n - i, &cp);
+        size_t len = rv_utf8_decode(s + i, n - i, &cp);
         if (len == 0) {
             cp = 0xFFFD;
             len = 1;

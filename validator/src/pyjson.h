@@ -45,11 +45,6 @@ int pyjson_dumps_with(json_object *v, strbuf *out, const pyjson_hooks *hooks, in
  * when s is not valid UTF-8, else 0. */
 int pyjson_put_string(strbuf *out, const char *s, size_t n);
 
-/* Decodes one UTF-8 sequence at s[0..n) as strictly as Python does (no
- * overlongs, no surrogates, nothing above U+10FFFF) into *cp. Returns its
- * length, or 0 when the bytes are not valid UTF-8. */
-size_t pyjson_utf8_decode(const char *s, size_t n, uint32_t *cp);
-
 /* Writes repr(x) of a Python float into buf: the shortest digits that read
  * back as x, e.g. "0.7", "1e-05", "1e+16", "100.0", "-0.0", "inf", "nan".
  * Returns the length. (json.dumps spells inf and nan as Infinity, NaN.) */

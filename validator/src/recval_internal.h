@@ -173,6 +173,11 @@ bool rv_is_chat_endpoint(const rv_file *f);
 /* True when s is one of the n strings of list. */
 bool rv_str_in(const char *const *list, size_t n, const char *s);
 
+/* Decodes one UTF-8 sequence at s[0..n) strictly (RFC 3629, as Python
+ * does: no overlong forms, no surrogates, nothing above U+10FFFF) into
+ * *cp. Returns its length, or 0 when the bytes are not valid UTF-8. */
+size_t rv_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
 /* True when s is 'n' lower-case hex digits. */
 bool rv_is_hex(const char *s, size_t n);
 
