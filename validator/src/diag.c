@@ -66,8 +66,22 @@ static int cmp_cstr(const void *a, const void *b)
 
 /* Gives every diagnostic that lacks one the position of its pointer, in
  * one pass over the text. */
+/* Gives the diagnostics about the whole document (pointer "") the
+ * position of the root value, the first byte after leading whitespace:
+ * no scan is needed for them. */
+static void locate_document_diags(rv_file *f)
+{
+    size_t root = 0;
+    while (root < f->len && strchr(" \t\r\n", f->text[root]) && f->text[root])
+        root++;
+    for (size_t i = 0; i < f->ndiags; i++)
+        if (f->diags[i].line == 0 && f->diags[i].pointer[0] == '\0')
+            jscan_position(f->text, f->len, root, &f->diags[i].line, &f->diags[i].column);
+}
+
 void rv_locate_diags(rv_file *f)
 {
+    locate_document_diags(f);
     size_t n = 0;
     const char **want = xmalloc((f->ndiags + 1) * sizeof *want);
     for (size_t i = 0; i < f->ndiags; i++)

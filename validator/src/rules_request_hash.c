@@ -34,27 +34,6 @@ static void check_models_digest(rv_file *f)
 
 /* --- names --------------------------------------------------------- */
 
-/* Emits msg at the document (pointer ""), giving it the position of the
- * root value here: the first character after leading whitespace. Spares
- * check.c a scan of the whole text to locate it. */
-static void emit_at_document(rv_file *f, rv_rule_id rule, const char *msg)
-{
-    unsigned line = 1, column = 1;
-    for (size_t i = 0; i < f->len && strchr(" \t\r\n", f->text[i]) && f->text[i]; i++) {
-        column++;
-        if (f->text[i] == '\n') {
-            line++;
-            column = 1;
-        }
-    }
-    size_t before = f->ndiags;
-    rv_emit(f, rule, "", "%s", msg);
-    if (f->ndiags == before) /* an ignored rule */
-        return;
-    f->diags[f->ndiags - 1].line = line;
-    f->diags[f->ndiags - 1].column = column;
-}
-
 /* The name the recorder gives the file: <current>.json, or
  * models-<current>-<digest>.json, or <legacy 12>.json for a legacy name. */
 static void put_expected_name(strbuf *sb, const rv_file *f, const reqhash_result *r)
@@ -92,7 +71,7 @@ static void report_name_mismatch(rv_file *f, const reqhash_result *r)
     put_schemes(&msg, f, r);
     sb_puts(&msg, ": the recorder names it ");
     put_expected_name(&msg, f, r);
-    emit_at_document(f, RV_REQUEST_HASH_NAME_MISMATCH, msg.data);
+    rv_emit(f, RV_REQUEST_HASH_NAME_MISMATCH, "", "%s", msg.data);
     sb_free(&msg);
 }
 
@@ -123,7 +102,7 @@ static void report_stale(rv_file *f, const reqhash_result *r, reqhash_match m)
               scheme_description(m));
     put_expected_name(&msg, f, r);
     sb_puts(&msg, " and will not find this file");
-    emit_at_document(f, RV_REQUEST_HASH_STALE_SCHEME, msg.data);
+    rv_emit(f, RV_REQUEST_HASH_STALE_SCHEME, "", "%s", msg.data);
     sb_free(&msg);
 }
 
