@@ -88,7 +88,8 @@ recval_validator *recval_validator_new(const recval_options *opts)
         recval_validator_free(v);
         return NULL;
     }
-    if (rv_schemas_new(v) != 0) {
+    /* recval's own schemas serve only the schema family. */
+    if (!v->ignored_family[RV_FAMILY_SCHEMA] && rv_schemas_new(v) != 0) {
         recval_validator_free(v);
         return NULL;
     }
