@@ -20,7 +20,14 @@ int tool_schema(int argc, char **argv);
 void tool_usage(FILE *out);
 
 /* Output formats of the reporting subcommands. */
-typedef enum tool_format { FORMAT_TEXT, FORMAT_JSON, FORMAT_JUNIT } tool_format;
+typedef enum tool_format {
+    FORMAT_TEXT,
+    FORMAT_JSON,
+    FORMAT_JUNIT,
+    FORMAT_SARIF,
+    FORMAT_GITHUB,
+    FORMAT_MARKDOWN
+} tool_format;
 bool tool_parse_format(const char *s, tool_format *out);
 /* The value of --format for subcommand `cmd`, which writes text or JSON
  * only: false, having said "recval <cmd>: unknown format '<s>'" on stderr,
@@ -38,6 +45,13 @@ typedef struct tool_report {
     bool strict; /* warnings fail too */
     double total_seconds;
     const char *suite_name; /* JUnit testsuite name */
+    /* The validator that made the results (SARIF fingerprints re-read
+     * files through it); NULL: no fingerprints. */
+    const recval_validator *validator;
+    /* --baseline: the file, the findings it suppressed and its entries
+     * that no longer occur (NULL, 0, 0 without one). */
+    const char *baseline;
+    size_t suppressed, stale;
 } tool_report;
 
 typedef struct tool_totals {
@@ -51,6 +65,30 @@ tool_totals tool_report_totals(const tool_report *rep);
 void tool_write_text(FILE *out, const tool_report *rep);
 void tool_write_json(FILE *out, const tool_report *rep);
 void tool_write_junit(FILE *out, const tool_report *rep);
+void tool_write_sarif(FILE *out, const tool_report *rep);    /* tool_report_sarif.c */
+void tool_write_github(FILE *out, const tool_report *rep);   /* tool_report_ci.c */
+void tool_write_markdown(FILE *out, const tool_report *rep); /* tool_report_ci.c */
+
+/* Rows of the markdown findings table before "N more". */
+#define TOOL_MARKDOWN_MAX_ROWS 100
+
+/* The text summary line's words for the totals ("3 files checked: ...",
+ * no newline), shared by the text, GitHub and markdown writers. */
+void tool_put_totals(FILE *out, const tool_report *rep);
+
+/* path relative to the working directory when it lies under it (an
+ * absolute path outside it stays absolute), without "./" prefixes.
+ * Freed by the caller. */
+char *tool_relative_path(const char *path);
+
+/* --write-baseline / --baseline (tool_baseline.c). Writes the findings of
+ * rep to write_path (unless NULL), then, when read_path is not NULL,
+ * removes from rep's results the findings listed there (counts updated),
+ * sets rep->baseline, suppressed and stale, and lists stale entries on
+ * stderr. Returns 0, or -1 after a message on stderr (unwritable file, a
+ * baseline that is not valid against schema/baseline.schema.json). */
+int tool_apply_baseline(const recval_validator *v, tool_report *rep, const char *write_path,
+                        const char *read_path);
 
 /* Writes the report in `fmt` to `path` ("-" or NULL: stdout). Returns 0,
  * or -1 with a message on stderr. */

@@ -30,6 +30,12 @@ bool tool_parse_format(const char *s, tool_format *out)
         *out = FORMAT_JSON;
     else if (strcmp(s, "junit") == 0)
         *out = FORMAT_JUNIT;
+    else if (strcmp(s, "sarif") == 0)
+        *out = FORMAT_SARIF;
+    else if (strcmp(s, "github") == 0)
+        *out = FORMAT_GITHUB;
+    else if (strcmp(s, "markdown") == 0)
+        *out = FORMAT_MARKDOWN;
     else
         return false;
     return true;
@@ -37,7 +43,7 @@ bool tool_parse_format(const char *s, tool_format *out)
 
 bool tool_parse_text_or_json(const char *cmd, const char *s, tool_format *out)
 {
-    if (tool_parse_format(s, out) && *out != FORMAT_JUNIT)
+    if (tool_parse_format(s, out) && (*out == FORMAT_TEXT || *out == FORMAT_JSON))
         return true;
     fprintf(stderr, "recval %s: unknown format '%s'\n", cmd, s);
     return false;

@@ -1,12 +1,14 @@
-/* tool_report.c - writes a run's results as text, JSON or JUnit XML.
- * JSON is a contract other tools rely on (docs/cli.md); JUnit follows the
- * Jenkins xUnit schema (junit-10.xsd). */
+/* tool_report.c - writes a run's results as text, JSON or JUnit XML, and
+ * picks the writer of each format (SARIF: tool_report_sarif.c; GitHub and
+ * markdown: tool_report_ci.c). JSON is a contract other tools rely on
+ * (docs/cli.md); JUnit follows the Jenkins xUnit schema (junit-10.xsd). */
 #include "tool.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 double tool_now_seconds(void)
 {
@@ -59,16 +61,39 @@ static void put_diag_text(FILE *out, const recval_result *r, const recval_diag *
     fprintf(out, " [%s]\n", d->rule->name);
 }
 
+void tool_put_totals(FILE *out, const tool_report *rep)
+{
+    tool_totals t = tool_report_totals(rep);
+    fprintf(out, "%zu file%s checked: %zu passed, %zu failed; %zu error%s, %zu warning%s, %zu note%s",
+            t.files, t.files == 1 ? "" : "s", t.passed, t.failed, t.errors,
+            t.errors == 1 ? "" : "s", t.warnings, t.warnings == 1 ? "" : "s", t.notes,
+            t.notes == 1 ? "" : "s");
+    if (rep->baseline)
+        fprintf(out, "; %zu suppressed by the baseline, %zu baseline entr%s no longer found",
+                rep->suppressed, rep->stale, rep->stale == 1 ? "y" : "ies");
+}
+
 void tool_write_text(FILE *out, const tool_report *rep)
 {
     for (size_t i = 0; i < rep->nresults; i++)
         for (size_t k = 0; k < rep->results[i].ndiags; k++)
             put_diag_text(out, &rep->results[i], &rep->results[i].diags[k]);
-    tool_totals t = tool_report_totals(rep);
-    fprintf(
-        out, "%zu file%s checked: %zu passed, %zu failed; %zu error%s, %zu warning%s, %zu note%s\n",
-        t.files, t.files == 1 ? "" : "s", t.passed, t.failed, t.errors, t.errors == 1 ? "" : "s",
-        t.warnings, t.warnings == 1 ? "" : "s", t.notes, t.notes == 1 ? "" : "s");
+    tool_put_totals(out, rep);
+    fputc('\n', out);
+}
+
+char *tool_relative_path(const char *path)
+{
+    while (path[0] == '.' && path[1] == '/')
+        for (path += 2; *path == '/'; path++)
+            ;
+    char *cwd = path[0] == '/' ? getcwd(NULL, 0) : NULL;
+    size_t n = cwd ? strlen(cwd) : 0;
+    const char *rel = path;
+    if (cwd && n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/')
+        rel = path + n + 1;
+    free(cwd);
+    return strdup(rel);
 }
 
 /* --- JSON ---------------------------------------------------------- */
@@ -246,6 +271,15 @@ int tool_write_report(const char *path, tool_format fmt, const tool_report *rep)
         break;
     case FORMAT_JUNIT:
         tool_write_junit(out, rep);
+        break;
+    case FORMAT_SARIF:
+        tool_write_sarif(out, rep);
+        break;
+    case FORMAT_GITHUB:
+        tool_write_github(out, rep);
+        break;
+    case FORMAT_MARKDOWN:
+        tool_write_markdown(out, rep);
         break;
     }
     int bad = ferror(out);

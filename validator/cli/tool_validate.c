@@ -12,6 +12,7 @@ typedef struct validate_opts {
     tool_format format;
     const char *output;
     const char *junit;
+    const char *baseline, *write_baseline; /* --baseline, --write-baseline */
     bool strict;
     long jobs;
     char *ignore; /* --ignore values joined by commas, or NULL */
@@ -68,31 +69,38 @@ static void run_jobs(job_queue *q, long jobs)
     free(threads);
 }
 
+#define VALIDATE_USAGE                                                                             \
+    "usage: recval validate [--format=text|json|junit|sarif|github|markdown] [--output=FILE]\n"    \
+    "                       [--junit=FILE] [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...]\n"    \
+    "                       [--baseline=FILE] [--write-baseline=FILE] PATH...\n"
+
 static int usage_error(const char *fmt, const char *arg)
 {
     fputs("recval validate: ", stderr);
     fprintf(stderr, fmt, arg);
-    fputs("\nusage: recval validate [--format=text|json|junit] [--output=FILE] [--junit=FILE]\n"
-          "                       [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...] PATH...\n",
-          stderr);
+    fputs("\n" VALIDATE_USAGE, stderr);
     return TOOL_EXIT_USAGE;
 }
 
 static void validate_help(void)
 {
-    fputs("usage: recval validate [--format=text|json|junit] [--output=FILE] [--junit=FILE]\n"
-          "                       [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...] PATH...\n"
+    fputs(VALIDATE_USAGE
           "\n"
           "Checks recordings. PATHs are files or directories (searched recursively\n"
           "for *.json, in sorted order).\n"
           "\n"
-          "  --format=FMT    report format on the output: text (default), json, junit\n"
+          "  --format=FMT    report format on the output: text (default), json, junit,\n"
+          "                  sarif (SARIF 2.1.0), github (workflow commands), markdown\n"
           "  --output=FILE   write the report to FILE instead of standard output\n"
           "  --junit=FILE    also write a JUnit XML report to FILE\n"
           "  --strict        warnings fail the run too\n"
           "  --jobs=N        check N files at a time (default: number of CPUs)\n"
           "  --ignore=LIST   do not report these rules or families (comma-separated,\n"
           "                  repeatable); an ignored family is not computed at all\n"
+          "  --write-baseline=FILE  record the findings (rule, path, pointer, value\n"
+          "                  fingerprint) in FILE\n"
+          "  --baseline=FILE report only findings FILE does not list; say how many it\n"
+          "                  suppressed and which of its entries no longer occur\n"
           "\n"
           "Exit status: 0 no errors, 1 errors (or, with --strict, warnings),\n"
           "2 usage error or nothing could be read.\n",
@@ -133,11 +141,17 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
             add_ignore(o, v);
         } else if ((v = tool_opt_value(argc, argv, &i, "--format"))) {
             if (!tool_parse_format(v, &o->format))
-                return usage_error("unknown format '%s' (text, json or junit)", v);
+                return usage_error("unknown format '%s' (text, json, junit, sarif, github or "
+                                   "markdown)",
+                                   v);
         } else if ((v = tool_opt_value(argc, argv, &i, "--output"))) {
             o->output = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--junit"))) {
             o->junit = v;
+        } else if ((v = tool_opt_value(argc, argv, &i, "--baseline"))) {
+            o->baseline = v;
+        } else if ((v = tool_opt_value(argc, argv, &i, "--write-baseline"))) {
+            o->write_baseline = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--jobs"))) {
             char *end;
             o->jobs = strtol(v, &end, 10);
@@ -194,13 +208,17 @@ int tool_validate(int argc, char **argv)
                        .nresults = q.nfiles,
                        .strict = o.strict,
                        .total_seconds = tool_now_seconds() - t0,
-                       .suite_name = "recval validate"};
+                       .suite_name = "recval validate",
+                       .validator = v};
+    bool unread = nothing_read(&rep);
+    bool baseline_failed =
+        tool_apply_baseline(v, &rep, o.write_baseline, o.baseline) != 0 && q.nfiles > 0;
     tool_totals t = tool_report_totals(&rep);
     rc = t.failed ? TOOL_EXIT_FINDINGS : TOOL_EXIT_OK;
     if (q.nfiles == 0) {
         fputs("recval validate: no *.json file found\n", stderr);
         rc = TOOL_EXIT_USAGE;
-    } else if (nothing_read(&rep)) {
+    } else if (unread || baseline_failed) {
         rc = TOOL_EXIT_USAGE;
     }
     if (tool_write_report(o.output, o.format, &rep) != 0)

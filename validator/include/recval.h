@@ -136,6 +136,33 @@ const recval_rule *recval_rules(size_t *count);
 /** Looks up a rule by its full name; NULL when there is none. */
 const recval_rule *recval_rule_find(const char *name);
 
+/** The full description of `rule`: the prose of its section in
+ * docs/rules/<family>.md, compiled into the library at build time (the
+ * docs are the one source of truth), lines of a paragraph joined by a
+ * space, paragraphs separated by a blank line, the example left out; ""
+ * for NULL or a rule the docs lack. The string belongs to the library and
+ * lives as long as the process. Thread-safe (built once, on first use). */
+const char *recval_rule_description(const recval_rule *rule);
+
+/** Fingerprints of one finding, as lower-case hex. */
+typedef struct recval_fingerprint {
+    /* The offending value: SHA-256 (first 16 hex digits) of the compact
+     * JSON of the value at the diagnostic's pointer, so it survives line
+     * shifts and edits elsewhere in the file; for a finding about the whole
+     * document, or a file that is not JSON, of its rule and message. */
+    char value[17];
+    /* The finding: SHA-256 (first 32 hex digits) of its rule, pointer and
+     * the result's request_hash (the value fingerprint when the file has
+     * none), not its path, so it survives renames. */
+    char finding[33];
+} recval_fingerprint;
+
+/** Fingerprints the `r->ndiags` diagnostics of `r` (a result of `v`)
+ * into `out[0..ndiags)`, re-reading the file `r->path` once. The file is
+ * only read. Returns RECVAL_OK, or RECVAL_EINVAL on NULL arguments. Safe
+ * to call from several threads with distinct `out`. */
+int recval_fingerprints(const recval_validator *v, const recval_result *r, recval_fingerprint *out);
+
 /** "error", "warning" or "note". */
 const char *recval_severity_name(recval_severity s);
 
@@ -333,7 +360,14 @@ typedef struct recval_schema_base {
  * reason is in recval_last_error(). Free with recval_schema_free(). */
 recval_schema *recval_schema_load(const char *path, const recval_schema_base *bases, size_t nbases);
 
-/** The URI the schema was loaded under (file:///...). */
+/** Loads one of recval's own schemas, compiled into the library from
+ * schema/: `name` is its path there ("baseline.schema.json"), its URI
+ * https://recval.dev/schema/<name>. Returns NULL when there is no such
+ * schema (see recval_last_error()). Free with recval_schema_free(). */
+recval_schema *recval_schema_load_builtin(const char *name);
+
+/** The URI the schema was loaded under (file:///... or, for a built-in
+ * schema, https://recval.dev/schema/...). */
 const char *recval_schema_uri(const recval_schema *s);
 
 /** Frees a schema made by recval_schema_load(); NULL is allowed. */

@@ -110,6 +110,30 @@ recval_schema *recval_schema_load(const char *path, const recval_schema_base *ba
     return s;
 }
 
+recval_schema *recval_schema_load_builtin(const char *name)
+{
+    if (!name) {
+        rv_set_error("recval_schema_load_builtin: NULL argument");
+        return NULL;
+    }
+    char *err = NULL;
+    recval_schema *s = xcalloc(1, sizeof *s);
+    s->registry = js_registry_new(0);
+    strbuf uri = STRBUF_INIT;
+    sb_puts(&uri, RECVAL_SCHEMA_BASE_URI);
+    put_uri_path(&uri, name);
+    s->uri = sb_detach(&uri);
+    if (js_registry_add_bundle(s->registry, RECVAL_SCHEMA_BASE_URI, "", &err) != 0 ||
+        js_registry_add_metaschemas(s->registry, NULL, &err) != 0 ||
+        !(s->root = js_compile(s->registry, s->uri, &err))) {
+        rv_set_error("%s", err ? err : "cannot compile the schema");
+        recval_schema_free(s);
+        s = NULL;
+    }
+    free(err);
+    return s;
+}
+
 const char *recval_schema_uri(const recval_schema *s)
 {
     return s ? s->uri : NULL;
