@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BASELINE_SCHEMA "baseline.schema.json"
 
@@ -214,8 +215,9 @@ static int path_cmp(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Counts (and lists on stderr) the unused entries of files checked in this
- * run: an entry of a file not given this time is not stale. */
+/* Counts (and lists on stderr) the unused entries, except those of files
+ * that exist but were not checked in this run (a run on part of the tree
+ * leaves the rest of the baseline alone). */
 static size_t report_stale(const baseline *b, const tool_report *rep, char **rel)
 {
     char **paths = calloc(rep->nresults + 1, sizeof *paths);
@@ -226,7 +228,8 @@ static size_t report_stale(const baseline *b, const tool_report *rep, char **rel
     size_t stale = 0;
     for (size_t i = 0; i < b->n; i++) {
         const baseline_entry *e = &b->entries[i];
-        if (e->used || !bsearch(&e->path, paths, rep->nresults, sizeof *paths, path_cmp))
+        if (e->used || (!bsearch(&e->path, paths, rep->nresults, sizeof *paths, path_cmp) &&
+                        access(e->path, F_OK) == 0))
             continue;
         stale++;
         fputs("recval validate: baseline entry no longer found: ", stderr);

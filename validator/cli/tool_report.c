@@ -64,10 +64,10 @@ static void put_diag_text(FILE *out, const recval_result *r, const recval_diag *
 void tool_put_totals(FILE *out, const tool_report *rep)
 {
     tool_totals t = tool_report_totals(rep);
-    fprintf(out, "%zu file%s checked: %zu passed, %zu failed; %zu error%s, %zu warning%s, %zu note%s",
-            t.files, t.files == 1 ? "" : "s", t.passed, t.failed, t.errors,
-            t.errors == 1 ? "" : "s", t.warnings, t.warnings == 1 ? "" : "s", t.notes,
-            t.notes == 1 ? "" : "s");
+    fprintf(
+        out, "%zu file%s checked: %zu passed, %zu failed; %zu error%s, %zu warning%s, %zu note%s",
+        t.files, t.files == 1 ? "" : "s", t.passed, t.failed, t.errors, t.errors == 1 ? "" : "s",
+        t.warnings, t.warnings == 1 ? "" : "s", t.notes, t.notes == 1 ? "" : "s");
     if (rep->baseline)
         fprintf(out, "; %zu suppressed by the baseline, %zu baseline entr%s no longer found",
                 rep->suppressed, rep->stale, rep->stale == 1 ? "y" : "ies");

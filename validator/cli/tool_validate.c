@@ -71,7 +71,7 @@ static void run_jobs(job_queue *q, long jobs)
 
 #define VALIDATE_USAGE                                                                             \
     "usage: recval validate [--format=text|json|junit|sarif|github|markdown] [--output=FILE]\n"    \
-    "                       [--junit=FILE] [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...]\n"    \
+    "                       [--junit=FILE] [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...]\n"     \
     "                       [--baseline=FILE] [--write-baseline=FILE] PATH...\n"
 
 static int usage_error(const char *fmt, const char *arg)
