@@ -18,7 +18,8 @@ typedef struct schema_opts {
 } schema_opts;
 
 static const char usage_line[] =
-    "usage: recval schema [--format=text|json|junit] [--output=FILE] [--base=URI=DIR]...\n"
+    "usage: recval schema [--format=text|json|junit|sarif|github|markdown] [--output=FILE] "
+    "[--base=URI=DIR]...\n"
     "                     SCHEMA INSTANCE...\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -39,7 +40,8 @@ static void schema_help(void)
           "$refs resolve from --base directories, SCHEMA's own directory, recval's schemas\n"
           "(https://recval.dev/schema/) and the draft 2020-12 metaschemas.\n"
           "\n"
-          "  --format=FMT      report format: text (default), json, junit\n"
+          "  --format=FMT      report format: text (default), json, junit, sarif, github,\n"
+          "                    markdown (as for recval validate)\n"
           "  --output=FILE     write the report to FILE instead of standard output\n"
           "  --base=URI=DIR    serve the files of DIR under URI for $ref (repeatable)\n"
           "\n"
@@ -79,7 +81,8 @@ static int parse_schema_opts(int argc, char **argv, schema_opts *o)
             return TOOL_EXIT_OK;
         } else if ((v = tool_opt_value(argc, argv, &i, "--format"))) {
             if (!tool_parse_format(v, &o->format))
-                return usage_error("unknown format '%s' (text, json or junit)", v);
+                return usage_error(
+                    "unknown format '%s' (text, json, junit, sarif, github or markdown)", v);
         } else if ((v = tool_opt_value(argc, argv, &i, "--output"))) {
             o->output = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--base"))) {
@@ -111,7 +114,8 @@ static int check_instances(const schema_opts *o, const recval_validator *v, cons
     tool_report rep = {.results = calloc(n + 1, sizeof *rep.results),
                        .seconds = calloc(n + 1, sizeof *rep.seconds),
                        .nresults = n,
-                       .suite_name = "recval schema"};
+                       .suite_name = "recval schema",
+                       .validator = v};
     double start = tool_now_seconds();
     for (size_t i = 0; i < n; i++) {
         double t0 = tool_now_seconds();
