@@ -243,6 +243,42 @@ static void partial_run_has_no_stale_entries(void **state)
                "");
 }
 
+/* The counts in the formats without a totals line: JSON summary members,
+ * JUnit testsuite properties, SARIF run properties. */
+static void counts_in_json_junit_sarif(void **state)
+{
+    (void)state;
+    fresh_tree();
+    record_baseline();
+    char *gone = fixture_file("total-mismatch-stream");
+    assert_int_equal(unlink(gone), 0);
+    free(gone);
+    char *out, *err, arg[256];
+    snprintf(arg, sizeof arg, "--baseline=%s", baseline);
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--format=json", arg, tree, NULL), 0);
+    assert_non_null(strstr(out, "],\"summary\":{\"files\":17,\"passed\":17,\"failed\":0,"
+                                "\"errors\":0,\"warnings\":0,\"suppressed\":17,\"stale\":1}}\n"));
+    free(out), free(err);
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--format=junit", arg, tree, NULL), 0);
+    assert_non_null(strstr(out,
+                           "    <properties>\n"
+                           "      <property name=\"recval.baseline.suppressed\" value=\"17\"/>\n"
+                           "      <property name=\"recval.baseline.stale\" value=\"1\"/>\n"
+                           "    </properties>\n    <testcase "));
+    free(out), free(err);
+    char junit[160], junit_arg[192];
+    snprintf(junit, sizeof junit, "%s/report.junit.xml", tmpdir);
+    snprintf(junit_arg, sizeof junit_arg, "--junit=%s", junit);
+    assert_int_equal(rvt_recval(&out, &err, "validate", junit_arg, arg, tree, NULL), 0);
+    rvt_junit_xsd_valid(junit); /* the properties are in the schema */
+    free(out), free(err);
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--format=sarif", arg, tree, NULL), 0);
+    assert_non_null(strstr(out, "\"properties\":{\"recvalBaselineSuppressed\":17,"
+                                "\"recvalBaselineStale\":1}"));
+    assert_non_null(strstr(out, "\"results\":[]"));
+    free(out), free(err);
+}
+
 /* The baseline is checked against its schema: a usage error (exit 2)
  * naming the position and the failing keyword. */
 static void invalid_baseline_is_a_usage_error(void **state)
@@ -314,6 +350,7 @@ int main(void)
         cmocka_unit_test(baseline_suppresses_across_line_shifts),
         cmocka_unit_test(changed_value_and_deleted_file),
         cmocka_unit_test(partial_run_has_no_stale_entries),
+        cmocka_unit_test(counts_in_json_junit_sarif),
         cmocka_unit_test(invalid_baseline_is_a_usage_error),
         cmocka_unit_test(fingerprints_follow_values_not_places),
     };

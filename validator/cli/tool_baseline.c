@@ -248,7 +248,7 @@ static char **relative_paths(const tool_report *rep)
 {
     char **rel = calloc(rep->nresults + 1, sizeof *rel);
     for (size_t i = 0; rel && i < rep->nresults; i++)
-        if (!(rel[i] = tool_relative_path(rep->results[i].path)))
+        if (!(rel[i] = tool_relative_path(rep->results[i].path ? rep->results[i].path : "")))
             abort();
     if (!rel)
         abort();

@@ -130,8 +130,11 @@ void tool_write_json(FILE *out, const tool_report *rep)
     tool_totals t = tool_report_totals(rep);
     fprintf(out,
             "\n],\"summary\":{\"files\":%zu,\"passed\":%zu,\"failed\":%zu,\"errors\":%zu,"
-            "\"warnings\":%zu}}\n",
+            "\"warnings\":%zu",
             t.files, t.passed, t.failed, t.errors, t.warnings);
+    if (rep->baseline)
+        fprintf(out, ",\"suppressed\":%zu,\"stale\":%zu", rep->suppressed, rep->stale);
+    fputs("}}\n", out);
 }
 
 /* --- JUnit --------------------------------------------------------- */
@@ -249,6 +252,13 @@ void tool_write_junit(FILE *out, const tool_report *rep)
     tool_put_xml(out, name);
     fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"%.6f\">\n",
             rep->nresults, failures, rep->total_seconds);
+    if (rep->baseline)
+        fprintf(out,
+                "    <properties>\n"
+                "      <property name=\"recval.baseline.suppressed\" value=\"%zu\"/>\n"
+                "      <property name=\"recval.baseline.stale\" value=\"%zu\"/>\n"
+                "    </properties>\n",
+                rep->suppressed, rep->stale);
     for (size_t i = 0; i < rep->nresults; i++)
         put_testcase(out, rep, i);
     fputs("  </testsuite>\n</testsuites>\n", out);

@@ -176,6 +176,11 @@ void tool_write_sarif(FILE *out, const tool_report *rep)
     put_driver(out);
     put_base_uri(out);
     fputs("      \"columnKind\":\"unicodeCodePoints\",\n", out);
+    if (rep->baseline)
+        fprintf(out,
+                "      \"properties\":{\"recvalBaselineSuppressed\":%zu,"
+                "\"recvalBaselineStale\":%zu},\n",
+                rep->suppressed, rep->stale);
     put_results(out, rep);
     fputs("    }\n  ]\n}\n", out);
 }
