@@ -9,6 +9,7 @@
 #include "jsonschema.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -104,29 +105,36 @@ static void add_test(rv_test_set *s, const char *id, size_t n)
     s->ids[s->n++] = xstrndup(id, n);
 }
 
+/* True for a line of `pytest --collect-only -q` that is a node id: it
+ * has "::" (the summary line, "12 tests collected in 0.5s", has not). */
+static bool is_node_id(const char *line)
+{
+    return strstr(line, "::") != NULL;
+}
+
 int rv_test_set_read(rv_test_set *s, const char *path)
 {
-    size_t len;
-    bool too_large;
-    char *text = rv_read_whole_file(path, SIZE_MAX / 2, &len, &too_large);
-    if (!text) {
+    FILE *fp = fopen(path, "r"); /* stdio: a pipe (--tests=<(pytest ...)) works too */
+    if (!fp) {
         rv_set_error("cannot read the test list %s: %s", path, strerror(errno));
         return -1;
     }
-    /* pytest --collect-only -q: one node id a line, then a summary line
-     * ("12 tests collected in 0.5s"); node ids are the lines with "::". */
-    for (const char *p = text; p < text + len;) {
-        const char *nl = memchr(p, '\n', (size_t)(text + len - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(text + len - p);
-        size_t id_len = n > 0 && p[n - 1] == '\r' ? n - 1 : n;
-        const char *sep = memchr(p, ':', id_len);
-        for (; sep && sep + 1 < p + id_len && sep[1] != ':';)
-            sep = memchr(sep + 1, ':', (size_t)(p + id_len - sep - 1));
-        if (sep && sep + 1 < p + id_len)
-            add_test(s, p, id_len);
-        p += n + 1;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, fp)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (is_node_id(line))
+            add_test(s, line, (size_t)n);
     }
-    free(text);
+    int failed = ferror(fp);
+    free(line);
+    fclose(fp);
+    if (failed) {
+        rv_set_error("cannot read the test list %s: read error", path);
+        return -1;
+    }
     return 0;
 }
 

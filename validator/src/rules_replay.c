@@ -14,5 +14,6 @@ void rv_check_replay(rv_file *f)
     if (rv_test_set_has(&f->validator->tests, test))
         return;
     rv_emit(f, RV_REPLAY_UNUSED_RECORDING, "/test_id",
-            "no test of the test list is \"%s\": no test will replay this recording", test);
+            "test_id \"%s\" is not among the collected tests: no test will replay this recording",
+            test);
 }
