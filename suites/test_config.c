@@ -18,10 +18,10 @@
 #include <string.h>
 
 #define TOTAL_MISMATCH                                                                             \
-    "recordings/invalid/usage/total-mismatch-embeddings/tests/integration/inference/recordings/"  \
+    "recordings/invalid/usage/total-mismatch-embeddings/tests/integration/inference/recordings/"   \
     "f58b24ab0c0486e4c841a9835de74629e419fad662b320b463c5b3b5f8ca2162.json"
 #define TOTAL_MISMATCH_TEST                                                                        \
-    "tests/integration/inference/test_openai_embeddings.py::test_openai_embeddings_single_"       \
+    "tests/integration/inference/test_openai_embeddings.py::test_openai_embeddings_single_"        \
     "string[emb=ollama/all-minilm:l6-v2]"
 #define TOTAL_MESSAGE "total_tokens is 5 but prompt_tokens (4) + completion_tokens (0, absent) = 4"
 #define REC_REL "tests/integration/inference/recordings/f58b.json"
@@ -297,10 +297,18 @@ static void apply_settles_diagnostics_added_later(void **state)
     assert_int_equal(r.ndiags, 0);
     /* As recval_check_duplicates() would add one, and an ignored one. */
     r.diags = realloc(r.diags, 2 * sizeof *r.diags);
-    r.diags[0] = (recval_diag){recval_rule_find("request-hash/duplicate"), RECVAL_WARNING,
-                               strdup("dup"), strdup(""), 1, 1};
-    r.diags[1] = (recval_diag){recval_rule_find("usage/total-mismatch"), RECVAL_ERROR,
-                               strdup("ignored"), strdup(""), 1, 1};
+    r.diags[0] = (recval_diag){recval_rule_find("request-hash/duplicate"),
+                               RECVAL_WARNING,
+                               strdup("dup"),
+                               strdup(""),
+                               1,
+                               1};
+    r.diags[1] = (recval_diag){recval_rule_find("usage/total-mismatch"),
+                               RECVAL_ERROR,
+                               strdup("ignored"),
+                               strdup(""),
+                               1,
+                               1};
     r.ndiags = 2;
     r.warnings = 1;
     r.errors = 1;

@@ -157,8 +157,9 @@ static void unreadable_list_fails_the_validator(void **state)
     const char *list = "/nonexistent/collected.txt";
     recval_options opts = {.tests = &list, .ntests = 1};
     assert_null(recval_validator_new(&opts));
-    assert_string_equal(recval_last_error(), "cannot read the test list /nonexistent/collected.txt: "
-                                             "No such file or directory");
+    assert_string_equal(recval_last_error(),
+                        "cannot read the test list /nonexistent/collected.txt: "
+                        "No such file or directory");
 }
 
 int main(void)

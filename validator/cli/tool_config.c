@@ -139,8 +139,8 @@ static size_t path_of_file(char **paths, size_t npaths, const char *file)
 {
     for (size_t i = 0; i < npaths; i++) {
         size_t n = strlen(paths[i]);
-        if (strcmp(file, paths[i]) == 0 ||
-            (strncmp(file, paths[i], n) == 0 && n > 0 && (paths[i][n - 1] == '/' || file[n] == '/')))
+        if (strcmp(file, paths[i]) == 0 || (strncmp(file, paths[i], n) == 0 && n > 0 &&
+                                            (paths[i][n - 1] == '/' || file[n] == '/')))
             return i;
     }
     return 0;
@@ -152,8 +152,7 @@ const recval_validator *tool_run_config_validator(const tool_run_config *rc, cha
     return rc->validators[rc->config_of_path[path_of_file(paths, npaths, file)]];
 }
 
-bool tool_run_config_skips(const tool_run_config *rc, char **paths, size_t npaths,
-                           const char *file)
+bool tool_run_config_skips(const tool_run_config *rc, char **paths, size_t npaths, const char *file)
 {
     for (size_t i = 0; i < npaths; i++)
         if (strcmp(file, paths[i]) == 0)

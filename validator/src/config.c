@@ -19,7 +19,8 @@
 #define CONFIG_SCHEMA_URI "https://recval.dev/schema/config.schema.json"
 #define CONFIG_MAX_SIZE ((size_t)1 << 20)
 #define CONFIG_MAX_DEPTH 64
-#define UNKNOWN_KEY "unknown key (known: $schema, ignore, per-path-ignores, strict, severity, tests)"
+#define UNKNOWN_KEY                                                                                \
+    "unknown key (known: $schema, ignore, per-path-ignores, strict, severity, tests)"
 
 struct recval_config {
     char *path;
@@ -304,8 +305,8 @@ static void read_ignore(recval_config *c, problems *p, json_object *list)
     char ptr[RV_PTR_MAX];
     for (size_t i = 0; list && i < json_object_array_length(list); i++)
         mark(p, rv_ptr(ptr, "/ignore/%zu", i), false,
-             json_object_get_string(json_object_array_get_idx(list, i)), "ignore",
-             "ignored", c->ignore_rule, c->ignore_family);
+             json_object_get_string(json_object_array_get_idx(list, i)), "ignore", "ignored",
+             c->ignore_rule, c->ignore_family);
 }
 
 static void read_path_ignores(recval_config *c, problems *p, json_object *map)
@@ -323,8 +324,8 @@ static void read_path_ignores(recval_config *c, problems *p, json_object *map)
             sb_puts(&ptr, "/per-path-ignores/");
             sb_put_pointer_token(&ptr, glob, strlen(glob));
             sb_printf(&ptr, "/%zu", i);
-            mark(p, ptr.data, false, json_object_get_string(json_object_array_get_idx(list, i)), "ignore",
-                 "ignored", pi->rule, families);
+            mark(p, ptr.data, false, json_object_get_string(json_object_array_get_idx(list, i)),
+                 "ignore", "ignored", pi->rule, families);
             sb_free(&ptr);
         }
     }
@@ -341,8 +342,8 @@ static void read_severity(recval_config *c, problems *p, json_object *map)
         strbuf ptr = STRBUF_INIT;
         sb_puts(&ptr, "/severity/");
         sb_put_pointer_token(&ptr, name, strlen(name));
-        if (mark(p, ptr.data, true, name, "change the severity of",
-                 "given another severity", rules, families)) {
+        if (mark(p, ptr.data, true, name, "change the severity of", "given another severity", rules,
+                 families)) {
             unsigned char sev = 0;
             for (unsigned char s = 0; s < 3; s++)
                 if (strcmp(json_object_get_string(value), names[s]) == 0)
@@ -431,8 +432,8 @@ recval_config *recval_config_load(const char *path)
     bool too_large;
     char *text = rv_read_whole_file(path, CONFIG_MAX_SIZE, &len, &too_large);
     if (!text && too_large)
-        rv_set_error("%s: the configuration file is %zu bytes, over the %zu-byte limit", path,
-                     len, CONFIG_MAX_SIZE);
+        rv_set_error("%s: the configuration file is %zu bytes, over the %zu-byte limit", path, len,
+                     CONFIG_MAX_SIZE);
     else if (!text)
         rv_set_error("%s: cannot read the configuration file: %s", path, strerror(errno));
     return text ? parse_config(path, text, len) : NULL;

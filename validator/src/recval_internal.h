@@ -214,8 +214,8 @@ typedef enum rv_family {
  * ("ignore") and `participle` ("ignored"), when there is no such rule or
  * family or it is a parse/ error (a file that cannot be read has no other
  * check). */
-int rv_mark_rules(const char *name, size_t n, const char *verb, const char *participle,
-                  bool *rules, bool *families);
+int rv_mark_rules(const char *name, size_t n, const char *verb, const char *participle, bool *rules,
+                  bool *families);
 
 /* Node ids of test lists (config.c), sorted once read. */
 typedef struct rv_test_set {

@@ -23,8 +23,8 @@ static const char *const family_names[RV_FAMILY_COUNT] = {
     [RV_FAMILY_REPLAY] = "replay",
 };
 
-int rv_mark_rules(const char *name, size_t n, const char *verb, const char *participle,
-                  bool *rules, bool *families)
+int rv_mark_rules(const char *name, size_t n, const char *verb, const char *participle, bool *rules,
+                  bool *families)
 {
     for (int fam = 0; fam < RV_FAMILY_COUNT; fam++) {
         size_t fl = strlen(family_names[fam]);
@@ -48,8 +48,7 @@ int rv_mark_rules(const char *name, size_t n, const char *verb, const char *part
         rules[r] = true;
         return 0;
     }
-    rv_set_error("cannot %s '%.*s': no such rule or family (see recval rules)", verb, (int)n,
-                 name);
+    rv_set_error("cannot %s '%.*s': no such rule or family (see recval rules)", verb, (int)n, name);
     return -1;
 }
 
