@@ -136,14 +136,28 @@ typedef struct family_run {
     size_t nrules;
 } family_run;
 
-/* "#! max-file-size=N max-depth=N" lines set the validator options. */
-static void read_options(const char *line, recval_options *opts)
+/* The test list of a "#! tests=FILE" line, FILE taken from the
+ * expectation file's directory. */
+static char fixture_tests_path[4096];
+static const char *fixture_tests[1] = {fixture_tests_path};
+
+/* "#! max-file-size=N max-depth=N tests=FILE" lines set the validator
+ * options. */
+static void read_options(const char *line, const char *expect_path, recval_options *opts)
 {
     const char *p;
     if ((p = strstr(line, "max-file-size=")))
         opts->max_file_size = strtoull(p + 14, NULL, 10);
     if ((p = strstr(line, "max-depth=")))
         opts->max_depth = strtoull(p + 10, NULL, 10);
+    if ((p = strstr(line, "tests="))) {
+        const char *slash = strrchr(expect_path, '/');
+        int dir_len = slash ? (int)(slash - expect_path) : 1;
+        snprintf(fixture_tests_path, sizeof fixture_tests_path, "%.*s/%.*s", dir_len,
+                 slash ? expect_path : ".", (int)strcspn(p + 6, " \t"), p + 6);
+        opts->tests = fixture_tests;
+        opts->ntests = 1;
+    }
 }
 
 static char **read_expectations(const char *path, size_t *n, recval_options *opts)
@@ -158,7 +172,7 @@ static char **read_expectations(const char *path, size_t *n, recval_options *opt
     while (getline(&line, &cap, fp) >= 0) {
         line[strcspn(line, "\n")] = '\0';
         if (line[0] == '#' && line[1] == '!')
-            read_options(line, opts);
+            read_options(line, path, opts);
         if (line[0] == '#' || line[0] == '\0')
             continue;
         lines = realloc(lines, (*n + 1) * sizeof *lines);
@@ -197,7 +211,7 @@ static void check_one_fixture(const char *path, void *ud)
         return;
     }
     recval_result r;
-    if (opts.max_depth || opts.max_file_size) {
+    if (opts.max_depth || opts.max_file_size || opts.ntests) {
         recval_validator *v = recval_validator_new(&opts);
         assert_int_equal(recval_check_file(v, path, &r), RECVAL_OK);
         recval_validator_free(v);

@@ -7,8 +7,10 @@
  * next to <name>.json and lists, one per line, every diagnostic the file
  * must produce as "<rule> <pointer>" (pointer may be empty; '#' starts a
  * comment line). The match is exact: same multiset, nothing more.
- * A line "#! max-file-size=N max-depth=N" checks the fixture with those
- * validator options (for the size and depth limits). */
+ * A line "#! max-file-size=N max-depth=N tests=FILE" checks the fixture
+ * with those validator options (the size and depth limits; FILE, taken
+ * from the expectation file's directory, is the test list of
+ * replay/unused-recording). */
 #ifndef RECVAL_SUITE_FIXTURES_H
 #define RECVAL_SUITE_FIXTURES_H
 

@@ -100,6 +100,30 @@ int tool_write_report(const char *path, tool_format fmt, const tool_report *rep)
 size_t tool_collect_files(char **paths, size_t npaths, char ***out);
 void tool_free_files(char **files, size_t n);
 
+/* The configuration files of a `recval validate` run (tool_config.c):
+ * those found, loaded once each, and a validator per file used (the last,
+ * [nconfigs], for PATHs without one). */
+typedef struct tool_run_config {
+    recval_config **configs;
+    size_t nconfigs;
+    recval_validator **validators;
+    size_t *config_of_path; /* per PATH: index into validators */
+} tool_run_config;
+/* Finds each PATH's config (`config`, else recval.json upward from it;
+ * none with `no_config`), loads it and makes the validators from `base`.
+ * Returns -1, or an exit status having said why on stderr. */
+int tool_run_config_load(tool_run_config *rc, char **paths, size_t npaths, const char *config,
+                         bool no_config, const recval_options *base);
+/* The validator of a file collected from the PATHs. */
+const recval_validator *tool_run_config_validator(const tool_run_config *rc, char **paths,
+                                                  size_t npaths, const char *file);
+/* True for a config file met in a directory walk (not given as a PATH). */
+bool tool_run_config_skips(const tool_run_config *rc, char **paths, size_t npaths,
+                           const char *file);
+/* True when some config sets "strict": true. */
+bool tool_run_config_strict(const tool_run_config *rc);
+void tool_run_config_free(tool_run_config *rc);
+
 /* Escapers: JSON string body (with quotes), XML text/attribute content.
  * Both replace invalid UTF-8 with U+FFFD; the XML one also drops
  * characters XML 1.0 forbids, writing them as U+FFFD. */

@@ -1,5 +1,6 @@
 /* tool_validate.c - `recval validate`: checks files and directories of
- * recordings on N threads and writes the report(s). */
+ * recordings on N threads, each under its configuration file
+ * (tool_config.c), and writes the report(s). */
 #include "tool.h"
 
 #include <pthread.h>
@@ -16,12 +17,16 @@ typedef struct validate_opts {
     bool strict;
     long jobs;
     char *ignore; /* --ignore values joined by commas, or NULL */
+    bool no_strict, no_config;
+    const char *config;
+    char **tests; /* --tests files */
+    size_t ntests;
     char **paths;
     size_t npaths;
 } validate_opts;
 
 typedef struct job_queue {
-    const recval_validator *validator;
+    const recval_validator **validators; /* per file */
     char **files;
     size_t nfiles;
     atomic_size_t next;
@@ -37,7 +42,7 @@ static void *worker(void *arg)
         if (i >= q->nfiles)
             return NULL;
         double t0 = tool_now_seconds();
-        if (recval_check_file(q->validator, q->files[i], &q->results[i]) != RECVAL_OK)
+        if (recval_check_file(q->validators[i], q->files[i], &q->results[i]) != RECVAL_OK)
             memset(&q->results[i], 0, sizeof q->results[i]);
         q->seconds[i] = tool_now_seconds() - t0;
     }
@@ -71,8 +76,9 @@ static void run_jobs(job_queue *q, long jobs)
 
 #define VALIDATE_USAGE                                                                             \
     "usage: recval validate [--format=text|json|junit|sarif|github|markdown] [--output=FILE]\n"    \
-    "                       [--junit=FILE] [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...]\n"     \
-    "                       [--baseline=FILE] [--write-baseline=FILE] PATH...\n"
+    "                       [--junit=FILE] [--strict|--no-strict] [--jobs=N]\n"                   \
+    "                       [--ignore=RULE|FAMILY,...] [--config=FILE|--no-config]\n"             \
+    "                       [--tests=FILE]... [--baseline=FILE] [--write-baseline=FILE] PATH...\n"
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -101,6 +107,11 @@ static void validate_help(void)
           "                  fingerprint) in FILE\n"
           "  --baseline=FILE report only findings FILE does not list; say how many it\n"
           "                  suppressed and which of its entries no longer occur\n"
+          "  --config=FILE   use FILE, not the recval.json found upward from each PATH\n"
+          "  --no-config     use no configuration file\n"
+          "  --no-strict     warnings do not fail, whatever the configuration says\n"
+          "  --tests=FILE    test ids (pytest --collect-only -q), repeatable: warn of\n"
+          "                  recordings no listed test replays (replay/unused-recording)\n"
           "\n"
           "Exit status: 0 no errors, 1 errors (or, with --strict, warnings),\n"
           "2 usage error or nothing could be read.\n",
@@ -124,6 +135,7 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
     o->format = FORMAT_TEXT;
     o->jobs = default_jobs();
     o->paths = calloc((size_t)argc, sizeof *o->paths);
+    o->tests = calloc((size_t)argc, sizeof *o->tests);
     bool only_paths = false;
     for (int i = 1; i < argc; i++) {
         const char *v;
@@ -135,8 +147,15 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
         } else if (tool_is_help(a)) {
             validate_help();
             return TOOL_EXIT_OK;
-        } else if (strcmp(a, "--strict") == 0) {
-            o->strict = true;
+        } else if (strcmp(a, "--strict") == 0 || strcmp(a, "--no-strict") == 0) {
+            o->strict = a[2] == 's';
+            o->no_strict = !o->strict;
+        } else if (strcmp(a, "--no-config") == 0) {
+            o->no_config = true;
+        } else if ((v = tool_opt_value(argc, argv, &i, "--config"))) {
+            o->config = v;
+        } else if ((v = tool_opt_value(argc, argv, &i, "--tests"))) {
+            o->tests[o->ntests++] = (char *)v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--ignore"))) {
             add_ignore(o, v);
         } else if ((v = tool_opt_value(argc, argv, &i, "--format"))) {
@@ -163,6 +182,8 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
     }
     if (o->npaths == 0)
         return usage_error("%s", "no PATH given");
+    if (o->config && o->no_config)
+        return usage_error("%s", "--config and --no-config exclude each other");
     return -1;
 }
 
@@ -178,41 +199,79 @@ static bool nothing_read(const tool_report *rep)
     return true;
 }
 
+static void free_opts(validate_opts *o)
+{
+    free(o->paths);
+    free(o->tests);
+    free(o->ignore);
+}
+
+/* Drops the config files met in directory walks; gives each file the
+ * validator of its PATH's configuration. */
+static void assign_validators(job_queue *q, const tool_run_config *rc, const validate_opts *o)
+{
+    size_t kept = 0;
+    q->validators = calloc(q->nfiles + 1, sizeof *q->validators);
+    for (size_t i = 0; i < q->nfiles; i++) {
+        if (tool_run_config_skips(rc, o->paths, o->npaths, q->files[i])) {
+            free(q->files[i]);
+            continue;
+        }
+        q->files[kept] = q->files[i];
+        q->validators[kept++] = tool_run_config_validator(rc, o->paths, o->npaths, q->files[i]);
+    }
+    q->nfiles = kept;
+}
+
+/* The run-level checks, then each file's configured ignores and
+ * severities on what they added. */
+static void check_run(job_queue *q, const tool_run_config *rc)
+{
+    bool duplicates = false;
+    for (size_t k = 0; k <= rc->nconfigs; k++)
+        duplicates |= recval_validator_reports(rc->validators[k], "request-hash/duplicate");
+    if (duplicates)
+        recval_check_duplicates(q->results, q->nfiles);
+    for (size_t i = 0; i < q->nfiles; i++)
+        if (q->results[i].path)
+            recval_validator_apply(q->validators[i], &q->results[i]);
+}
+
 int tool_validate(int argc, char **argv)
 {
     validate_opts o = {0};
     int rc = parse_validate_opts(argc, argv, &o);
     if (rc >= 0) {
-        free(o.paths);
-        free(o.ignore);
+        free_opts(&o);
         return rc;
     }
-    recval_options vopts = {.ignore = o.ignore};
-    recval_validator *v = recval_validator_new(&vopts);
-    if (!v) {
-        fprintf(stderr, "recval validate: %s\n", recval_last_error());
-        free(o.paths);
-        free(o.ignore);
-        return TOOL_EXIT_USAGE;
+    recval_options vopts = {
+        .ignore = o.ignore, .tests = (const char *const *)o.tests, .ntests = o.ntests};
+    tool_run_config cfg;
+    rc = tool_run_config_load(&cfg, o.paths, o.npaths, o.config, o.no_config, &vopts);
+    if (rc >= 0) {
+        tool_run_config_free(&cfg);
+        free_opts(&o);
+        return rc;
     }
-    job_queue q = {.validator = v};
+    job_queue q = {0};
     q.nfiles = tool_collect_files(o.paths, o.npaths, &q.files);
+    assign_validators(&q, &cfg, &o);
     q.results = calloc(q.nfiles + 1, sizeof *q.results);
     q.seconds = calloc(q.nfiles + 1, sizeof *q.seconds);
     double t0 = tool_now_seconds();
     run_jobs(&q, o.jobs);
-    if (recval_validator_reports(v, "request-hash/duplicate"))
-        recval_check_duplicates(q.results, q.nfiles);
+    check_run(&q, &cfg);
     tool_report rep = {.results = q.results,
                        .seconds = q.seconds,
                        .nresults = q.nfiles,
-                       .strict = o.strict,
+                       .strict = o.strict || (!o.no_strict && tool_run_config_strict(&cfg)),
                        .total_seconds = tool_now_seconds() - t0,
                        .suite_name = "recval validate",
-                       .validator = v};
+                       .validator = cfg.validators[cfg.nconfigs]};
     bool unread = nothing_read(&rep);
     bool baseline_failed =
-        tool_apply_baseline(v, &rep, o.write_baseline, o.baseline) != 0 && q.nfiles > 0;
+        tool_apply_baseline(cfg.validators[cfg.nconfigs], &rep, o.write_baseline, o.baseline) != 0 && q.nfiles > 0;
     tool_totals t = tool_report_totals(&rep);
     rc = t.failed ? TOOL_EXIT_FINDINGS : TOOL_EXIT_OK;
     if (q.nfiles == 0) {
@@ -229,9 +288,9 @@ int tool_validate(int argc, char **argv)
         recval_result_free(&q.results[i]);
     free(q.results);
     free(q.seconds);
+    free(q.validators);
     tool_free_files(q.files, q.nfiles);
-    recval_validator_free(v);
-    free(o.paths);
-    free(o.ignore);
+    tool_run_config_free(&cfg);
+    free_opts(&o);
     return rc;
 }

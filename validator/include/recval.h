@@ -89,12 +89,27 @@ typedef struct recval_options {
      * parse/ errors cannot be ignored (parse/duplicate-key can). NULL:
      * report everything. */
     const char *ignore;
+    /* Settings of a configuration file (recval_config_load()); NULL: none.
+     * Its `ignore` adds to `ignore`; its per-path ignores and severity
+     * overrides apply to every diagnostic of the checks (and of
+     * recval_validator_apply()); its `tests` are used unless `ntests` is
+     * set. The validator copies what it needs: the config may be freed
+     * once the validator is made. */
+    const struct recval_config *config;
+    /* `ntests` test-list files (what `pytest --collect-only -q` prints: one
+     * node id a line; blank lines and lines without "::", such as the
+     * summary, are skipped). When given, each recording whose string
+     * test_id none of them lists gets a replay/unused-recording warning.
+     * 0: the config's `tests`, else no such check. */
+    const char *const *tests;
+    size_t ntests;
 } recval_options;
 
 typedef struct recval_validator recval_validator;
 
 /** Makes a validator. `opts` may be NULL. Returns NULL on failure (see
- * recval_last_error()). */
+ * recval_last_error()): an unknown rule or family in `ignore`, a test-list
+ * file that cannot be read. */
 recval_validator *recval_validator_new(const recval_options *opts);
 
 /** 1 when `v` reports the rule named `name`, 0 when recval_options.ignore
@@ -103,6 +118,14 @@ int recval_validator_reports(const recval_validator *v, const char *name);
 
 /** Frees a validator made by recval_validator_new(); NULL is allowed. */
 void recval_validator_free(recval_validator *v);
+
+/** Applies v's ignored rules, per-path ignores and severity overrides to
+ * the diagnostics of `r`: drops those not to report, gives the others
+ * their configured severity and recounts. For diagnostics added after the
+ * check (recval_check_duplicates()); the checks apply them already, and
+ * applying them twice changes nothing. Thread-safe on distinct results.
+ * Returns RECVAL_OK, or RECVAL_EINVAL on NULL arguments. */
+int recval_validator_apply(const recval_validator *v, recval_result *r);
 
 /** Reads and checks the file at `path`, filling `out` (which the caller
  * frees with recval_result_free()). A file that cannot be read is still a
@@ -174,6 +197,45 @@ const char *recval_last_error(void);
 
 /** Library version, e.g. "0.1.0". */
 const char *recval_version(void);
+
+/* --- the configuration file (recval.json) ----------------------------- */
+
+/** The file name `recval validate` looks for in each PATH's directory and
+ * its parents. */
+#define RECVAL_CONFIG_NAME "recval.json"
+
+/** Settings read from a configuration file (schema/config.schema.json):
+ * `ignore`, `per-path-ignores`, `strict`, `severity`, `tests`. Immutable
+ * once loaded, so any number of threads may read it. Applied by giving it
+ * to recval_validator_new() in recval_options.config. */
+typedef struct recval_config recval_config;
+
+/** Reads the configuration file at `path` and checks it strictly: strict
+ * JSON (no repeated key), valid against schema/config.schema.json (checked
+ * with recval's own schema engine: an unknown key or a value of the wrong
+ * type fails), every rule or family name known (looked up as
+ * recval_options.ignore looks them up) and every `tests` file readable
+ * (relative paths are taken from the config file's directory). Returns
+ * the config, freed with recval_config_free(), or NULL; then
+ * recval_last_error() holds one line per problem, in file order, each
+ * "PATH:LINE:COLUMN: key "KEY": MESSAGE (at POINTER)", LINE and COLUMN
+ * those of the offending key (an unknown key) or value (1-based, columns
+ * in code points). */
+recval_config *recval_config_load(const char *path);
+
+/** The same for `len` bytes at `text`, read as if from `path` (whose
+ * directory anchors the relative paths; the file need not exist). For
+ * callers that hold the text, and for fuzzing. */
+recval_config *recval_config_parse(const char *path, const char *text, size_t len);
+
+/** The path the config was loaded from, as given. */
+const char *recval_config_path(const recval_config *c);
+
+/** The config's `strict`: 1 or 0, or -1 when it does not set it. */
+int recval_config_strict(const recval_config *c);
+
+/** Frees a config; NULL is allowed. */
+void recval_config_free(recval_config *c);
 
 /* --- request hashes and replay (`recval hash`, `recval replay`) ------ */
 

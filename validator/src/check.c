@@ -1,6 +1,7 @@
 /* check.c - checks one recording: load it (load.c), classify it, fold its
  * stream, run the rule families that are not ignored, then give every
- * diagnostic its line and column and sort them (diag.c) into a result. */
+ * diagnostic its line and column and sort them (diag.c) into a result,
+ * with the configured per-path ignores and severities (config.c). */
 #include "recval_internal.h"
 #include "rules_request_hash.h"
 #include "rules_schema.h"
@@ -36,6 +37,8 @@ static void run_checks(rv_file *f, char request_hash[65])
      * request's tools, not recval's own schemas: it runs with its family. */
     if (!off[RV_FAMILY_TOOL_CALLS])
         rv_check_arguments_schema(f);
+    if (!off[RV_FAMILY_REPLAY] && f->validator->has_tests)
+        rv_check_replay(f);
 }
 
 static void finish_result(rv_file *f, recval_result *out)
@@ -43,6 +46,7 @@ static void finish_result(rv_file *f, recval_result *out)
     rv_locate_diags(f);
     if (f->ndiags > 1)
         qsort(f->diags, f->ndiags, sizeof *f->diags, rv_diag_cmp);
+    rv_apply_settings(f->validator, f->path, f->diags, &f->ndiags);
     memset(out, 0, sizeof *out);
     out->path = xstrdup(f->path);
     out->kind = rv_kind_name(f->kind);

@@ -204,8 +204,37 @@ typedef enum rv_family {
     RV_FAMILY_TOOL_CALLS,
     RV_FAMILY_REQUEST_HASH,
     RV_FAMILY_SCHEMA,
+    RV_FAMILY_REPLAY,
     RV_FAMILY_COUNT
 } rv_family;
+
+/* Marks the rules `name` (n bytes: a rule, or a family and all its rules)
+ * names in rules[] (and the family in families[]), looked up as
+ * recval_options.ignore is. -1 with the last error, worded with `verb`
+ * ("ignore") and `participle` ("ignored"), when there is no such rule or
+ * family or it is a parse/ error (a file that cannot be read has no other
+ * check). */
+int rv_mark_rules(const char *name, size_t n, const char *verb, const char *participle, bool *rules,
+                  bool *families);
+
+/* Node ids of test lists (config.c), sorted once read. */
+typedef struct rv_test_set {
+    char **ids;
+    size_t n, cap;
+} rv_test_set;
+/* Adds the ids of the test-list file at path (-1 with the last error when
+ * it cannot be read); sorts the set for rv_test_set_has(); frees it. */
+int rv_test_set_read(rv_test_set *s, const char *path);
+void rv_test_set_sort(rv_test_set *s);
+bool rv_test_set_has(const rv_test_set *s, const char *id);
+void rv_test_set_free(rv_test_set *s);
+
+/* A per-path-ignores entry: the rules not reported in the files the glob
+ * matches (relative to the config file's directory). */
+typedef struct rv_path_ignore {
+    char *glob;
+    bool rule[RV_RULE_COUNT];
+} rv_path_ignore;
 
 struct recval_validator {
     size_t max_depth;
@@ -219,7 +248,26 @@ struct recval_validator {
     const struct js_schema *recording_schema; /* recording.schema.json */
     struct rv_type_schema *type_schemas;      /* types.json: __type__ -> __data__ schema */
     size_t ntype_schemas;
+    /* From the configuration file and the test lists (config.c). */
+    unsigned char severity[RV_RULE_COUNT]; /* 0: the rule's own, else severity + 1 */
+    char *config_dir;                      /* absolute, for per-path ignores */
+    rv_path_ignore *path_ignores;
+    size_t npath_ignores;
+    bool has_tests; /* replay/unused-recording runs */
+    rv_test_set tests;
 };
+
+/* config.c: copies the settings of opts (config, test lists) into v (0),
+ * or sets the last error (-1); frees them. */
+int rv_settings_new(recval_validator *v, const recval_options *opts);
+void rv_settings_free(recval_validator *v);
+/* Drops the diagnostics of path that v does not report (ignored rules,
+ * per-path ignores) from diags[0..*n), freeing them, and gives the others
+ * their configured severity. */
+void rv_apply_settings(const recval_validator *v, const char *path, recval_diag *diags, size_t *n);
+
+/* rules_replay.c: replay/unused-recording (runs when v->has_tests). */
+void rv_check_replay(rv_file *f);
 
 /* Compiles recval's schemas into v (0), or sets the last error (-1). */
 int rv_schemas_new(recval_validator *v);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static _Thread_local char last_error[512];
+static _Thread_local char last_error[4096]; /* room for a config's problems */
 
 void rv_set_error(const char *fmt, ...)
 {

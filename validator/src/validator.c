@@ -20,19 +20,20 @@ static const char *const family_names[RV_FAMILY_COUNT] = {
     [RV_FAMILY_TOOL_CALLS] = "tool-calls",
     [RV_FAMILY_REQUEST_HASH] = "request-hash",
     [RV_FAMILY_SCHEMA] = "schema",
+    [RV_FAMILY_REPLAY] = "replay",
 };
 
-/* Ignores one rule or family by name; -1 with the last error if unknown. */
-static int ignore_name(recval_validator *v, const char *name, size_t n)
+int rv_mark_rules(const char *name, size_t n, const char *verb, const char *participle, bool *rules,
+                  bool *families)
 {
     for (int fam = 0; fam < RV_FAMILY_COUNT; fam++) {
         size_t fl = strlen(family_names[fam]);
         if (fl != n || strncmp(family_names[fam], name, n) != 0)
             continue;
-        v->ignored_family[fam] = true;
+        families[fam] = true;
         for (size_t r = 0; r < RV_RULE_COUNT; r++)
             if (strncmp(rv_rule(r)->name, name, n) == 0 && rv_rule(r)->name[n] == '/')
-                v->ignored_rule[r] = true;
+                rules[r] = true;
         return 0;
     }
     for (size_t r = 0; r < RV_RULE_COUNT; r++) {
@@ -40,15 +41,21 @@ static int ignore_name(recval_validator *v, const char *name, size_t n)
         if (strlen(rule) != n || strncmp(rule, name, n) != 0)
             continue;
         if (strncmp(rule, "parse/", 6) == 0 && r != RV_PARSE_DUPLICATE_KEY) {
-            rv_set_error("%s cannot be ignored: a file that cannot be read has no other check",
-                         rule);
+            rv_set_error("%s cannot be %s: a file that cannot be read has no other check", rule,
+                         participle);
             return -1;
         }
-        v->ignored_rule[r] = true;
+        rules[r] = true;
         return 0;
     }
-    rv_set_error("cannot ignore '%.*s': no such rule or family (see recval rules)", (int)n, name);
+    rv_set_error("cannot %s '%.*s': no such rule or family (see recval rules)", verb, (int)n, name);
     return -1;
+}
+
+/* Ignores one rule or family by name; -1 with the last error if unknown. */
+static int ignore_name(recval_validator *v, const char *name, size_t n)
+{
+    return rv_mark_rules(name, n, "ignore", "ignored", v->ignored_rule, v->ignored_family);
 }
 
 /* Parses recval_options.ignore: names separated by commas. */
@@ -84,7 +91,8 @@ recval_validator *recval_validator_new(const recval_options *opts)
         return NULL;
     }
     pcre2_jit_compile(v->type_name_re, PCRE2_JIT_COMPLETE);
-    if (opts && opts->ignore && parse_ignore(v, opts->ignore) != 0) {
+    if ((opts && opts->ignore && parse_ignore(v, opts->ignore) != 0) ||
+        (opts && rv_settings_new(v, opts) != 0)) {
         recval_validator_free(v);
         return NULL;
     }
@@ -108,7 +116,21 @@ void recval_validator_free(recval_validator *v)
         return;
     pcre2_code_free(v->type_name_re);
     rv_schemas_free(v);
+    rv_settings_free(v);
     free(v);
+}
+
+int recval_validator_apply(const recval_validator *v, recval_result *r)
+{
+    if (!v || !r) {
+        rv_set_error("recval_validator_apply: NULL argument");
+        return RECVAL_EINVAL;
+    }
+    rv_apply_settings(v, r->path, r->diags, &r->ndiags);
+    r->errors = r->warnings = r->notes = 0;
+    for (size_t i = 0; i < r->ndiags; i++)
+        rv_count_severity(r, r->diags[i].severity);
+    return RECVAL_OK;
 }
 
 pcre2_match_data *rv_match_data(rv_file *f)
