@@ -228,6 +228,19 @@ static void write_report(FILE *out, const fix_args *a, const fix_run *r)
 
 /* --- the run --------------------------------------------------------- */
 
+/* The library's message, without the "PATH: " it starts with when it
+ * names the file (the report names it already). */
+static char *message_about(const char *path, const char *message)
+{
+    size_t n = strlen(path);
+    if (strncmp(message, path, n) == 0 && strncmp(message + n, ": ", 2) == 0)
+        message += n + 2;
+    char *copy = strdup(message);
+    if (!copy)
+        abort();
+    return copy;
+}
+
 static void plan_all(const recval_validator *v, char **files, fix_run *r)
 {
     for (size_t i = 0; i < r->n; i++) {
@@ -236,7 +249,7 @@ static void plan_all(const recval_validator *v, char **files, fix_run *r)
         if (!e->planned) {
             r->plans[i].path = strdup(files[i]);
             e->outcome = RECVAL_FIX_FAILED;
-            e->message = strdup(recval_last_error());
+            e->message = message_about(files[i], recval_last_error());
         }
     }
 }
@@ -249,7 +262,7 @@ static void apply_all(const recval_validator *v, unsigned flags, fix_run *r)
             continue;
         recval_fix_apply(v, &r->plans[i], flags, &e->outcome);
         if (e->outcome != RECVAL_FIX_NOTHING && e->outcome != RECVAL_FIX_DONE)
-            e->message = strdup(recval_last_error());
+            e->message = message_about(r->plans[i].path, recval_last_error());
     }
 }
 
