@@ -5,7 +5,9 @@ Copies CORPUS (default ../shared/corpus) to a temporary directory (never
 into the repo), makes the copy writable, runs `recval fix` and then
 `recval fix --unsafe`, and prints for each run the files renamed, the ids
 rewritten, the conflicts (files and groups) and the files skipped, by
-reason. Then checks the fixed files: `recval validate` must report no
+reason. Then checks the fixed files: each differs from the original only in the
+12 digits of its rec- ids (so git diff shows the rename and the ids),
+`recval validate` must report no
 request-hash/name-mismatch, request-hash/stale-scheme or
 ids/normalized-id-mismatch on them, `recval replay` must find each from its
 own request, and a second run of each must change nothing.
@@ -53,6 +55,34 @@ def summarize(name, entries):
     for (action, why), n in sorted(reasons.items()):
         print("    %4d %s: %s" % (n, action, why))
     return renamed
+
+
+def only_ids_differ(before, after):
+    """True when after is before with some 12-digit runs after "rec-"
+    replaced: same length, every differing byte inside such a run."""
+    if len(before) != len(after):
+        return False
+    i = 0
+    while i < len(before):
+        if before[i] != after[i]:
+            start = before.rfind(b"rec-", max(0, i - 15), i)
+            if start < 0 or i >= start + 16:
+                return False
+            i = start + 16
+            continue
+        i += 1
+    return True
+
+
+def check_bytes(originals, renamed):
+    bad = 0
+    for e in renamed:
+        with open(e["new_path"], "rb") as f:
+            after = f.read()
+        if not only_ids_differ(originals[e["path"]], after):
+            bad += 1
+            print("  bytes: %s differs beyond its ids" % e["new_path"])
+    return bad
 
 
 def replay_root(path):
@@ -120,10 +150,19 @@ def main():
         os.chmod(d, 0o755)
         for f in files:
             os.chmod(os.path.join(d, f), 0o644)
+    originals = {}
+    for d, _, files in os.walk(tree):
+        for f in files:
+            with open(os.path.join(d, f), "rb") as fp:
+                originals[os.path.join(d, f)] = fp.read()
     failures = 0
     fixed = []
     for name, unsafe in (("recval fix", False), ("recval fix --unsafe", True)):
         renamed = summarize(name, run_fix(recval, tree, unsafe))
+        bad = check_bytes(originals, renamed)
+        print("  bytes          %d of %d renamed files differ only in their ids"
+              % (len(renamed) - bad, len(renamed)))
+        failures += bad
         fixed += [e["new_path"] for e in renamed]
         again = [e for e in run_fix(recval, tree, unsafe) if e["action"] == "rename"]
         print("  second run     %d renamed" % len(again))

@@ -275,7 +275,8 @@ static void plan_rename(const rv_file *f, const reqhash_result *r, reqhash_match
         p->edits = NULL;
         p->nedits = 0;
     }
-    qsort(p->edits, p->nedits, sizeof *p->edits, cmp_edit);
+    if (p->nedits > 1)
+        qsort(p->edits, p->nedits, sizeof *p->edits, cmp_edit);
     p->target_exists = lstat(p->new_path, &st) == 0 || errno != ENOENT;
     id_list_free(&l);
 }
