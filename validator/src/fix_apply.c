@@ -134,6 +134,22 @@ static bool write_all(int fd, const char *data, size_t n)
     return true;
 }
 
+/* Writes len bytes of text to fd with the original's mode and owner and
+ * syncs it; returns NULL, or the step that failed (errno set). */
+static const char *write_synced(int fd, const char *text, size_t len, const struct stat *st)
+{
+    if (!write_all(fd, text, len))
+        return "write";
+    if (fchmod(fd, st->st_mode & 07777) != 0)
+        return "set the mode of";
+    if ((st->st_uid != geteuid() || st->st_gid != getegid()) &&
+        fchown(fd, st->st_uid, st->st_gid) != 0)
+        return "give the original's owner to";
+    if (fsync(fd) != 0)
+        return "fsync";
+    return NULL;
+}
+
 /* Writes text with the plan's edits to a new temporary file of dir with
  * the original's mode and owner, fsync'd; returns its path, or NULL with
  * the last error set (and no file left behind). */
@@ -150,23 +166,14 @@ static char *write_temp(const char *dir, const recval_fix_plan *p, char *text, s
         sb_free(&tmp);
         return NULL;
     }
-    const char *step = "write";
-    bool ok = write_all(fd, text, len);
-    if (ok && (step = "set the mode of", fchmod(fd, st->st_mode & 07777) != 0))
-        ok = false;
-    if (ok && (st->st_uid != geteuid() || st->st_gid != getegid()) &&
-        (step = "give the original's owner to", fchown(fd, st->st_uid, st->st_gid) != 0))
-        ok = false;
-    if (ok && (step = "fsync", fsync(fd) != 0))
-        ok = false;
+    const char *failed = write_synced(fd, text, len, st);
     int e = errno;
-    if (close(fd) != 0 && ok) {
-        ok = false;
-        step = "close";
+    if (close(fd) != 0 && !failed) {
+        failed = "close";
         e = errno;
     }
-    if (!ok) {
-        rv_set_error("%s: cannot %s the temporary file %s: %s", p->path, step, tmp.data,
+    if (failed) {
+        rv_set_error("%s: cannot %s the temporary file %s: %s", p->path, failed, tmp.data,
                      strerror(e));
         unlink(tmp.data);
         sb_free(&tmp);
