@@ -17,6 +17,7 @@ int tool_rules(int argc, char **argv);
 int tool_hash(int argc, char **argv);
 int tool_replay(int argc, char **argv);
 int tool_schema(int argc, char **argv);
+int tool_fix(int argc, char **argv);
 void tool_usage(FILE *out);
 
 /* Output formats of the reporting subcommands. */

@@ -22,6 +22,8 @@ void tool_usage(FILE *out)
           "  schema [--format=text|json|junit] [--output=FILE] [--base=URI=DIR]...\n"
           "         SCHEMA INSTANCE...\n"
           "           validate JSON files against a JSON Schema (draft 2020-12)\n"
+          "  fix [--dry-run] [--unsafe] [--format=text|json] PATH...\n"
+          "           rename recordings to the recorder's name, rewriting their ids\n"
           "\n"
           "options:\n"
           "  -h, --help     show this help\n"
@@ -29,7 +31,8 @@ void tool_usage(FILE *out)
           "\n"
           "Exit status: 0 no errors, 1 errors found (--strict: or warnings),\n"
           "2 usage error or nothing could be read; replay: 1 miss, 3 a recorded\n"
-          "exception. See docs/cli.md.\n",
+          "exception; fix: 1 something left to fix (--dry-run: would change).\n"
+          "See docs/cli.md.\n",
           out);
 }
 
@@ -58,6 +61,8 @@ int main(int argc, char **argv)
         return tool_replay(argc - 1, argv + 1);
     if (strcmp(cmd, "schema") == 0)
         return tool_schema(argc - 1, argv + 1);
+    if (strcmp(cmd, "fix") == 0)
+        return tool_fix(argc - 1, argv + 1);
     fprintf(stderr, "recval: unknown command '%s'\n", cmd);
     tool_usage(stderr);
     return TOOL_EXIT_USAGE;

@@ -17,7 +17,8 @@
  * A validator is immutable once made and may be shared by many threads.
  * Functions return RECVAL_OK or a negative recval_status; the message of the
  * last failure on the calling thread is available from recval_last_error().
- * The library never exits the process and never writes to checked files. */
+ * The library never exits the process and never writes to checked files,
+ * except recval_fix_apply(). */
 #ifndef RECVAL_H
 #define RECVAL_H
 
@@ -396,6 +397,112 @@ int recval_replay(const recval_validator *v, const char *json, size_t len,
 
 /** Frees what recval_replay() put in `r` and zeroes it; NULL is allowed. */
 void recval_replay_result_free(recval_replay_result *r);
+
+/* --- fixing names and normalized ids (`recval fix`) ------------------- */
+
+/** How far a fix may be trusted (ruff's safe/unsafe split). */
+typedef enum recval_fix_safety {
+    RECVAL_FIX_SAFE = 0,   /* applied by default */
+    RECVAL_FIX_UNSAFE = 1, /* applied only with RECVAL_FIX_ALLOW_UNSAFE */
+    RECVAL_FIX_NEVER = 2,  /* never applied */
+} recval_fix_safety;
+
+/** One in-place edit of a normalized id: the 12 hex digits after "rec-"
+ * at byte `offset` of the file become `to`; no other byte changes. */
+typedef struct recval_fix_edit {
+    size_t offset;
+    char from[13];
+    char to[13];
+} recval_fix_edit;
+
+/** What `recval fix` would do to one file: rename it within its
+ * directory and rewrite its normalized ids. */
+typedef struct recval_fix_plan {
+    char *path;
+    /* The rule that calls for a fix ("request-hash/stale-scheme",
+     * "request-hash/name-mismatch", "request-hash/unreproducible"); NULL
+     * when the name is right or cannot be checked. */
+    const char *problem;
+    recval_fix_safety safety;
+    /* Why the fix has its safety, or why the file cannot be fixed (a file
+     * processor named by a hash: no formula known); NULL when nothing is
+     * to say. */
+    char *reason;
+    char *new_path; /* the recorder's name, in the same directory; NULL: none */
+    recval_fix_edit *edits;
+    size_t nedits;
+    int target_exists; /* new_path existed when the plan was made */
+    /* Set by recval_fix_conflicts(): how many plans of the run want
+     * new_path when that is more than one (a conflict group), else 0. */
+    size_t conflict_group;
+    /* The file as read, to tell a change on disk before applying. */
+    char sha256[65];
+    unsigned long long size, inode;
+    long long mtime_sec, mtime_nsec;
+} recval_fix_plan;
+
+/** Reads and hashes the recording at `path` as recval_check_file() does
+ * for the request-hash rules and fills `out` (freed with
+ * recval_fix_plan_free()): a stale-scheme name is renamed (safe); a
+ * name-mismatch is renamed when the normalized ids already carry the
+ * request's hash (safe), or renamed and its ids rewritten when the ids
+ * carry the old name, the request's legacy hash or nothing (unsafe: the
+ * request may have changed since it was recorded); unreproducible
+ * requests, ids of no known hash and repeated keys are never fixed.
+ * Reads only. Returns RECVAL_OK; RECVAL_EIO when the file cannot be read,
+ * RECVAL_EINVAL for NULL arguments or a file that is not JSON (see
+ * recval_last_error()). Thread-safe with a shared validator. */
+int recval_fix_plan_file(const recval_validator *v, const char *path, recval_fix_plan *out);
+
+/** Frees what recval_fix_plan_file() put in `p` and zeroes it; NULL is
+ * allowed. */
+void recval_fix_plan_free(recval_fix_plan *p);
+
+/** Flags of recval_fix_conflicts() and recval_fix_apply(). */
+#define RECVAL_FIX_ALLOW_UNSAFE 1u /* apply unsafe fixes too */
+#define RECVAL_FIX_DRY_RUN 2u      /* decide everything, write nothing */
+
+/** The run-level check of the plans of one run: two or more plans that
+ * would be applied under `flags` and want the same new_path (compared as
+ * strings) form a conflict group; each gets `conflict_group` set to the
+ * group's size (others 0), and recval_fix_apply() renames none of them.
+ * Returns the number of plans in groups, or RECVAL_EINVAL when `plans`
+ * is NULL and n is not 0. */
+int recval_fix_conflicts(recval_fix_plan *plans, size_t n, unsigned flags);
+
+/** What recval_fix_apply() did with a plan. */
+typedef enum recval_fix_outcome {
+    RECVAL_FIX_NOTHING,        /* the plan has nothing to do */
+    RECVAL_FIX_DONE,           /* renamed, ids rewritten (dry run: would be) */
+    RECVAL_FIX_SKIPPED,        /* safety never */
+    RECVAL_FIX_NEEDS_UNSAFE,   /* unsafe, and RECVAL_FIX_ALLOW_UNSAFE not given */
+    RECVAL_FIX_CONFLICT,       /* new_path exists: neither file touched */
+    RECVAL_FIX_CONFLICT_GROUP, /* other plans want new_path: none renamed */
+    RECVAL_FIX_CHANGED,        /* the file changed since it was planned: left alone */
+    RECVAL_FIX_READ_ONLY,      /* the file or its directory is not writable */
+    RECVAL_FIX_FAILED,         /* a system call failed; nothing lost */
+} recval_fix_outcome;
+
+/** Applies `p`: never overwrites (renameat2(RENAME_NOREPLACE), or
+ * link+unlink where unsupported); rewritten content goes to a temporary
+ * file in the same directory, is fsync'd, renamed to new_path without
+ * replacing and the old name unlinked; the directory is fsync'd. A file
+ * whose content, size, mtime or inode differ from the plan's is left
+ * alone; a file without write permission (for anyone, or for the caller)
+ * or in a directory without it is reported, not worked around. Stores
+ * the outcome in `*out`; for every outcome but NOTHING and DONE,
+ * recval_last_error() says why. Returns RECVAL_OK, RECVAL_EIO with
+ * RECVAL_FIX_FAILED, or RECVAL_EINVAL for NULL arguments. Plans of
+ * different files may be applied from different threads. */
+int recval_fix_apply(const recval_validator *v, const recval_fix_plan *p, unsigned flags,
+                     recval_fix_outcome *out);
+
+/** "safe", "unsafe" or "never". */
+const char *recval_fix_safety_name(recval_fix_safety s);
+
+/** The outcome's name in `recval fix --format=json` ("rename",
+ * "needs-unsafe", "conflict", ...). */
+const char *recval_fix_outcome_name(recval_fix_outcome o);
 
 /* --- any JSON against any JSON Schema (`recval schema`) --------------- */
 

@@ -152,6 +152,25 @@ void rv_ids_check_normalized(rv_file *f, const char *expected, const char *sourc
     walk_ids(&w);
 }
 
+void rv_ids_each_normalized(const rv_file *f, rv_normalized_id_fn fn, void *ud)
+{
+    bool list = json_object_is_type(f->body, json_type_array);
+    size_t n = list ? json_object_array_length(f->body) : f->body != NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_object *item = list ? json_object_array_get_idx(f->body, i) : f->body;
+        json_object *data = rv_get_object(item, "__data__");
+        const char *id = rv_get_string(data, "id");
+        if (id && is_normalized_id(id) && recorder_normalizes(item, data)) {
+            char ptr[RV_PTR_MAX];
+            if (list)
+                rv_ptr(ptr, "/response/body/%zu/__data__/id", i);
+            else
+                rv_ptr(ptr, "/response/body/__data__/id");
+            fn(ud, id, ptr);
+        }
+    }
+}
+
 /* ids/inconsistent-stream-id for chat and completion streams, and
  * ids/normalized-id-mismatch against the file name, in one walk. */
 static void check_body_ids(rv_file *f)

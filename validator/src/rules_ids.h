@@ -17,4 +17,10 @@
  * name", "the request hash"). */
 void rv_ids_check_normalized(rv_file *f, const char *expected, const char *source);
 
+/* Calls fn for every normalized id (rec-<12 hex>) of a response object
+ * the recorder normalizes, in body order, with the id's JSON pointer
+ * (`recval fix` rewrites them). */
+typedef void (*rv_normalized_id_fn)(void *ud, const char *id, const char *pointer);
+void rv_ids_each_normalized(const rv_file *f, rv_normalized_id_fn fn, void *ud);
+
 #endif

@@ -36,7 +36,7 @@ static void check_models_digest(rv_file *f)
 
 /* The name the recorder gives the file: <current>.json, or
  * models-<current>-<digest>.json, or <legacy 12>.json for a legacy name. */
-static void put_expected_name(strbuf *sb, const rv_file *f, const reqhash_result *r)
+void rv_request_hash_expected_name(strbuf *sb, const rv_file *f, const reqhash_result *r)
 {
     if (f->name_scheme == RV_NAME_HASH12 && r->legacy[0])
         sb_printf(sb, "%.12s.json", r->legacy);
@@ -70,7 +70,7 @@ static void report_name_mismatch(rv_file *f, const reqhash_result *r)
               f->name_hash);
     put_schemes(&msg, f, r);
     sb_puts(&msg, ": the recorder names it ");
-    put_expected_name(&msg, f, r);
+    rv_request_hash_expected_name(&msg, f, r);
     rv_emit(f, RV_REQUEST_HASH_NAME_MISMATCH, "", "%s", msg.data);
     sb_free(&msg);
 }
@@ -100,7 +100,7 @@ static void report_stale(rv_file *f, const reqhash_result *r, reqhash_match m)
               "the file name is the request's %s, not its current one: the current recorder looks "
               "for ",
               scheme_description(m));
-    put_expected_name(&msg, f, r);
+    rv_request_hash_expected_name(&msg, f, r);
     sb_puts(&msg, " and will not find this file");
     rv_emit(f, RV_REQUEST_HASH_STALE_SCHEME, "", "%s", msg.data);
     sb_free(&msg);
@@ -170,25 +170,41 @@ static bool hashable_test_id(const rv_file *f)
     return !test_id || json_object_is_type(test_id, json_type_string);
 }
 
+rv_name_verdict rv_request_hash_verdict(const rv_file *f, reqhash_result *r, reqhash_match *m)
+{
+    memset(r, 0, sizeof *r);
+    *m = REQHASH_MATCH_NONE;
+    if (!f->root || f->name_scheme == RV_NAME_OTHER || !hashable_test_id(f))
+        return RV_VERDICT_UNCHECKED;
+    int got = (int)reqhash_compute_for_name(f->root, f->text, f->len, f->name_hash, r, NULL);
+    if (got < 0 || r->kind == REQHASH_KIND_UNKNOWN || r->kind == REQHASH_KIND_FILE_PROCESSOR)
+        return RV_VERDICT_UNCHECKED; /* no request of a known shape, or no known formula */
+    *m = (reqhash_match)got;
+    if (*m == REQHASH_MATCH_NONE)
+        return r->unreproducible ? RV_VERDICT_UNREPRODUCIBLE : RV_VERDICT_MISMATCH;
+    if (*m != REQHASH_MATCH_CURRENT && f->name_scheme != RV_NAME_HASH12)
+        return RV_VERDICT_STALE;
+    return RV_VERDICT_CURRENT;
+}
+
 void rv_request_hash_check(rv_file *f, char request_hash[65])
 {
     reqhash_result r;
+    reqhash_match m;
     request_hash[0] = '\0';
-    if (!f->root || f->name_scheme == RV_NAME_OTHER || !hashable_test_id(f))
+    rv_name_verdict verdict = rv_request_hash_verdict(f, &r, &m);
+    if (verdict == RV_VERDICT_UNCHECKED)
         return;
-    int m = (int)reqhash_compute_for_name(f->root, f->text, f->len, f->name_hash, &r, NULL);
-    if (m < 0 || r.kind == REQHASH_KIND_UNKNOWN || r.kind == REQHASH_KIND_FILE_PROCESSOR)
-        return; /* no request of a known shape, or no known formula */
     check_models_digest(f);
-    if (m == REQHASH_MATCH_NONE && r.unreproducible) {
+    if (verdict == RV_VERDICT_UNREPRODUCIBLE) {
         report_unreproducible(f, &r);
         return;
     }
-    if (m == REQHASH_MATCH_NONE) {
+    if (verdict == RV_VERDICT_MISMATCH) {
         report_name_mismatch(f, &r);
         check_ids_against_hash(f, &r);
-    } else if (m != REQHASH_MATCH_CURRENT && f->name_scheme != RV_NAME_HASH12) {
-        report_stale(f, &r, (reqhash_match)m);
+    } else if (verdict == RV_VERDICT_STALE) {
+        report_stale(f, &r, m);
     }
     memcpy(request_hash, r.current, sizeof r.current);
 }
