@@ -15,12 +15,15 @@ typedef struct validate_opts {
     bool strict;
     long jobs;
     char *ignore; /* --ignore values joined by commas, or NULL */
+    size_t max_memory;
+    const char *stdin_name; /* what "-" is reported as */
     char **paths;
     size_t npaths;
 } validate_opts;
 
 typedef struct job_queue {
     const recval_validator *validator;
+    const char *stdin_name;
     char **files;
     size_t nfiles;
     atomic_size_t next;
@@ -36,7 +39,8 @@ static void *worker(void *arg)
         if (i >= q->nfiles)
             return NULL;
         double t0 = tool_now_seconds();
-        if (recval_check_file(q->validator, q->files[i], &q->results[i]) != RECVAL_OK)
+        if (tool_check_entry(q->validator, NULL, q->files[i], q->stdin_name, &q->results[i]) !=
+            RECVAL_OK)
             memset(&q->results[i], 0, sizeof q->results[i]);
         q->seconds[i] = tool_now_seconds() - t0;
     }
@@ -73,7 +77,8 @@ static int usage_error(const char *fmt, const char *arg)
     fputs("recval validate: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\nusage: recval validate [--format=text|json|junit] [--output=FILE] [--junit=FILE]\n"
-          "                       [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...] PATH...\n",
+          "                       [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...]\n"
+          "                       [--max-memory=SIZE] [--stdin-filename=PATH] PATH...\n",
           stderr);
     return TOOL_EXIT_USAGE;
 }
@@ -81,10 +86,11 @@ static int usage_error(const char *fmt, const char *arg)
 static void validate_help(void)
 {
     fputs("usage: recval validate [--format=text|json|junit] [--output=FILE] [--junit=FILE]\n"
-          "                       [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...] PATH...\n"
+          "                       [--strict] [--jobs=N] [--ignore=RULE|FAMILY,...]\n"
+          "                       [--max-memory=SIZE] [--stdin-filename=PATH] PATH...\n"
           "\n"
           "Checks recordings. PATHs are files or directories (searched recursively\n"
-          "for *.json, in sorted order).\n"
+          "for *.json, in sorted order); - is standard input.\n"
           "\n"
           "  --format=FMT    report format on the output: text (default), json, junit\n"
           "  --output=FILE   write the report to FILE instead of standard output\n"
@@ -93,6 +99,10 @@ static void validate_help(void)
           "  --jobs=N        check N files at a time (default: number of CPUs)\n"
           "  --ignore=LIST   do not report these rules or families (comma-separated,\n"
           "                  repeatable); an ignored family is not computed at all\n"
+          "  --max-memory=SIZE  memory budget per file (default 1G; K, M, G suffixes);\n"
+          "                  a file estimated to need more gets parse/too-large\n"
+          "  --stdin-filename=PATH  report standard input (-) as PATH, so that its\n"
+          "                  request hash is checked against that name\n"
           "\n"
           "Exit status: 0 no errors, 1 errors (or, with --strict, warnings),\n"
           "2 usage error or nothing could be read.\n",
@@ -115,6 +125,7 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
 {
     o->format = FORMAT_TEXT;
     o->jobs = default_jobs();
+    o->stdin_name = "<stdin>";
     o->paths = calloc((size_t)argc, sizeof *o->paths);
     bool only_paths = false;
     for (int i = 1; i < argc; i++) {
@@ -136,6 +147,13 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
                 return usage_error("unknown format '%s' (text, json or junit)", v);
         } else if ((v = tool_opt_value(argc, argv, &i, "--output"))) {
             o->output = v;
+        } else if ((v = tool_opt_value(argc, argv, &i, "--max-memory"))) {
+            if (!tool_parse_size(v, &o->max_memory))
+                return usage_error("--max-memory needs a size such as 512M or 2G, not '%s'", v);
+        } else if ((v = tool_opt_value(argc, argv, &i, "--stdin-filename"))) {
+            if (*v == '\0')
+                return usage_error("%s", "--stdin-filename needs a PATH");
+            o->stdin_name = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--junit"))) {
             o->junit = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--jobs"))) {
@@ -173,7 +191,7 @@ int tool_validate(int argc, char **argv)
         free(o.ignore);
         return rc;
     }
-    recval_options vopts = {.ignore = o.ignore};
+    recval_options vopts = {.ignore = o.ignore, .max_memory = o.max_memory};
     recval_validator *v = recval_validator_new(&vopts);
     if (!v) {
         fprintf(stderr, "recval validate: %s\n", recval_last_error());
@@ -181,7 +199,7 @@ int tool_validate(int argc, char **argv)
         free(o.ignore);
         return TOOL_EXIT_USAGE;
     }
-    job_queue q = {.validator = v};
+    job_queue q = {.validator = v, .stdin_name = o.stdin_name};
     q.nfiles = tool_collect_files(o.paths, o.npaths, &q.files);
     q.results = calloc(q.nfiles + 1, sizeof *q.results);
     q.seconds = calloc(q.nfiles + 1, sizeof *q.seconds);
