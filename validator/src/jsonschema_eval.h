@@ -37,6 +37,10 @@ typedef struct js_vctx {
     unsigned depth;
     bool stopped;        /* the callback asked to stop */
     bool pattern_failed; /* some pattern could not be evaluated */
+    /* The last pattern error reported: the same pattern on the same
+     * string (patternProperties, then additionalProperties) once. */
+    const js_regex *failed_re;
+    const char *failed_subject;
 } js_vctx;
 
 /* Which children (properties by iteration index, or items) of the current

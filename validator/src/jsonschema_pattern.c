@@ -476,25 +476,26 @@ void js_regex_put_error(strbuf *sb, int code)
 
 /* The last short subject each thread matched, and against what: streams
  * repeat the same strings (every chunk's __type__, object, role), so most
- * searches are answered without running PCRE2. Per thread, so compiled
- * schemas stay read-only. Errors are not remembered. */
+ * searches are answered without running PCRE2 (errors too: a search
+ * that hit a limit is not run again). Per thread, so compiled schemas
+ * stay read-only. */
 enum { MEMO_MAX = 128 };
 static _Thread_local struct {
     uint64_t id; /* js_regex.id; 0 never names a pattern */
     size_t n;
-    bool matched;
+    int rc;
     char subject[MEMO_MAX];
 } memo;
 
 int js_regex_search(const js_regex *re, const char *s, size_t n, pcre2_match_data **md)
 {
     if (memo.id == re->id && memo.n == n && memcmp(memo.subject, s, n) == 0)
-        return memo.matched;
+        return memo.rc;
     int rc = js_regex_match(re, s, n, md);
-    if (rc >= 0 && n <= MEMO_MAX) {
+    if (n <= MEMO_MAX) {
         memo.id = re->id;
         memo.n = n;
-        memo.matched = rc == 1;
+        memo.rc = rc;
         memcpy(memo.subject, s, n);
     }
     return rc;

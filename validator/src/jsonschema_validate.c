@@ -95,7 +95,11 @@ int js_search_kw(js_vctx *cx, const js_frame *fr, const js_schema *s, const js_k
     if (rc >= 0)
         return rc;
     cx->pattern_failed = true;
-    if (cx->on_error && !cx->stopped) {
+    bool repeated = cx->failed_re && cx->failed_subject == str &&
+                    strcmp(cx->failed_re->source, re->source) == 0;
+    cx->failed_re = re;
+    cx->failed_subject = str;
+    if (cx->on_error && !cx->stopped && !repeated) {
         strbuf msg = STRBUF_INIT;
         sb_puts(&msg, "the pattern ");
         js_put_quoted(&msg, re->source, strlen(re->source));
@@ -213,7 +217,7 @@ bool js_is_valid(const js_schema *schema, json_object *instance)
 
 bool js_validate(const js_schema *schema, json_object *instance, js_error_fn on_error, void *ctx)
 {
-    js_vctx cx = {on_error, ctx, NULL, 0, false, false};
+    js_vctx cx = {on_error, ctx, NULL, 0, false, false, NULL, NULL};
     js_frame fr = {NULL, NULL, NULL, on_error != NULL};
     bool ok = eval_schema(&cx, schema, instance, &fr, NULL);
     if (cx.md)
