@@ -111,6 +111,9 @@ void recval_validator_free(recval_validator *v);
 /** Reads and checks the file at `path`, filling `out` (which the caller
  * frees with recval_result_free()). A file that cannot be read is still a
  * result: one `parse/unreadable` diagnostic, and RECVAL_OK is returned.
+ * The file is opened without blocking and must be a regular file (a FIFO,
+ * socket or device is `parse/unreadable`, "not a regular file"); it is
+ * read up to the size limit even if it grows meanwhile.
  * Returns RECVAL_EINVAL on NULL arguments. */
 int recval_check_file(const recval_validator *v, const char *path, recval_result *out);
 
@@ -118,7 +121,8 @@ int recval_check_file(const recval_validator *v, const char *path, recval_result
  * input; at most the size limit and the memory budget) and checks it as if
  * read from `path` (e.g. "<stdin>", or the name its request hash is
  * checked against). Same contract as recval_check_file(); `fd` is neither
- * closed nor seeked. Returns RECVAL_EINVAL on NULL arguments or fd < 0. */
+ * closed nor seeked, and no other thread may read it meanwhile. Returns
+ * RECVAL_EINVAL on NULL arguments or fd < 0. */
 int recval_check_fd(const recval_validator *v, int fd, const char *path, recval_result *out);
 
 /** The result of a file a directory walk skips because it is not a
