@@ -156,22 +156,22 @@ const char *rv_base_name(const char *path)
 }
 
 /* Reads fd to its end, at most limit bytes: a file that grows while it is
- * read stops at limit + 1 bytes and is too large. `hint` is the size
- * fstat gave (0 when unknown). NULL with info->status set on failure. */
+ * read stops past limit bytes and is too large. `hint` is the size fstat
+ * gave (0 when unknown): the buffer is made that big, and a small probe
+ * read tells whether anything follows, so a file that does not grow is
+ * read into one buffer of its size. NULL with info->status set on
+ * failure. */
 char *rv_read_fd(int fd, size_t limit, size_t hint, rv_read_info *info)
 {
-    size_t cap = (hint < limit ? hint : limit) + 2, n = 0;
-    if (cap < 65536 && limit >= 65536)
-        cap = 65536;
-    char *buf = xmalloc(cap);
-    for (;;) {
-        if (n + 1 == cap) {
-            if (n > limit)
-                break;
-            cap = cap > (limit + 2) / 2 ? limit + 2 : cap * 2; /* never past limit + 1 bytes */
-            buf = xrealloc(buf, cap);
-        }
-        ssize_t got = read(fd, buf + n, cap - n - 1);
+    enum { PROBE = 4096, UNKNOWN_SIZE_START = 65536 };
+    size_t cap = hint ? hint : UNKNOWN_SIZE_START, n = 0;
+    if (cap > limit + 1)
+        cap = limit + 1;
+    char *buf = xmalloc(cap + 1);
+    while (n <= limit) {
+        char probe[PROBE];
+        bool full = n == cap;
+        ssize_t got = read(fd, full ? probe : buf + n, full ? sizeof probe : cap - n);
         if (got == 0)
             break;
         if (got < 0 && errno == EINTR)
@@ -181,6 +181,14 @@ char *rv_read_fd(int fd, size_t limit, size_t hint, rv_read_info *info)
             info->err = errno;
             free(buf);
             return NULL;
+        }
+        if (full) { /* more than hinted: grow, never past limit + 1 bytes */
+            size_t want = n + (size_t)got;
+            cap = cap > (limit + 1) / 2 ? limit + 1 : cap * 2;
+            if (cap < want)
+                cap = want;
+            buf = xrealloc(buf, cap + 1);
+            memcpy(buf + n, probe, (size_t)got);
         }
         n += (size_t)got;
     }
