@@ -289,6 +289,11 @@ def check_fixtures(schemas):
                     rule, _, where = line.partition(" ")
                     expected.append((rule, where))
         expected.sort()
+        # schema/pattern-error (a PCRE2 limit of recval's engine, on the
+        # tools' own schemas) has no Python counterpart: not checked here.
+        if expected and all(rule == "schema/pattern-error" for rule, _ in expected):
+            print("%s: skipped (schema/pattern-error is recval's engine only)" % rel)
+            continue
         found = diagnose(schemas, load_json(path), stats)
         actual = sorted((rule, where) for rule, where, _ in found)
         if actual != expected or not expected:

@@ -284,6 +284,10 @@ void rvt_check_family_fixtures(const char *family)
          * its failing fixtures are suites/test_cli_schema.c's instances. */
         if (strcmp(rules[i].name, "schema/instance") == 0)
             continue;
+        /* Only directory walks report it, on FIFOs, sockets and devices,
+         * which git cannot hold: suites/test_hostile_input.c makes them. */
+        if (strcmp(rules[i].name, "parse/not-regular-file") == 0)
+            continue;
         size_t c = 0;
         for (size_t k = 0; k < run.nrules; k++)
             if (strcmp(run.rules[k], rules[i].name) == 0)

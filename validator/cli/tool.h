@@ -96,10 +96,25 @@ int tool_apply_baseline(const recval_validator *v, tool_report *rep, const char 
 int tool_write_report(const char *path, tool_format fmt, const tool_report *rep);
 
 /* Expands PATHs into the files to check: directories recursively (only
- * *.json, sorted by path), files as given, duplicates dropped. Missing
- * paths are kept so that the library reports them. Returns the count. */
+ * *.json, sorted by path), files as given, paths naming the same file
+ * (after resolving links and ".") dropped. Missing paths are kept so that
+ * the library reports them; "-" (standard input) is kept as is. Returns
+ * the count. */
 size_t tool_collect_files(char **paths, size_t npaths, char ***out);
 void tool_free_files(char **files, size_t n);
+/* For an entry of tool_collect_files() that a directory walk found not to
+ * be a regular file (to be reported with recval_skip_file(), never
+ * opened): its path; NULL for every other entry. */
+const char *tool_is_skipped(const char *file);
+/* Checks one entry of tool_collect_files(): "-" is standard input,
+ * reported as stdin_name; skipped entries get their note. s NULL: a
+ * recording check, else a check against the schema s. */
+int tool_check_entry(const recval_validator *v, const recval_schema *s, const char *file,
+                     const char *stdin_name, recval_result *out);
+
+/* "SIZE" as bytes: a number with an optional K, M or G suffix (powers of
+ * 1024, "MiB" and "MB" alike). False for anything else or 0. */
+bool tool_parse_size(const char *s, size_t *out);
 
 /* The configuration files of a `recval validate` run (tool_config.c):
  * those found, loaded once each, and a validator per file used (the last,
@@ -134,6 +149,10 @@ void tool_put_json_or_null(FILE *out, const char *s);
 void tool_put_xml(FILE *out, const char *s);
 /* Text output: control characters and invalid UTF-8 made visible. */
 void tool_put_text(FILE *out, const char *s);
+/* A pointer for a message (text and JUnit output; the caller frees it):
+ * above 160 bytes, its first tokens (80 bytes at most), "/…N tokens cut…"
+ * and its last tokens (60 bytes at most). */
+char *tool_short_pointer(const char *pointer);
 
 /* "--name=value" or "--name value": returns the value and advances *i,
  * or NULL when argv[*i] is not that option. */

@@ -3,6 +3,8 @@
 #include "tool.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 /* Decodes one UTF-8 sequence at s; returns its length (0 when invalid) and
  * stores the code point. */
@@ -140,6 +142,15 @@ void tool_put_xml(FILE *out, const char *str)
     }
 }
 
+/* C1 controls (U+0080-U+009F, NEL among them), the line and paragraph
+ * separators, and the bidirectional controls: a terminal or editor may
+ * break a line at them or reorder the text around them. */
+static bool is_invisible_break(uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029 ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 void tool_put_text(FILE *out, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
@@ -159,8 +170,38 @@ void tool_put_text(FILE *out, const char *str)
             fputs("\\t", out);
         else if (cp < 0x20 || cp == 0x7F)
             fprintf(out, "\\x%02x", (unsigned)cp);
+        else if (is_invisible_break(cp))
+            fprintf(out, "\\u%04x", (unsigned)cp);
         else
             fwrite(s, 1, n, out);
         s += n;
     }
+}
+
+/* Pointers are cut in messages (text and JUnit) above this many bytes:
+ * the first tokens up to HEAD bytes and the last up to TAIL are kept. */
+enum { POINTER_MAX = 160, POINTER_HEAD = 80, POINTER_TAIL = 60 };
+
+char *tool_short_pointer(const char *p)
+{
+    size_t n = strlen(p);
+    char *out = malloc(n + 64);
+    if (!out)
+        abort();
+    if (n <= POINTER_MAX) {
+        memcpy(out, p, n + 1);
+        return out;
+    }
+    size_t head = POINTER_HEAD, tail = n - POINTER_TAIL;
+    while (head > 1 && p[head] != '/') /* whole tokens only */
+        head--;
+    while (tail < n && p[tail] != '/')
+        tail++;
+    size_t cut = 0;
+    for (size_t i = head; i < tail; i++)
+        cut += p[i] == '/';
+    memcpy(out, p, head);
+    int k = snprintf(out + head, 64, "/\u2026%zu tokens cut\u2026", cut);
+    memcpy(out + head + (size_t)k, p + tail, n - tail + 1);
+    return out;
 }

@@ -11,6 +11,10 @@ typedef struct file_list {
     size_t n, cap;
 } file_list;
 
+/* A walk's entry that is not a regular file is kept, marked by this
+ * prefix, so that it is reported (tool_is_skipped) in its sorted place. */
+static const char SKIP_MARK = '\x01';
+
 static void add(file_list *l, char *path)
 {
     if (l->n == l->cap) {
@@ -20,6 +24,23 @@ static void add(file_list *l, char *path)
             abort();
     }
     l->items[l->n++] = path;
+}
+
+/* Adds a walk's entry that is not a regular file, marked. */
+static void add_skipped(file_list *l, const char *path)
+{
+    size_t n = strlen(path);
+    char *p = malloc(n + 2);
+    if (!p)
+        abort();
+    p[0] = SKIP_MARK;
+    memcpy(p + 1, path, n + 1);
+    add(l, p);
+}
+
+const char *tool_is_skipped(const char *file)
+{
+    return file[0] == SKIP_MARK ? file + 1 : NULL;
 }
 
 static char *join(const char *dir, const char *name)
@@ -64,6 +85,9 @@ static void walk_dir(file_list *l, const char *dir)
         } else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
             walk_dir(l, path);
             free(path);
+        } else if (is_json_name(e->d_name) && stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+            add_skipped(l, path); /* a FIFO would block, a device never end */
+            free(path);
         } else if (is_json_name(e->d_name)) {
             add(l, path);
         } else {
@@ -73,38 +97,61 @@ static void walk_dir(file_list *l, const char *dir)
     closedir(d);
 }
 
+/* Sorts by the path shown (a skip mark does not count). */
 static int cmp_path(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    return strcmp(x + (x[0] == SKIP_MARK), y + (y[0] == SKIP_MARK));
 }
 
-/* Drops repeated paths, keeping the first occurrence and the order. */
+/* One path and what it names: its resolved path, or itself when it does
+ * not resolve (missing files, "-"), so that x.json and ./x.json match. */
+typedef struct named {
+    char *key;
+    size_t index;
+} named;
+
+static int cmp_named(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static char *resolve(const char *item)
+{
+    const char *path = item + (item[0] == SKIP_MARK);
+    char *real = strcmp(path, "-") == 0 ? NULL : realpath(path, NULL);
+    return real ? real : strdup(path);
+}
+
+/* Drops paths that name a file already listed, keeping the first
+ * occurrence and the order. */
 static void drop_repeats(file_list *l)
 {
     if (l->n < 2)
         return;
-    char **sorted = malloc(l->n * sizeof *sorted);
-    if (!sorted)
+    named *byname = malloc(l->n * sizeof *byname);
+    bool *drop = calloc(l->n, sizeof *drop);
+    if (!byname || !drop)
         abort();
-    memcpy(sorted, l->items, l->n * sizeof *sorted);
-    qsort(sorted, l->n, sizeof *sorted, cmp_path);
-    bool any = false;
-    for (size_t i = 1; i < l->n && !any; i++)
-        any = strcmp(sorted[i - 1], sorted[i]) == 0;
-    free(sorted);
-    if (!any)
-        return;
+    for (size_t i = 0; i < l->n; i++)
+        byname[i] = (named){resolve(l->items[i]), i};
+    qsort(byname, l->n, sizeof *byname, cmp_named);
+    for (size_t i = 1; i < l->n; i++)
+        if (strcmp(byname[i - 1].key, byname[i].key) == 0)
+            drop[byname[i].index] = true; /* a later occurrence of the same file */
     size_t m = 0;
     for (size_t i = 0; i < l->n; i++) {
-        bool seen = false;
-        for (size_t k = 0; k < m && !seen; k++)
-            seen = strcmp(l->items[k], l->items[i]) == 0;
-        if (seen)
+        free(byname[i].key);
+        if (drop[i])
             free(l->items[i]);
         else
             l->items[m++] = l->items[i];
     }
     l->n = m;
+    free(byname);
+    free(drop);
 }
 
 size_t tool_collect_files(char **paths, size_t npaths, char ***out)
@@ -131,4 +178,16 @@ void tool_free_files(char **files, size_t n)
     for (size_t i = 0; i < n; i++)
         free(files[i]);
     free(files);
+}
+
+int tool_check_entry(const recval_validator *v, const recval_schema *s, const char *file,
+                     const char *stdin_name, recval_result *out)
+{
+    const char *skipped = tool_is_skipped(file);
+    if (skipped)
+        return recval_skip_file(v, skipped, out);
+    if (strcmp(file, "-") == 0)
+        return s ? recval_schema_check_fd(v, s, 0, stdin_name, out)
+                 : recval_check_fd(v, 0, stdin_name, out);
+    return s ? recval_schema_check_file(v, s, file, out) : recval_check_file(v, file, out);
 }

@@ -161,14 +161,20 @@ static int run_hash(const recval_validator *v, const hash_args *a)
     int status = TOOL_EXIT_OK;
     if (a->format == FORMAT_JSON)
         fputs("{\"files\":[", stdout);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, written = 0; i < n; i++) {
         const char *path = is_request ? a->request : a->files[i];
+        const char *skipped = is_request ? NULL : tool_is_skipped(path);
+        if (skipped) { /* a directory's FIFO, socket or device */
+            fprintf(stderr, "recval hash: %s: skipped: not a regular file\n", skipped);
+            continue;
+        }
         recval_hashes h;
         int rc = hash_one(v, a, path, is_request, &h);
-        if (a->format == FORMAT_JSON && i)
+        if (a->format == FORMAT_JSON && written)
             fputc(',', stdout);
-        if (a->format == FORMAT_TEXT && i)
+        if (a->format == FORMAT_TEXT && written)
             fputc('\n', stdout);
+        written++;
         if (rc != RECVAL_OK) {
             status = TOOL_EXIT_USAGE;
             fprintf(stderr, "recval hash: %s\n", recval_last_error());

@@ -1,7 +1,10 @@
 /* tool_opts.c - small helpers for parsing the command line. */
 #include "tool.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *tool_opt_value(int argc, char **argv, int *i, const char *name)
@@ -47,4 +50,29 @@ bool tool_parse_text_or_json(const char *cmd, const char *s, tool_format *out)
         return true;
     fprintf(stderr, "recval %s: unknown format '%s'\n", cmd, s);
     return false;
+}
+
+bool tool_parse_size(const char *s, size_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long n = strtoull(s, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30;
+    if (shift) {
+        end++;
+        if (strcmp(end, "iB") == 0 || strcmp(end, "B") == 0)
+            end += strlen(end);
+    }
+    if (errno || *end || n == 0 || n > (SIZE_MAX >> 2) >> shift)
+        return false;
+    *out = (size_t)n << shift;
+    return true;
 }

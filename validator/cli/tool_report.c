@@ -44,9 +44,11 @@ tool_totals tool_report_totals(const tool_report *rep)
 static void put_location_text(FILE *out, const recval_diag *d)
 {
     if (d->pointer[0]) {
+        char *shown = tool_short_pointer(d->pointer);
         fputs(" (at ", out);
-        tool_put_text(out, d->pointer);
+        tool_put_text(out, shown);
         fputc(')', out);
+        free(shown);
     } else {
         fputs(" (at the document root)", out);
     }
@@ -181,7 +183,8 @@ static void put_failure(FILE *out, const recval_result *r, const recval_diag *d)
     tool_put_xml(out, d->rule->name);
     snprintf(loc, sizeof loc, "%u:%u ", d->line, d->column);
     fprintf(out, "\" message=\"%s", loc);
-    tool_put_xml(out, d->pointer[0] ? d->pointer : "(root)");
+    char *shown = tool_short_pointer(d->pointer);
+    tool_put_xml(out, d->pointer[0] ? shown : "(root)");
     fputs(": ", out);
     tool_put_xml(out, d->message);
     fputs("\">", out);
@@ -189,10 +192,11 @@ static void put_failure(FILE *out, const recval_result *r, const recval_diag *d)
     fprintf(out, ":%u:%u: %s: ", d->line, d->column, recval_severity_name(d->severity));
     tool_put_xml(out, d->message);
     fputs(" (at ", out);
-    tool_put_xml(out, d->pointer[0] ? d->pointer : "the document root");
+    tool_put_xml(out, d->pointer[0] ? shown : "the document root");
     fputs(") [", out);
     tool_put_xml(out, d->rule->name);
     fputs("]</failure>\n", out);
+    free(shown);
 }
 
 /* Warnings and notes that are not failures go to system-out. */

@@ -15,11 +15,13 @@ typedef struct schema_opts {
     size_t nbases;
     char **paths; /* the schema, then the instances */
     size_t npaths;
+    size_t max_memory;
+    const char *stdin_name; /* what an instance "-" is reported as */
 } schema_opts;
 
 static const char usage_line[] =
-    "usage: recval schema [--format=text|json|junit|sarif|github|markdown] [--output=FILE] "
-    "[--base=URI=DIR]...\n"
+    "usage: recval schema [--format=text|json|junit|sarif|github|markdown] [--output=FILE]\n"
+    "                     [--base=URI=DIR]... [--max-memory=SIZE] [--stdin-filename=PATH]\n"
     "                     SCHEMA INSTANCE...\n";
 
 static int usage_error(const char *fmt, const char *arg)
@@ -36,7 +38,8 @@ static void schema_help(void)
     fputs(usage_line, stdout);
     fputs("\n"
           "Validates JSON files (INSTANCEs; directories are searched for *.json) against\n"
-          "the JSON Schema (draft 2020-12) in SCHEMA. Nothing is fetched from the network:\n"
+          "the JSON Schema (draft 2020-12) in SCHEMA; an INSTANCE - is standard input.\n"
+          "Nothing is fetched from the network:\n"
           "$refs resolve from --base directories, SCHEMA's own directory, recval's schemas\n"
           "(https://recval.dev/schema/) and the draft 2020-12 metaschemas.\n"
           "\n"
@@ -44,6 +47,8 @@ static void schema_help(void)
           "                    markdown (as for recval validate)\n"
           "  --output=FILE     write the report to FILE instead of standard output\n"
           "  --base=URI=DIR    serve the files of DIR under URI for $ref (repeatable)\n"
+          "  --max-memory=SIZE memory budget per instance (default 1G; K, M, G suffixes)\n"
+          "  --stdin-filename=PATH  report standard input (-) as PATH\n"
           "\n"
           "Exit status: 0 every instance is valid, 1 some instance is not, 2 usage error,\n"
           "a schema that cannot be used (unreadable, not JSON, unknown keyword, unresolvable\n"
@@ -66,6 +71,7 @@ static bool parse_base(char *arg, recval_schema_base *out)
 static int parse_schema_opts(int argc, char **argv, schema_opts *o)
 {
     o->format = FORMAT_TEXT;
+    o->stdin_name = "<stdin>";
     o->paths = calloc((size_t)argc, sizeof *o->paths);
     o->bases = calloc((size_t)argc, sizeof *o->bases);
     bool only_paths = false;
@@ -85,6 +91,13 @@ static int parse_schema_opts(int argc, char **argv, schema_opts *o)
                     "unknown format '%s' (text, json, junit, sarif, github or markdown)", v);
         } else if ((v = tool_opt_value(argc, argv, &i, "--output"))) {
             o->output = v;
+        } else if ((v = tool_opt_value(argc, argv, &i, "--max-memory"))) {
+            if (!tool_parse_size(v, &o->max_memory))
+                return usage_error("--max-memory needs a size such as 512M or 2G, not '%s'", v);
+        } else if ((v = tool_opt_value(argc, argv, &i, "--stdin-filename"))) {
+            if (*v == '\0')
+                return usage_error("%s", "--stdin-filename needs a PATH");
+            o->stdin_name = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--base"))) {
             if (!parse_base((char *)v, &o->bases[o->nbases++]))
                 return usage_error("--base needs URI=DIR, not '%s'", v);
@@ -101,7 +114,7 @@ static int parse_schema_opts(int argc, char **argv, schema_opts *o)
 static bool any_unusable(const tool_report *rep)
 {
     for (size_t i = 0; i < rep->nresults; i++)
-        if (strcmp(rep->results[i].kind, "invalid") == 0)
+        if (strcmp(rep->results[i].kind, "invalid") == 0 && rep->results[i].errors)
             return true;
     return false;
 }
@@ -119,7 +132,7 @@ static int check_instances(const schema_opts *o, const recval_validator *v, cons
     double start = tool_now_seconds();
     for (size_t i = 0; i < n; i++) {
         double t0 = tool_now_seconds();
-        recval_schema_check_file(v, s, files[i], &rep.results[i]);
+        tool_check_entry(v, s, files[i], o->stdin_name, &rep.results[i]);
         rep.seconds[i] = tool_now_seconds() - t0;
     }
     rep.total_seconds = tool_now_seconds() - start;
@@ -145,7 +158,8 @@ int tool_schema(int argc, char **argv)
     schema_opts o = {0};
     int rc = parse_schema_opts(argc, argv, &o);
     if (rc < 0) {
-        recval_validator *v = recval_validator_new(NULL);
+        recval_options vopts = {.max_memory = o.max_memory};
+        recval_validator *v = recval_validator_new(&vopts);
         recval_schema *s = v ? recval_schema_load(o.paths[0], o.bases, o.nbases) : NULL;
         if (!s) {
             fprintf(stderr, "recval schema: %s\n", recval_last_error());

@@ -21,12 +21,15 @@ typedef struct validate_opts {
     const char *config;
     char **tests; /* --tests files */
     size_t ntests;
+    size_t max_memory;
+    const char *stdin_name; /* what "-" is reported as */
     char **paths;
     size_t npaths;
 } validate_opts;
 
 typedef struct job_queue {
     const recval_validator **validators; /* per file */
+    const char *stdin_name;
     char **files;
     size_t nfiles;
     atomic_size_t next;
@@ -42,7 +45,8 @@ static void *worker(void *arg)
         if (i >= q->nfiles)
             return NULL;
         double t0 = tool_now_seconds();
-        if (recval_check_file(q->validators[i], q->files[i], &q->results[i]) != RECVAL_OK)
+        if (tool_check_entry(q->validators[i], NULL, q->files[i], q->stdin_name, &q->results[i]) !=
+            RECVAL_OK)
             memset(&q->results[i], 0, sizeof q->results[i]);
         q->seconds[i] = tool_now_seconds() - t0;
     }
@@ -76,9 +80,10 @@ static void run_jobs(job_queue *q, long jobs)
 
 #define VALIDATE_USAGE                                                                             \
     "usage: recval validate [--format=text|json|junit|sarif|github|markdown] [--output=FILE]\n"    \
-    "                       [--junit=FILE] [--strict|--no-strict] [--jobs=N]\n"                   \
-    "                       [--ignore=RULE|FAMILY,...] [--config=FILE|--no-config]\n"             \
-    "                       [--tests=FILE]... [--baseline=FILE] [--write-baseline=FILE] PATH...\n"
+    "                       [--junit=FILE] [--strict|--no-strict] [--jobs=N]\n"                    \
+    "                       [--ignore=RULE|FAMILY,...] [--config=FILE|--no-config]\n"              \
+    "                       [--tests=FILE]... [--baseline=FILE] [--write-baseline=FILE]\n"         \
+    "                       [--max-memory=SIZE] [--stdin-filename=PATH] PATH...\n"
 
 static int usage_error(const char *fmt, const char *arg)
 {
@@ -93,7 +98,7 @@ static void validate_help(void)
     fputs(VALIDATE_USAGE
           "\n"
           "Checks recordings. PATHs are files or directories (searched recursively\n"
-          "for *.json, in sorted order).\n"
+          "for *.json, in sorted order); - is standard input.\n"
           "\n"
           "  --format=FMT    report format on the output: text (default), json, junit,\n"
           "                  sarif (SARIF 2.1.0), github (workflow commands), markdown\n"
@@ -112,6 +117,11 @@ static void validate_help(void)
           "  --no-strict     warnings do not fail, whatever the configuration says\n"
           "  --tests=FILE    test ids (pytest --collect-only -q), repeatable: warn of\n"
           "                  recordings no listed test replays (replay/unused-recording)\n"
+          "  --max-memory=SIZE  memory budget per file (default 1G; K, M, G suffixes);\n"
+          "                  a file estimated to need more gets parse/too-large;\n"
+          "                  --jobs=N checks N files at once, so takes up to N budgets\n"
+          "  --stdin-filename=PATH  report standard input (-) as PATH, so that its\n"
+          "                  request hash is checked against that name\n"
           "\n"
           "Exit status: 0 no errors, 1 errors (or, with --strict, warnings),\n"
           "2 usage error or nothing could be read.\n",
@@ -134,6 +144,7 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
 {
     o->format = FORMAT_TEXT;
     o->jobs = default_jobs();
+    o->stdin_name = "<stdin>";
     o->paths = calloc((size_t)argc, sizeof *o->paths);
     o->tests = calloc((size_t)argc, sizeof *o->tests);
     bool only_paths = false;
@@ -165,6 +176,13 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
                                    v);
         } else if ((v = tool_opt_value(argc, argv, &i, "--output"))) {
             o->output = v;
+        } else if ((v = tool_opt_value(argc, argv, &i, "--max-memory"))) {
+            if (!tool_parse_size(v, &o->max_memory))
+                return usage_error("--max-memory needs a size such as 512M or 2G, not '%s'", v);
+        } else if ((v = tool_opt_value(argc, argv, &i, "--stdin-filename"))) {
+            if (*v == '\0')
+                return usage_error("%s", "--stdin-filename needs a PATH");
+            o->stdin_name = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--junit"))) {
             o->junit = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--baseline"))) {
@@ -245,8 +263,10 @@ int tool_validate(int argc, char **argv)
         free_opts(&o);
         return rc;
     }
-    recval_options vopts = {
-        .ignore = o.ignore, .tests = (const char *const *)o.tests, .ntests = o.ntests};
+    recval_options vopts = {.ignore = o.ignore,
+                            .tests = (const char *const *)o.tests,
+                            .ntests = o.ntests,
+                            .max_memory = o.max_memory};
     tool_run_config cfg;
     rc = tool_run_config_load(&cfg, o.paths, o.npaths, o.config, o.no_config, &vopts);
     if (rc >= 0) {
@@ -254,7 +274,7 @@ int tool_validate(int argc, char **argv)
         free_opts(&o);
         return rc;
     }
-    job_queue q = {0};
+    job_queue q = {.stdin_name = o.stdin_name};
     q.nfiles = tool_collect_files(o.paths, o.npaths, &q.files);
     assign_validators(&q, &cfg, &o);
     q.results = calloc(q.nfiles + 1, sizeof *q.results);
@@ -270,8 +290,9 @@ int tool_validate(int argc, char **argv)
                        .suite_name = "recval validate",
                        .validator = cfg.validators[cfg.nconfigs]};
     bool unread = nothing_read(&rep);
-    bool baseline_failed =
-        tool_apply_baseline(cfg.validators[cfg.nconfigs], &rep, o.write_baseline, o.baseline) != 0 && q.nfiles > 0;
+    bool baseline_failed = tool_apply_baseline(cfg.validators[cfg.nconfigs], &rep, o.write_baseline,
+                                               o.baseline) != 0 &&
+                           q.nfiles > 0;
     tool_totals t = tool_report_totals(&rep);
     rc = t.failed ? TOOL_EXIT_FINDINGS : TOOL_EXIT_OK;
     if (q.nfiles == 0) {

@@ -85,6 +85,10 @@ typedef struct recval_result {
 typedef struct recval_options {
     size_t max_depth;     /* JSON nesting limit, default 10000 */
     size_t max_file_size; /* bytes, default 256 MiB */
+    /* Memory budget per file, bytes, default 1 GiB: a file whose check is
+     * estimated (before it is parsed) to take more gets parse/too-large
+     * instead. Checking N files at once takes up to N budgets. */
+    size_t max_memory;
     /* Comma-separated rule names ("usage/total-mismatch") or families
      * ("schema") not to report; a whole family is not even computed.
      * parse/ errors cannot be ignored (parse/duplicate-key can). NULL:
@@ -131,8 +135,25 @@ int recval_validator_apply(const recval_validator *v, recval_result *r);
 /** Reads and checks the file at `path`, filling `out` (which the caller
  * frees with recval_result_free()). A file that cannot be read is still a
  * result: one `parse/unreadable` diagnostic, and RECVAL_OK is returned.
+ * The file is opened without blocking and must be a regular file (a FIFO,
+ * socket or device is `parse/unreadable`, "not a regular file"); it is
+ * read up to the size limit even if it grows meanwhile.
  * Returns RECVAL_EINVAL on NULL arguments. */
 int recval_check_file(const recval_validator *v, const char *path, recval_result *out);
+
+/** Reads what is left of the open descriptor `fd` (a pipe, standard
+ * input; at most the size limit and the memory budget) and checks it as if
+ * read from `path` (e.g. "<stdin>", or the name its request hash is
+ * checked against). Same contract as recval_check_file(); `fd` is neither
+ * closed nor seeked, and no other thread may read it meanwhile. Returns
+ * RECVAL_EINVAL on NULL arguments or fd < 0. */
+int recval_check_fd(const recval_validator *v, int fd, const char *path, recval_result *out);
+
+/** The result of a file a directory walk skips because it is not a
+ * regular file (a FIFO, socket or device, which could block or never
+ * end): one `parse/not-regular-file` note, nothing read. Returns
+ * RECVAL_OK, or RECVAL_EINVAL on NULL arguments. */
+int recval_skip_file(const recval_validator *v, const char *path, recval_result *out);
 
 /** Checks `len` bytes at `text` as if read from `path` (the name matters:
  * request hashes are checked against it). Same contract as
@@ -555,6 +576,11 @@ void recval_schema_free(recval_schema *s);
  * arguments. */
 int recval_schema_check_file(const recval_validator *v, const recval_schema *s, const char *path,
                              recval_result *out);
+
+/** The same for what is left of the open descriptor `fd` (standard
+ * input), reported under `path`; see recval_check_fd(). */
+int recval_schema_check_fd(const recval_validator *v, const recval_schema *s, int fd,
+                           const char *path, recval_result *out);
 
 /** The same for `len` bytes at `text`, reported under `path`. */
 int recval_schema_check_buffer(const recval_validator *v, const recval_schema *s, const char *path,

@@ -81,25 +81,62 @@ int recval_check_buffer(const recval_validator *v, const char *path, const char 
     return RECVAL_OK;
 }
 
+/* The result of a file that could not be read. */
+static void unread_result(const recval_validator *v, const char *path, const rv_read_info *info,
+                          recval_result *out)
+{
+    rv_file f = {.validator = v, .path = path, .base = rv_base_name(path), .text = "", .len = 0};
+    rv_emit_read_error(&f, info);
+    finish_result(&f, out);
+}
+
 int recval_check_file(const recval_validator *v, const char *path, recval_result *out)
 {
     if (!v || !path || !out) {
         rv_set_error("recval_check_file: NULL argument");
         return RECVAL_EINVAL;
     }
-    size_t len = 0;
-    bool too_large;
-    char *text = rv_read_whole_file(path, v->max_file_size, &len, &too_large);
+    rv_read_info info;
+    char *text = rv_read_whole_file(path, rv_read_limit(v), &info);
     if (!text) {
-        rv_file f = {
-            .validator = v, .path = path, .base = rv_base_name(path), .text = "", .len = 0};
-        rv_emit_read_error(&f, too_large, len);
-        finish_result(&f, out);
+        unread_result(v, path, &info, out);
         return RECVAL_OK;
     }
-    int rc = recval_check_buffer(v, path, text, len, out);
+    int rc = recval_check_buffer(v, path, text, info.size, out);
     free(text);
     return rc;
+}
+
+int recval_check_fd(const recval_validator *v, int fd, const char *path, recval_result *out)
+{
+    if (!v || fd < 0 || !path || !out) {
+        rv_set_error("recval_check_fd: bad argument");
+        return RECVAL_EINVAL;
+    }
+    rv_read_info info = {0};
+    char *text = rv_read_fd(fd, rv_read_limit(v), 0, &info);
+    if (!text) {
+        unread_result(v, path, &info, out);
+        return RECVAL_OK;
+    }
+    int rc = recval_check_buffer(v, path, text, info.size, out);
+    free(text);
+    return rc;
+}
+
+int recval_skip_file(const recval_validator *v, const char *path, recval_result *out)
+{
+    if (!v || !path || !out) {
+        rv_set_error("recval_skip_file: NULL argument");
+        return RECVAL_EINVAL;
+    }
+    rv_file f = {.validator = v, .path = path, .base = rv_base_name(path), .text = "", .len = 0};
+    f.kind = RV_KIND_INVALID;
+    rv_emit_at(&f, RV_PARSE_NOT_REGULAR_FILE, "", 0,
+               "skipped: not a regular file (a FIFO, socket or device); to check what it "
+               "holds, give it on standard input as -");
+    finish_result(&f, out);
+    return RECVAL_OK;
 }
 
 void recval_result_free(recval_result *r)

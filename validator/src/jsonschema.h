@@ -93,13 +93,18 @@ typedef struct js_error {
     const char *keyword_location;          /* evaluation path, e.g. /properties/a/$ref/type */
     const char *absolute_keyword_location; /* canonical URI#pointer of the keyword */
     const char *message;                   /* e.g. expected integer, got string */
+    /* Not a failure of the instance: a pattern could not be evaluated on
+     * a string there (a PCRE2 limit); the keyword was given the benefit
+     * of the doubt and message says why. */
+    bool pattern_error;
 } js_error;
 
 /* Receives each error; return 0 to continue, non-zero to stop validating. */
 typedef int (*js_error_fn)(const js_error *error, void *ctx);
 
 /* Fast boolean check: no message is built, evaluation stops at the first
- * failure. */
+ * failure. False also when a pattern could not be evaluated (see
+ * js_error.pattern_error): validate again with a callback to learn which. */
 bool js_is_valid(const js_schema *schema, json_object *instance);
 
 /* Validates and reports every failure to `on_error` (NULL behaves like

@@ -35,7 +35,12 @@ typedef struct js_vctx {
     void *user;
     pcre2_match_data *md; /* created on first regex use */
     unsigned depth;
-    bool stopped; /* the callback asked to stop */
+    bool stopped;        /* the callback asked to stop */
+    bool pattern_failed; /* some pattern could not be evaluated */
+    /* The last pattern error reported: the same pattern on the same
+     * string (patternProperties, then additionalProperties) once. */
+    const js_regex *failed_re;
+    const char *failed_subject;
 } js_vctx;
 
 /* Which children (properties by iteration index, or items) of the current
@@ -96,6 +101,13 @@ void js_report(js_vctx *cx, const js_path *ip, const js_path *kp, const js_schem
  * and frees msg. */
 void js_fail_kw(js_vctx *cx, const js_frame *fr, const js_schema *s, const js_kw *kw,
                 const js_path *ip, strbuf *msg);
+
+/* Searches re in s[0..n) for keyword kw of s at instance path ip (NULL:
+ * the frame's): 1 match, 0 no match. When PCRE2 cannot finish, reports a
+ * pattern error (whatever the frame's reporting) and returns `otherwise`,
+ * the answer that reports no failure. */
+int js_search_kw(js_vctx *cx, const js_frame *fr, const js_schema *s, const js_kw *kw,
+                 const js_path *ip, const js_regex *re, const char *str, size_t n, int otherwise);
 
 /* Appends a value / a string as short JSON for messages. */
 void js_put_value(strbuf *sb, json_object *v);

@@ -221,8 +221,10 @@ static bool eval_properties(js_vctx *cx, const js_kw *kw, json_object *inst, con
     return ok;
 }
 
-static bool eval_pattern_properties(js_vctx *cx, const js_kw *kw, json_object *inst,
-                                    const js_frame *fr, js_evalset *ev)
+/* A pattern that cannot be evaluated on a name does not apply its schema
+ * (nor, for additionalProperties, leave the member "additional"). */
+static bool eval_pattern_properties(js_vctx *cx, const js_schema *s, const js_kw *kw,
+                                    json_object *inst, const js_frame *fr, js_evalset *ev)
 {
     bool ok = true;
     size_t index = 0;
@@ -232,7 +234,7 @@ static bool eval_pattern_properties(js_vctx *cx, const js_kw *kw, json_object *i
         js_path ip = {fr->ipath, key, len};
         for (size_t i = 0; i < kw->u.patprops.count; i++) {
             const js_pattern_schema *ps = &kw->u.patprops.items[i];
-            if (!js_regex_search(&ps->re, key, len, &cx->md))
+            if (!js_search_kw(cx, fr, s, kw, &ip, &ps->re, key, len, 0))
                 continue;
             js_ev_mark(ev, index);
             if (!eval_property(cx, kw, ps->schema, val, &ip, ps->re.source, strlen(ps->re.source),
@@ -247,29 +249,30 @@ static bool eval_pattern_properties(js_vctx *cx, const js_kw *kw, json_object *i
     return ok;
 }
 
-static bool matches_sibling(js_vctx *cx, const js_kw *kw, const char *key, size_t len)
+static bool matches_sibling(js_vctx *cx, const js_schema *s, const js_kw *kw, const js_frame *fr,
+                            const js_path *ip, const char *key, size_t len)
 {
     const js_propmap *pm = kw->u.additional.props;
     if (pm && js_propmap_find(pm, key, len, js_hash_bytes(key, len)) >= 0)
         return true;
     for (size_t i = 0; i < kw->u.additional.npatterns; i++) {
-        if (js_regex_search(&kw->u.additional.patterns[i].re, key, len, &cx->md))
+        if (js_search_kw(cx, fr, s, kw, ip, &kw->u.additional.patterns[i].re, key, len, 1))
             return true;
     }
     return false;
 }
 
-static bool eval_additional(js_vctx *cx, const js_kw *kw, json_object *inst, const js_frame *fr,
-                            js_evalset *ev)
+static bool eval_additional(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                            const js_frame *fr, js_evalset *ev)
 {
     bool ok = true;
     size_t index = 0;
     json_object_object_foreach(inst, key, val)
     {
         size_t len = strlen(key);
-        if (!matches_sibling(cx, kw, key, len)) {
+        js_path ip = {fr->ipath, key, len};
+        if (!matches_sibling(cx, s, kw, fr, &ip, key, len)) {
             js_ev_mark(ev, index);
-            js_path ip = {fr->ipath, key, len};
             if (!eval_property(cx, kw, kw->u.additional.schema, val, &ip, NULL, 0, fr,
                                "additional property")) {
                 ok = false;
@@ -430,9 +433,9 @@ bool js_eval_applicator(js_vctx *cx, const js_schema *s, const js_kw *kw, json_o
     case JS_OP_PROPERTIES:
         return eval_properties(cx, kw, inst, fr, ev);
     case JS_OP_PATTERN_PROPERTIES:
-        return eval_pattern_properties(cx, kw, inst, fr, ev);
+        return eval_pattern_properties(cx, s, kw, inst, fr, ev);
     case JS_OP_ADDITIONAL_PROPERTIES:
-        return eval_additional(cx, kw, inst, fr, ev);
+        return eval_additional(cx, s, kw, inst, fr, ev);
     case JS_OP_PROPERTY_NAMES:
         return eval_property_names(cx, kw, inst, fr);
     case JS_OP_UNEVALUATED_PROPERTIES:

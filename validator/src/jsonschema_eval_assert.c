@@ -134,7 +134,7 @@ static bool eval_pattern(js_vctx *cx, const js_schema *s, const js_kw *kw, json_
 {
     const char *str = json_object_get_string(inst);
     size_t len = (size_t)json_object_get_string_len(inst);
-    if (js_regex_search(kw->u.pattern, str, len, &cx->md))
+    if (js_search_kw(cx, fr, s, kw, NULL, kw->u.pattern, str, len, 1))
         return true;
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;

@@ -137,9 +137,22 @@ typedef struct js_regex {
 /* Translates and compiles an ECMA-262 pattern. Returns 0, or -1 with a
  * heap message in *err. */
 int js_regex_compile(js_regex *re, const char *pattern, size_t len, char **err);
-/* Unanchored search of s[0..n). *md is a per-call match block created on
+/* The limits every match runs under (docs/schema-engine.md, "Patterns"):
+ * PCRE2's match limit (backtracking steps), and its heap limit in KiB for
+ * the interpreter's backtracking frames. A search that hits one is a
+ * pattern error, never a mismatch. */
+#define JS_PATTERN_MATCH_LIMIT 10000000u
+#define JS_PATTERN_HEAP_LIMIT_KIB 8192u
+/* The match context with those limits, made once, shared read-only (also
+ * by request-hash normalization). */
+pcre2_match_context *js_match_context(void);
+/* Unanchored search of s[0..n): 1 when it matches, 0 when not, or a
+ * PCRE2 error code (< 0) when the search could not be run to its end
+ * (a limit, invalid UTF-8). *md is a per-call match block created on
  * first use; the caller frees it with pcre2_match_data_free. */
-bool js_regex_search(const js_regex *re, const char *s, size_t n, pcre2_match_data **md);
+int js_regex_search(const js_regex *re, const char *s, size_t n, pcre2_match_data **md);
+/* What a PCRE2 error code means, into sb (e.g. "match limit exceeded"). */
+void js_regex_put_error(strbuf *sb, int code);
 /* Frees the compiled pattern. */
 void js_regex_free(js_regex *re);
 

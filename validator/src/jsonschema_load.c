@@ -3,6 +3,7 @@
  * details, invalid UTF-8, repeated keys) of files and of in-memory text. */
 #include "jsonschema_impl.h"
 #include "jsonscan.h"
+#include "recval_internal.h" /* rv_read_whole_file */
 
 #include <errno.h>
 #include <limits.h>
@@ -23,27 +24,22 @@ static void set_error(char **err, const char *fmt, ...)
     *err = sb_detach(&sb);
 }
 
+/* Schema files are read as recordings are (never blocking on a FIFO). */
+#define SCHEMA_FILE_MAX ((size_t)64 << 20)
+
 static char *read_file(const char *path, size_t *len, char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        set_error(err, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    strbuf sb = STRBUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sb_put(&sb, chunk, n);
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        set_error(err, "%s: read error", path);
-        sb_free(&sb);
-        return NULL;
-    }
-    *len = sb.len;
-    return sb_detach(&sb);
+    rv_read_info info;
+    char *text = rv_read_whole_file(path, SCHEMA_FILE_MAX, &info);
+    if (text)
+        *len = info.size;
+    else if (info.status == RV_READ_TOO_LARGE)
+        set_error(err, "%s: over the %zu-byte limit of a schema file", path, SCHEMA_FILE_MAX);
+    else if (info.status == RV_READ_NOT_REGULAR)
+        set_error(err, "%s: not a regular file", path);
+    else
+        set_error(err, "%s: %s", path, strerror(info.err));
+    return text;
 }
 
 /* Remembers the first repeated key of a schema text. */
@@ -80,6 +76,12 @@ json_object *js_parse_json_text(const char *text, size_t len, const char *name, 
     json_object *doc = len <= INT_MAX ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
+    if (!doc && jerr == json_tokener_continue && len > 0 && end == len) {
+        /* A bare number or literal at the very end needs a terminator. */
+        doc = json_tokener_parse_ex(tok, "", 1);
+        jerr = json_tokener_get_error(tok);
+        end = len;
+    }
     while (doc && end < len && strchr(" \t\r\n", text[end]))
         end++;
     if (!doc || jerr != json_tokener_success || end != len) {

@@ -5,8 +5,10 @@
  * UTF mode, JIT-compiled when available. */
 #include "jsonschema_impl.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -436,42 +438,84 @@ int js_regex_compile(js_regex *re, const char *pattern, size_t len, char **err)
     return 0;
 }
 
-static bool js_regex_match(const js_regex *re, const char *s, size_t n, pcre2_match_data **md);
+static int js_regex_match(const js_regex *re, const char *s, size_t n, pcre2_match_data **md);
+
+static pcre2_match_context *match_context;
+static pthread_once_t match_context_once = PTHREAD_ONCE_INIT;
+
+static void make_match_context(void)
+{
+    match_context = pcre2_match_context_create(NULL);
+    if (!match_context) {
+        fputs("recval: out of memory\n", stderr);
+        abort();
+    }
+    pcre2_set_match_limit(match_context, JS_PATTERN_MATCH_LIMIT);
+    pcre2_set_heap_limit(match_context, JS_PATTERN_HEAP_LIMIT_KIB);
+}
+
+pcre2_match_context *js_match_context(void)
+{
+    pthread_once(&match_context_once, make_match_context);
+    return match_context;
+}
+
+pcre2_match_context *rv_match_context(void)
+{
+    return js_match_context();
+}
+
+void js_regex_put_error(strbuf *sb, int code)
+{
+    PCRE2_UCHAR msg[256];
+    if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
+        sb_printf(sb, "PCRE2 error %d", code);
+    else
+        sb_printf(sb, "%s (PCRE2 error %d)", (const char *)msg, code);
+}
 
 /* The last short subject each thread matched, and against what: streams
  * repeat the same strings (every chunk's __type__, object, role), so most
- * searches are answered without running PCRE2. Per thread, so compiled
- * schemas stay read-only. */
+ * searches are answered without running PCRE2 (errors too: a search
+ * that hit a limit is not run again). Per thread, so compiled schemas
+ * stay read-only. */
 enum { MEMO_MAX = 128 };
 static _Thread_local struct {
     uint64_t id; /* js_regex.id; 0 never names a pattern */
     size_t n;
-    bool matched;
+    int rc;
     char subject[MEMO_MAX];
 } memo;
 
-bool js_regex_search(const js_regex *re, const char *s, size_t n, pcre2_match_data **md)
+int js_regex_search(const js_regex *re, const char *s, size_t n, pcre2_match_data **md)
 {
     if (memo.id == re->id && memo.n == n && memcmp(memo.subject, s, n) == 0)
-        return memo.matched;
-    bool matched = js_regex_match(re, s, n, md);
+        return memo.rc;
+    int rc = js_regex_match(re, s, n, md);
     if (n <= MEMO_MAX) {
         memo.id = re->id;
         memo.n = n;
-        memo.matched = matched;
+        memo.rc = rc;
         memcpy(memo.subject, s, n);
     }
-    return matched;
+    return rc;
 }
 
-static bool js_regex_match(const js_regex *re, const char *s, size_t n, pcre2_match_data **md)
+/* Invalid UTF-8 cannot come from json-c's validated strings; it counts as
+ * no match, as before. Every other failure is returned. */
+static int js_regex_match(const js_regex *re, const char *s, size_t n, pcre2_match_data **md)
 {
     if (!*md)
         *md = pcre2_match_data_create(1, NULL);
-    int rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, *md, NULL);
+    pcre2_match_context *mcx = js_match_context();
+    int rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, 0, *md, mcx);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
-        rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_JIT, *md, NULL);
-    return rc >= 0; /* 0: matched, ovector too small for the groups */
+        rc = pcre2_match(re->code, (PCRE2_SPTR)s, n, 0, PCRE2_NO_JIT, *md, mcx);
+    if (rc >= 0) /* 0: matched, ovector too small for the groups */
+        return 1;
+    if (rc == PCRE2_ERROR_NOMATCH || (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21))
+        return 0;
+    return rc;
 }
 
 void js_regex_free(js_regex *re)

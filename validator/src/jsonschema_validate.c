@@ -61,8 +61,9 @@ static void render_path(strbuf *sb, const js_path *p)
         sb_printf(sb, "%zu", p->len);
 }
 
-static void emit_error(js_vctx *cx, const js_path *ipath, const js_path *kpath, const js_schema *s,
-                       const char *keyword, const char *message)
+static void emit_error_kind(js_vctx *cx, const js_path *ipath, const js_path *kpath,
+                            const js_schema *s, const char *keyword, const char *message,
+                            bool pattern_error)
 {
     strbuf inst = STRBUF_INIT, kloc = STRBUF_INIT, abs = STRBUF_INIT;
     render_path(&inst, ipath);
@@ -72,12 +73,44 @@ static void emit_error(js_vctx *cx, const js_path *ipath, const js_path *kpath, 
         sb_putc(&abs, '/');
         sb_put_pointer_token(&abs, keyword, strlen(keyword));
     }
-    js_error e = {inst.data ? inst.data : "", kloc.data ? kloc.data : "", abs.data, message};
+    js_error e = {inst.data ? inst.data : "", kloc.data ? kloc.data : "", abs.data, message,
+                  pattern_error};
     if (cx->on_error(&e, cx->user))
         cx->stopped = true;
     sb_free(&inst);
     sb_free(&kloc);
     sb_free(&abs);
+}
+
+static void emit_error(js_vctx *cx, const js_path *ipath, const js_path *kpath, const js_schema *s,
+                       const char *keyword, const char *message)
+{
+    emit_error_kind(cx, ipath, kpath, s, keyword, message, false);
+}
+
+int js_search_kw(js_vctx *cx, const js_frame *fr, const js_schema *s, const js_kw *kw,
+                 const js_path *ip, const js_regex *re, const char *str, size_t n, int otherwise)
+{
+    int rc = js_regex_search(re, str, n, &cx->md);
+    if (rc >= 0)
+        return rc;
+    cx->pattern_failed = true;
+    bool repeated = cx->failed_re && cx->failed_subject == str &&
+                    strcmp(cx->failed_re->source, re->source) == 0;
+    cx->failed_re = re;
+    cx->failed_subject = str;
+    if (cx->on_error && !cx->stopped && !repeated) {
+        strbuf msg = STRBUF_INIT;
+        sb_puts(&msg, "the pattern ");
+        js_put_quoted(&msg, re->source, strlen(re->source));
+        sb_printf(&msg, " could not be evaluated on this %zu-byte string: ", n);
+        js_regex_put_error(&msg, rc);
+        sb_puts(&msg, "; the keyword is not counted as failed");
+        js_path kp = {fr->kpath, kw->name, kw->name_len};
+        emit_error_kind(cx, ip ? ip : fr->ipath, &kp, s, kw->name, msg.data, true);
+        sb_free(&msg);
+    }
+    return otherwise;
 }
 
 void js_report(js_vctx *cx, const js_path *ip, const js_path *kp, const js_schema *where,
@@ -184,12 +217,12 @@ bool js_is_valid(const js_schema *schema, json_object *instance)
 
 bool js_validate(const js_schema *schema, json_object *instance, js_error_fn on_error, void *ctx)
 {
-    js_vctx cx = {on_error, ctx, NULL, 0, false};
+    js_vctx cx = {on_error, ctx, NULL, 0, false, false, NULL, NULL};
     js_frame fr = {NULL, NULL, NULL, on_error != NULL};
     bool ok = eval_schema(&cx, schema, instance, &fr, NULL);
     if (cx.md)
         pcre2_match_data_free(cx.md);
-    return ok;
+    return ok && !cx.pattern_failed;
 }
 
 typedef struct collector {
@@ -210,6 +243,7 @@ static int collect_error(const js_error *e, void *ctx)
     copy->keyword_location = xstrdup(e->keyword_location);
     copy->absolute_keyword_location = xstrdup(e->absolute_keyword_location);
     copy->message = xstrdup(e->message);
+    copy->pattern_error = e->pattern_error;
     return c->max && l->count >= c->max;
 }
 

@@ -7,10 +7,12 @@
 #include "stream.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void on_duplicate(void *ud, const char *pointer, size_t offset, const char *key)
 {
@@ -66,9 +68,19 @@ static json_object *parse_json(const char *text, size_t len, int max_depth,
 
 static bool parse_text(rv_file *f)
 {
-    if (f->len > f->validator->max_file_size) {
-        rv_emit_at(f, RV_PARSE_TOO_LARGE, "", 0, "file is %zu bytes, over the %zu-byte limit",
-                   f->len, f->validator->max_file_size);
+    if (f->len > rv_read_limit(f->validator)) {
+        rv_read_info info = {.status = RV_READ_TOO_LARGE, .size = f->len};
+        rv_emit_size_error(f, &info);
+        return false;
+    }
+    rv_memory_estimate est = rv_estimate_memory(f->text, f->len);
+    if (est.bytes > f->validator->max_memory) {
+        rv_emit_at(f, RV_PARSE_TOO_LARGE, "", 0,
+                   "checking this file would take about %zu MiB of memory (%zu bytes, %zu JSON "
+                   "values), over the budget of %zu MiB per file; raise it with --max-memory=SIZE "
+                   "(recval_options.max_memory)",
+                   (est.bytes + (1u << 20) - 1) >> 20, f->len, est.values,
+                   f->validator->max_memory >> 20);
         return false;
     }
     enum json_tokener_error err;
@@ -143,59 +155,147 @@ const char *rv_base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* Reads a whole file; NULL with errno set on failure. */
-char *rv_read_whole_file(const char *path, size_t limit, size_t *len, bool *too_large)
+/* Reads fd to its end, at most limit bytes: a file that grows while it is
+ * read stops past limit bytes and is too large. `hint` is the size fstat
+ * gave (0 when unknown): the buffer is made that big, and a small probe
+ * read tells whether anything follows, so a file that does not grow is
+ * read into one buffer of its size. NULL with info->status set on
+ * failure. */
+char *rv_read_fd(int fd, size_t limit, size_t hint, rv_read_info *info)
 {
-    *too_large = false;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
-        fclose(fp);
-        errno = e ? e : EINVAL;
-        return NULL;
-    }
-    if ((size_t)st.st_size > limit) {
-        fclose(fp);
-        *too_large = true;
-        *len = (size_t)st.st_size;
-        return NULL;
-    }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = xmalloc(cap);
-    for (;;) {
-        size_t got = fread(buf + n, 1, cap - n - 1, fp);
-        n += got;
-        if (n < cap - 1) {
-            if (ferror(fp)) {
-                int e = errno;
-                free(buf);
-                fclose(fp);
-                errno = e;
-                return NULL;
-            }
+    enum { PROBE = 4096, UNKNOWN_SIZE_START = 65536 };
+    size_t cap = hint ? hint : UNKNOWN_SIZE_START, n = 0;
+    if (cap > limit + 1)
+        cap = limit + 1;
+    char *buf = xmalloc(cap + 1);
+    while (n <= limit) {
+        char probe[PROBE];
+        bool full = n == cap;
+        ssize_t got = read(fd, full ? probe : buf + n, full ? sizeof probe : cap - n);
+        if (got == 0)
             break;
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            info->status = RV_READ_ERRNO;
+            info->err = errno;
+            free(buf);
+            return NULL;
         }
-        cap *= 2; /* the file grew while we read it */
-        buf = xrealloc(buf, cap);
+        if (full) { /* more than hinted: grow, never past limit + 1 bytes */
+            size_t want = n + (size_t)got;
+            cap = cap > (limit + 1) / 2 ? limit + 1 : cap * 2;
+            if (cap < want)
+                cap = want;
+            buf = xrealloc(buf, cap + 1);
+            memcpy(buf + n, probe, (size_t)got);
+        }
+        n += (size_t)got;
     }
-    fclose(fp);
+    if (n > limit) {
+        free(buf);
+        info->status = RV_READ_TOO_LARGE;
+        info->size = n;
+        info->at_least = true;
+        return NULL;
+    }
     buf[n] = '\0';
-    *len = n;
+    info->status = RV_READ_OK;
+    info->size = n;
     return buf;
 }
 
-/* Records why rv_read_whole_file() failed (errno, or the size over the limit). */
-void rv_emit_read_error(rv_file *f, bool too_large, size_t size)
+/* Reads a whole regular file, at most limit bytes. The file is opened
+ * without blocking (a FIFO without a writer would block open()) and
+ * checked with fstat before anything is read. */
+char *rv_read_whole_file(const char *path, size_t limit, rv_read_info *info)
+{
+    memset(info, 0, sizeof *info);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        info->status = RV_READ_ERRNO;
+        info->err = errno;
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        info->status = RV_READ_ERRNO;
+        info->err = errno;
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        info->status = S_ISDIR(st.st_mode) ? RV_READ_ERRNO : RV_READ_NOT_REGULAR;
+        info->err = EISDIR;
+        close(fd);
+        return NULL;
+    }
+    if ((size_t)st.st_size > limit) {
+        close(fd);
+        info->status = RV_READ_TOO_LARGE;
+        info->size = (size_t)st.st_size;
+        return NULL;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    char *buf = rv_read_fd(fd, limit, (size_t)st.st_size, info);
+    info->grew = info->at_least; /* fstat said it fitted */
+    close(fd);
+    return buf;
+}
+
+/* The limit a file's size is checked against before it is read: the size
+ * limit, or the memory budget when that is lower (the text alone would
+ * use it up). */
+size_t rv_read_limit(const recval_validator *v)
+{
+    return v->max_memory < v->max_file_size ? v->max_memory : v->max_file_size;
+}
+
+/* Says a file of `size` bytes is over the size limit or, when the size
+ * limit is not what it passed, over the memory budget. */
+void rv_emit_size_error(rv_file *f, const rv_read_info *info)
+{
+    const recval_validator *v = f->validator;
+    size_t limit = rv_read_limit(v);
+    const char *more = info->at_least ? "more than " : "";
+    size_t size = info->at_least ? limit : info->size;
+    const char *grew = info->grew ? " (it grew while it was read)" : "";
+    if (limit == v->max_file_size)
+        rv_emit_at(f, RV_PARSE_TOO_LARGE, "", 0, "file is %s%zu bytes, over the %zu-byte limit%s",
+                   more, size, limit, grew);
+    else
+        rv_emit_at(f, RV_PARSE_TOO_LARGE, "", 0,
+                   "file is %s%zu bytes, over the memory budget of %zu bytes per file%s; raise it "
+                   "with --max-memory=SIZE (recval_options.max_memory)",
+                   more, size, limit, grew);
+}
+
+/* Records why rv_read_whole_file() or rv_read_fd() failed. */
+void rv_emit_read_error(rv_file *f, const rv_read_info *info)
 {
     f->kind = RV_KIND_INVALID;
-    if (too_large)
-        rv_emit_at(f, RV_PARSE_TOO_LARGE, "", 0, "file is %zu bytes, over the %zu-byte limit", size,
-                   f->validator->max_file_size);
+    if (info->status == RV_READ_TOO_LARGE)
+        rv_emit_size_error(f, info);
+    else if (info->status == RV_READ_NOT_REGULAR)
+        rv_emit_at(f, RV_PARSE_UNREADABLE, "", 0,
+                   "cannot read file: not a regular file (a FIFO, socket or device)");
     else
-        rv_emit_at(f, RV_PARSE_UNREADABLE, "", 0, "cannot read file: %s", strerror(errno));
+        rv_emit_at(f, RV_PARSE_UNREADABLE, "", 0, "cannot read file: %s", strerror(info->err));
+}
+
+/* The message of a failed read, for recval_last_error(). */
+static void set_read_error(const recval_validator *v, const char *path, const rv_read_info *info)
+{
+    if (info->status == RV_READ_TOO_LARGE)
+        rv_set_error("%s: file is %s%zu bytes, over the %zu-byte limit", path,
+                     info->at_least ? "more than " : "",
+                     info->at_least ? rv_read_limit(v) : info->size, rv_read_limit(v));
+    else if (info->status == RV_READ_NOT_REGULAR)
+        rv_set_error("%s: cannot read file: not a regular file", path);
+    else
+        rv_set_error("%s: cannot read file: %s", path, strerror(info->err));
 }
 
 /* --- loading without the rules (replay) ----------------------------- */
@@ -206,13 +306,11 @@ char *recval_read_file(const recval_validator *v, const char *path, size_t *len)
         rv_set_error("recval_read_file: NULL argument");
         return NULL;
     }
-    bool too_large;
-    char *text = rv_read_whole_file(path, v->max_file_size, len, &too_large);
-    if (!text && too_large)
-        rv_set_error("%s: file is %zu bytes, over the %zu-byte limit", path, *len,
-                     v->max_file_size);
-    else if (!text)
-        rv_set_error("%s: cannot read file: %s", path, strerror(errno));
+    rv_read_info info;
+    char *text = rv_read_whole_file(path, rv_read_limit(v), &info);
+    if (!text)
+        set_read_error(v, path, &info);
+    *len = info.size;
     return text;
 }
 
@@ -222,10 +320,11 @@ int rv_file_load(const recval_validator *v, const char *path, rv_file *f)
     f->validator = v;
     f->path = path;
     f->base = rv_base_name(path);
-    bool too_large;
-    char *text = rv_read_whole_file(path, v->max_file_size, &f->len, &too_large);
+    rv_read_info info;
+    char *text = rv_read_whole_file(path, rv_read_limit(v), &info);
+    f->len = info.size;
     if (!text) {
-        rv_emit_read_error(f, too_large, f->len);
+        rv_emit_read_error(f, &info);
         f->text = xstrdup("");
         f->len = 0;
         return -1;

@@ -145,7 +145,7 @@ static int substitute(step_id id, const char *s, size_t n, pcre2_match_data *md,
     size_t copied = 0;
     int count = 0;
     for (;;) {
-        int rc = pcre2_match(compiled[id], (PCRE2_SPTR)s, n, copied, opts, md, NULL);
+        int rc = pcre2_match(compiled[id], (PCRE2_SPTR)s, n, copied, opts, md, rv_match_context());
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0)

@@ -139,14 +139,43 @@ void rv_emit_at(rv_file *f, rv_rule_id rule, const char *pointer, size_t offset,
 void rv_locate_diags(rv_file *f);
 void rv_clear_diags(rv_file *f);
 
+/* How a read of a whole file went. */
+typedef enum rv_read_status {
+    RV_READ_OK,
+    RV_READ_ERRNO,       /* err says why */
+    RV_READ_TOO_LARGE,   /* size bytes (grew: at least), over the limit */
+    RV_READ_NOT_REGULAR, /* a FIFO, socket or device named as a file */
+} rv_read_status;
+
+typedef struct rv_read_info {
+    rv_read_status status;
+    int err;
+    size_t size;   /* bytes read, or the size found too large */
+    bool at_least; /* too large: more than the limit was read, size unknown */
+    bool grew;     /* too large only because it grew while it was read */
+} rv_read_info;
+
 /* load.c: parses f->text into f->root strictly (false, with the parse
- * diagnostic, when it is not JSON); reads a whole file (NULL with errno
- * set, or *too_large and the size in *len); records why that read failed;
- * the file name of a path. */
+ * diagnostic, when it is not JSON); reads a whole regular file, or what is
+ * left of a descriptor, into a NUL-terminated heap buffer of at most
+ * `limit` bytes (NULL with *info saying why); the limit a file's size is
+ * checked against; records why a read failed or that a size is over a
+ * limit; the file name of a path. */
 bool rv_parse_tree(rv_file *f);
-char *rv_read_whole_file(const char *path, size_t limit, size_t *len, bool *too_large);
-void rv_emit_read_error(rv_file *f, bool too_large, size_t size);
+char *rv_read_whole_file(const char *path, size_t limit, rv_read_info *info);
+char *rv_read_fd(int fd, size_t limit, size_t hint, rv_read_info *info);
+size_t rv_read_limit(const recval_validator *v);
+void rv_emit_read_error(rv_file *f, const rv_read_info *info);
+void rv_emit_size_error(rv_file *f, const rv_read_info *info);
 const char *rv_base_name(const char *path);
+
+/* budget.c: what json-c and the checks will allocate for text, estimated
+ * in one pass before json-c builds anything (docs/cli.md, "Limits"). */
+typedef struct rv_memory_estimate {
+    size_t bytes;  /* what checking the file would allocate, text included */
+    size_t values; /* JSON values counted */
+} rv_memory_estimate;
+rv_memory_estimate rv_estimate_memory(const char *text, size_t len);
 
 /* json-c accessors that treat a wrong type like absence. */
 json_object *rv_get(json_object *obj, const char *key);
@@ -239,6 +268,7 @@ typedef struct rv_path_ignore {
 struct recval_validator {
     size_t max_depth;
     size_t max_file_size;
+    size_t max_memory;                    /* budget per file, bytes */
     bool ignored_rule[RV_RULE_COUNT];     /* not reported */
     bool ignored_family[RV_FAMILY_COUNT]; /* not computed */
     pcre2_code *type_name_re;             /* dotted Python qualified name */
@@ -273,6 +303,10 @@ void rv_check_replay(rv_file *f);
 int rv_schemas_new(recval_validator *v);
 /* Frees what rv_schemas_new() made; safe on a partly made validator. */
 void rv_schemas_free(recval_validator *v);
+
+/* The match context every PCRE2 match of the library runs under, with
+ * the documented match and heap limits (jsonschema_pattern.c). */
+pcre2_match_context *rv_match_context(void);
 
 /* Per-file scratch for the validator's patterns (one per file, so checks
  * stay thread-safe). */

@@ -166,11 +166,14 @@ static void report_repeated(item_scan *s, strbuf *ptr)
                 how_many(n, s->type_type.count));
 }
 
-static bool is_qualified_name(rv_file *f, const char *name)
+/* 1 when name is a dotted qualified name, 0 when not, or the PCRE2 error
+ * (< 0) that kept the pattern from being evaluated under its limits. */
+static int is_qualified_name(rv_file *f, const char *name)
 {
     const pcre2_code *re = f->validator->type_name_re;
-    return pcre2_match(re, (PCRE2_SPTR)name, PCRE2_ZERO_TERMINATED, 0, 0, rv_match_data(f), NULL) >=
-           0;
+    int rc = pcre2_match(re, (PCRE2_SPTR)name, PCRE2_ZERO_TERMINATED, 0, 0, rv_match_data(f),
+                         rv_match_context());
+    return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
 }
 
 /* bad-type-name or unknown-type, once per distinct __type__. */
@@ -182,7 +185,16 @@ static void report_type_names(item_scan *s, strbuf *ptr)
         if (!t->typed)
             continue;
         item_ptr(ptr, s, t->first, "__type__");
-        if (!is_qualified_name(s->f, t->name))
+        int qualified = is_qualified_name(s->f, t->name);
+        if (qualified < 0) {
+            PCRE2_UCHAR why[256];
+            if (pcre2_get_error_message(qualified, why, sizeof why) < 0)
+                why[0] = '\0';
+            rv_emit(s->f, RV_SCHEMA_PATTERN_ERROR, ptr->data,
+                    "the type-name pattern could not be evaluated on this %zu-byte __type__: %s "
+                    "(PCRE2 error %d)",
+                    strlen(t->name), (const char *)why, qualified);
+        } else if (!qualified)
             rv_emit(s->f, RV_ENVELOPE_BAD_TYPE_NAME, ptr->data,
                     "__type__ \"%s\" is not a dotted Python qualified name (module.Class): replay "
                     "cannot import it%s",

@@ -125,9 +125,20 @@ static size_t rule_slot(rv_rule_id rule)
     return rule == RV_SCHEMA_DATA;
 }
 
+/* A pattern recval's schema could not evaluate: reported at once, as
+ * schema/pattern-error, never as a failure of the rule. */
+static void emit_pattern_error(rv_file *f, const js_error *e, const char *prefix)
+{
+    strbuf ptr = STRBUF_INIT;
+    sb_printf(&ptr, "%s%s", prefix, e->instance_location);
+    rv_emit(f, RV_SCHEMA_PATTERN_ERROR, ptr.data, "%s (schema: %s)", e->message,
+            e->absolute_keyword_location);
+    sb_free(&ptr);
+}
+
 /* Keeps the errors of `instance`, which is not valid against `schema`;
  * `prefix` is the instance's pointer in the file. */
-static void collect_errors(pending_list *l, rv_rule_id rule, const js_schema *schema,
+static void collect_errors(rv_file *f, pending_list *l, rv_rule_id rule, const js_schema *schema,
                            json_object *instance, const char *prefix)
 {
     size_t slot = rule_slot(rule);
@@ -140,6 +151,10 @@ static void collect_errors(pending_list *l, rv_rule_id rule, const js_schema *sc
     js_validate_collect(schema, instance, room + 1, &list);
     for (size_t i = 0; i < list.count && i < room; i++) {
         const js_error *e = &list.items[i];
+        if (e->pattern_error) {
+            emit_pattern_error(f, e, prefix);
+            continue;
+        }
         if (l->count == l->cap) {
             l->cap = l->cap ? 2 * l->cap : 16;
             l->items = xrealloc(l->items, l->cap * sizeof *l->items);
@@ -283,7 +298,7 @@ static void pending_free(pending_list *l)
 static void check_recording(rv_file *f, pending_list *l)
 {
     if (!js_is_valid(f->validator->recording_schema, f->root))
-        collect_errors(l, RV_SCHEMA_RECORDING, f->validator->recording_schema, f->root, "");
+        collect_errors(f, l, RV_SCHEMA_RECORDING, f->validator->recording_schema, f->root, "");
 }
 
 /* --- schema/data --------------------------------------------------- */
@@ -320,7 +335,7 @@ static void check_item(rv_file *f, pending_list *l, size_t *last_type, json_obje
         rv_ptr(prefix, "/response/body/%zu/__data__", index);
     else
         rv_ptr(prefix, "/response/body/__data__");
-    collect_errors(l, RV_SCHEMA_DATA, schema, data, prefix);
+    collect_errors(f, l, RV_SCHEMA_DATA, schema, data, prefix);
 }
 
 static void check_data(rv_file *f, pending_list *l)

@@ -23,6 +23,8 @@
 
 /* Schema errors quoted in one diagnostic. */
 #define ARGS_ERRORS_SHOWN 3
+/* Errors collected per call: the failures shown and the pattern errors. */
+#define ARGS_COLLECTED_MAX 100
 
 /* A function the request declares, its parameters compiled on first use. */
 typedef struct declared_fn {
@@ -146,19 +148,50 @@ static json_object *parse_arguments(const char *s, size_t n, size_t max_depth)
     return rv_parse_arguments(s, n, max_depth, NULL);
 }
 
-static void put_errors(strbuf *sb, const args_check *ac, const js_error_list *list)
+/* Appends the failures (not the pattern errors) of list; returns how
+ * many there are. */
+static size_t put_errors(strbuf *sb, const args_check *ac, const js_error_list *list)
 {
-    for (size_t i = 0; i < list->count && i < ARGS_ERRORS_SHOWN; i++) {
+    size_t shown = 0, failures = 0;
+    for (size_t i = 0; i < list->count; i++) {
         const js_error *e = &list->items[i];
-        sb_puts(sb, i ? "; " : ": ");
+        if (e->pattern_error)
+            continue;
+        if (failures++ >= ARGS_ERRORS_SHOWN)
+            continue;
+        sb_puts(sb, shown++ ? "; " : ": ");
         if (e->instance_location[0])
             sb_printf(sb, "at %s: ", e->instance_location);
         sb_printf(sb, "%s (schema: ", e->message);
         put_schema_location(sb, ac, e->absolute_keyword_location);
         sb_putc(sb, ')');
     }
-    if (list->count > ARGS_ERRORS_SHOWN)
+    if (failures > ARGS_ERRORS_SHOWN)
         sb_puts(sb, "; and more");
+    return failures;
+}
+
+/* The patterns of the declared parameters that could not be evaluated:
+ * schema/pattern-error, at most the severity of the arguments-schema rule
+ * it happens under (a warning). */
+static void emit_pattern_errors(args_check *ac, const js_error_list *list, const char *ptr,
+                                const char *label, const char *name)
+{
+    recval_severity sev = rv_rule(RV_SCHEMA_PATTERN_ERROR)->severity;
+    recval_severity under = rv_rule(RV_TOOL_CALLS_ARGUMENTS_SCHEMA)->severity;
+    for (size_t i = 0; i < list->count; i++) {
+        const js_error *e = &list->items[i];
+        if (!e->pattern_error)
+            continue;
+        strbuf msg = STRBUF_INIT;
+        if (e->instance_location[0])
+            sb_printf(&msg, "at %s: ", e->instance_location);
+        sb_printf(&msg, "%s (schema: ", e->message);
+        put_schema_location(&msg, ac, e->absolute_keyword_location);
+        rv_emit_sev(ac->f, RV_SCHEMA_PATTERN_ERROR, under < sev ? under : sev, ptr,
+                    "%s: the parameters declared for %s: %s)", label, name, msg.data);
+        sb_free(&msg);
+    }
 }
 
 /* Checks one call's arguments text; `label` says which call it is. */
@@ -173,12 +206,13 @@ static void check_call(args_check *ac, const char *name, const char *text, size_
         return;
     if (!js_is_valid(schema, args)) {
         js_error_list list = JS_ERROR_LIST_INIT;
-        js_validate_collect(schema, args, ARGS_ERRORS_SHOWN + 1, &list);
+        js_validate_collect(schema, args, ARGS_COLLECTED_MAX, &list);
         strbuf msg = STRBUF_INIT;
         sb_printf(&msg, "%s: the arguments do not satisfy the parameters declared for %s", label,
                   name);
-        put_errors(&msg, ac, &list);
-        rv_emit(ac->f, RV_TOOL_CALLS_ARGUMENTS_SCHEMA, ptr, "%s", msg.data);
+        if (put_errors(&msg, ac, &list))
+            rv_emit(ac->f, RV_TOOL_CALLS_ARGUMENTS_SCHEMA, ptr, "%s", msg.data);
+        emit_pattern_errors(ac, &list, ptr, label, name);
         sb_free(&msg);
         js_error_list_free(&list);
     }

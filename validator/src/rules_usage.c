@@ -7,8 +7,11 @@
  * is left alone. */
 #include "stream.h"
 
+#include "jsonscan.h"
+
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +35,53 @@ typedef struct usage_at {
     char ptr[RV_PTR_MAX]; /* pointer of the usage object */
 } usage_at;
 
+/* True when json-c may have clamped the integer v: it reads as the
+ * largest or smallest int64, or beyond (json-c saturates instead of
+ * failing). Only the text as written tells (number_text). */
+static bool maybe_clamped(json_object *v)
+{
+    if (!json_object_is_type(v, json_type_int))
+        return false;
+    int64_t n = json_object_get_int64(v);
+    return n == INT64_MAX || n == INT64_MIN;
+}
+
+/* The number at ptr as written in the file (the caller frees it); NULL
+ * when it cannot be found. */
+static char *number_text(const rv_file *f, const char *ptr)
+{
+    const char *want[1] = {ptr};
+    unsigned line, col;
+    jscan_locate(f->text, f->len, want, 1, &line, &col);
+    if (!line)
+        return NULL;
+    size_t i = 0;
+    for (unsigned l = 1; l < line && i < f->len; i++)
+        l += f->text[i] == '\n';
+    for (unsigned c = 1; c < col && i < f->len; c++)
+        for (i++; i < f->len && ((unsigned char)f->text[i] & 0xC0) == 0x80;)
+            i++;
+    size_t end = i;
+    while (end < f->len && f->text[end] && strchr("+-.eE0123456789", f->text[end]))
+        end++;
+    return end > i ? xstrndup(f->text + i, end - i) : NULL;
+}
+
+/* The text of v at ptr when json-c clamped it (it is beyond int64); NULL
+ * when v is what the file says. */
+static char *clamped_text(const rv_file *f, json_object *v, const char *ptr)
+{
+    if (!maybe_clamped(v))
+        return NULL;
+    char *text = number_text(f, ptr), as_read[32];
+    snprintf(as_read, sizeof as_read, "%" PRId64, json_object_get_int64(v));
+    if (text && strcmp(text, as_read) == 0) {
+        free(text);
+        return NULL;
+    }
+    return text ? text : xstrdup(as_read);
+}
+
 static count read_count(json_object *obj, const char *key)
 {
     count c = {false, false, 0};
@@ -39,7 +89,7 @@ static count read_count(json_object *obj, const char *key)
     if (!v)
         return c;
     c.present = true;
-    c.valid = rv_as_int(v, &c.value) && c.value >= 0;
+    c.valid = rv_as_int(v, &c.value) && c.value >= 0 && !maybe_clamped(v);
     return c;
 }
 
@@ -77,19 +127,31 @@ static void check_counts_of(rv_file *f, json_object *obj, const char *obj_ptr, b
         bool required =
             top_level && (strcmp(key, "prompt_tokens") == 0 || strcmp(key, "total_tokens") == 0);
         int64_t n;
-        if ((!val && !required) || (val && rv_as_int(val, &n) && n >= 0))
+        bool clamped = maybe_clamped(val);
+        if ((!val && !required) || (val && !clamped && rv_as_int(val, &n) && n >= 0))
             continue;
         strbuf ptr = STRBUF_INIT;
         sb_puts(&ptr, obj_ptr);
         sb_putc(&ptr, '/');
         sb_put_pointer_token(&ptr, key, strlen(key));
-        if (val)
+        char *written = clamped ? clamped_text(f, val, ptr.data) : NULL;
+        if (clamped && !written && json_object_get_int64(val) >= 0) {
+            sb_free(&ptr); /* exactly 2^63 - 1, as written */
+            continue;
+        }
+        if (written)
+            rv_emit(f, RV_USAGE_INVALID_COUNT, ptr.data,
+                    "%s is %.60s, not representable as a 64-bit integer (recval's JSON reader "
+                    "would clamp it): token counts are non-negative integers below 2^63",
+                    key, written);
+        else if (val)
             rv_emit(f, RV_USAGE_INVALID_COUNT, ptr.data,
                     "%s is %s (%.40s): token counts are non-negative integers", key,
                     type_phrase(val), json_object_to_json_string_ext(val, JSON_C_TO_STRING_PLAIN));
         else
             rv_emit(f, RV_USAGE_INVALID_COUNT, ptr.data,
                     "%s is null: every usage object reports it as a non-negative integer", key);
+        free(written);
         sb_free(&ptr);
     }
 }

@@ -150,9 +150,10 @@ void recval_schema_free(recval_schema *s)
 
 /* --- checking instances -------------------------------------------- */
 
-static void add_diag(rv_file *f, const char *pointer, const char *message)
+static void add_diag(rv_file *f, const js_error *e, const char *message)
 {
-    rv_emit(f, RV_SCHEMA_INSTANCE, pointer, "%s", message);
+    rv_emit(f, e && e->pattern_error ? RV_SCHEMA_PATTERN_ERROR : RV_SCHEMA_INSTANCE,
+            e ? e->instance_location : "", "%s", message);
 }
 
 /* Validates the parsed instance, one diagnostic per failure. */
@@ -167,13 +168,13 @@ static void validate_instance(rv_file *f, const recval_schema *s)
         sb_truncate(&msg, 0);
         sb_printf(&msg, "%s (schema: %s)", list.items[i].message,
                   list.items[i].absolute_keyword_location);
-        add_diag(f, list.items[i].instance_location, msg.data);
+        add_diag(f, &list.items[i], msg.data);
     }
     if (list.count > INSTANCE_DIAGS_MAX) {
         sb_truncate(&msg, 0);
         sb_printf(&msg, "further errors are not listed (at most %d are reported per file)",
                   INSTANCE_DIAGS_MAX);
-        add_diag(f, "", msg.data);
+        add_diag(f, NULL, msg.data);
     }
     sb_free(&msg);
     js_error_list_free(&list);
@@ -198,6 +199,28 @@ int recval_schema_check_file(const recval_validator *v, const recval_schema *s, 
     rv_file f;
     int loaded = rv_file_load(v, path, &f);
     return check_loaded(s, loaded, &f, out);
+}
+
+int recval_schema_check_fd(const recval_validator *v, const recval_schema *s, int fd,
+                           const char *path, recval_result *out)
+{
+    if (!v || !s || fd < 0 || !path || !out) {
+        rv_set_error("recval_schema_check_fd: bad argument");
+        return RECVAL_EINVAL;
+    }
+    rv_read_info info = {0};
+    char *text = rv_read_fd(fd, rv_read_limit(v), 0, &info);
+    rv_file f;
+    if (!text) {
+        memset(&f, 0, sizeof f);
+        f.validator = v;
+        f.path = path;
+        f.base = rv_base_name(path);
+        f.text = xstrdup("");
+        rv_emit_read_error(&f, &info);
+        return check_loaded(s, -1, &f, out);
+    }
+    return check_loaded(s, rv_file_load_text(v, path, text, info.size, &f), &f, out);
 }
 
 int recval_schema_check_buffer(const recval_validator *v, const recval_schema *s, const char *path,

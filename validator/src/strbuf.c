@@ -58,6 +58,7 @@ void sb_reserve(strbuf *sb, size_t extra)
         cap *= 2;
     sb->data = xrealloc(sb->data, cap);
     sb->cap = cap;
+    sb->data[sb->len] = '\0'; /* a reserved buffer is always a string */
 }
 
 void sb_put(strbuf *sb, const char *s, size_t n)

@@ -8,6 +8,9 @@
 
 #define DEFAULT_MAX_DEPTH 10000
 #define DEFAULT_MAX_FILE_SIZE ((size_t)256 << 20)
+#define DEFAULT_MAX_MEMORY ((size_t)1 << 30)
+/* Limits above this are taken as "no limit" (and never overflow). */
+#define LIMIT_CAP (SIZE_MAX / 4)
 
 /* A dotted Python qualified name: module path and class name. */
 static const char TYPE_NAME_PATTERN[] = "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+$";
@@ -36,11 +39,18 @@ int rv_mark_rules(const char *name, size_t n, const char *verb, const char *part
                 rules[r] = true;
         return 0;
     }
+    if (n == 5 && strncmp(name, "parse", 5) == 0) {
+        rv_set_error("the parse family cannot be %s: a file that is not JSON has no other "
+                     "check (parse/duplicate-key can be %s on its own)",
+                     participle, participle);
+        return -1;
+    }
     for (size_t r = 0; r < RV_RULE_COUNT; r++) {
         const char *rule = rv_rule(r)->name;
         if (strlen(rule) != n || strncmp(rule, name, n) != 0)
             continue;
-        if (strncmp(rule, "parse/", 6) == 0 && r != RV_PARSE_DUPLICATE_KEY) {
+        if (strncmp(rule, "parse/", 6) == 0 && r != RV_PARSE_DUPLICATE_KEY &&
+            r != RV_PARSE_NOT_REGULAR_FILE) {
             rv_set_error("%s cannot be %s: a file that cannot be read has no other check", rule,
                          participle);
             return -1;
@@ -79,8 +89,13 @@ recval_validator *recval_validator_new(const recval_options *opts)
     }
     v->max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
     v->max_file_size = opts && opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_FILE_SIZE;
+    v->max_memory = opts && opts->max_memory ? opts->max_memory : DEFAULT_MAX_MEMORY;
     if (v->max_depth > INT32_MAX)
         v->max_depth = INT32_MAX;
+    if (v->max_file_size > LIMIT_CAP)
+        v->max_file_size = LIMIT_CAP;
+    if (v->max_memory > LIMIT_CAP)
+        v->max_memory = LIMIT_CAP;
     int err;
     PCRE2_SIZE off;
     v->type_name_re =

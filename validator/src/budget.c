@@ -1,0 +1,99 @@
+/* budget.c - the memory budget per file: one pass over the text counts
+ * its values by type and its string bytes, and prices them at what
+ * json-c 0.16 and the checks allocate for each (measured with
+ * /usr/bin/time -v on files of one shape each; docs/cli.md, "Limits"),
+ * before json-c builds anything. The pass does not validate: json-c and
+ * jscan do that afterwards, for files within the budget. */
+#include "recval_internal.h"
+
+#include <string.h>
+
+/* Bytes per value of each kind, json-c's object and its share of the
+ * container holding it, malloc's overhead and what the checks add
+ * (positions, folded streams) included. */
+enum {
+    COST_OBJECT = 1000, /* measured 795: json-c's object and its 16-entry hash table */
+    COST_ARRAY = 200,   /* measured 155 */
+    COST_MEMBER = 400,  /* measured 95, 450 with a diagnostic for each (unknown-field) */
+    COST_STRING = 120,  /* measured 91, bytes apart */
+    COST_INTEGER = 96,  /* measured 74 */
+    COST_DOUBLE = 136,  /* measured 109: json-c keeps the number's text too */
+    COST_LITERAL = 24,  /* measured 13: null, true and false are shared */
+};
+/* Each string byte is held by the text, by json-c's string object and by
+ * the copies the checks make (request-hash dumps): twice over, beyond the
+ * text. A byte of a non-ASCII character costs four more: the recorder's
+ * json.dumps writes it as a \uXXXX escape, and recval's dumps of the
+ * request do too (measured: 7.8 times the string for a request of é). */
+#define STRING_BYTE_COST 2
+#define NON_ASCII_BYTE_COST 4
+/* The longest string also passes through json-c's doubling buffer. */
+#define LONGEST_STRING_COST 2
+
+/* Moves past the string whose opening quote is at text[*i], leaving *i on
+ * its closing quote; counts its bytes and its non-ASCII bytes. */
+static size_t skip_string(const char *text, size_t len, size_t *i, size_t *non_ascii)
+{
+    size_t start = *i + 1, k = start, high = 0;
+    while (k < len && text[k] != '"') {
+        high += (unsigned char)text[k] >= 0x80;
+        k += text[k] == '\\' ? 2 : 1;
+    }
+    if (k > len)
+        k = len;
+    *i = k;
+    *non_ascii += high;
+    return k - start;
+}
+
+static bool is_number_byte(char c)
+{
+    return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+rv_memory_estimate rv_estimate_memory(const char *text, size_t len)
+{
+    size_t objects = 0, arrays = 0, members = 0, strings = 0, ints = 0, doubles = 0;
+    size_t literals = 0, string_bytes = 0, longest = 0, non_ascii = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '{') {
+            objects++;
+        } else if (c == '[') {
+            arrays++;
+        } else if (c == ':') {
+            members++;
+        } else if (c == '"') {
+            size_t n = skip_string(text, len, &i, &non_ascii);
+            strings++;
+            string_bytes += n;
+            if (n > longest)
+                longest = n;
+        } else if ((c >= '0' && c <= '9') || c == '-') {
+            bool is_double = false;
+            while (i < len && is_number_byte(text[i])) {
+                is_double |= text[i] == '.' || text[i] == 'e' || text[i] == 'E';
+                i++;
+            }
+            i--;
+            if (is_double)
+                doubles++;
+            else
+                ints++;
+        } else if (c == 't' || c == 'f' || c == 'n') {
+            literals++;
+            while (i + 1 < len && text[i + 1] >= 'a' && text[i + 1] <= 'z')
+                i++;
+        }
+    }
+    /* Member names are strings too, but json-c keeps them as keys. */
+    size_t values_strings = strings > members ? strings - members : 0;
+    rv_memory_estimate e;
+    e.values = objects + arrays + values_strings + ints + doubles + literals;
+    e.bytes = len + objects * (size_t)COST_OBJECT + arrays * (size_t)COST_ARRAY +
+              members * (size_t)COST_MEMBER + values_strings * (size_t)COST_STRING +
+              ints * (size_t)COST_INTEGER + doubles * (size_t)COST_DOUBLE +
+              literals * (size_t)COST_LITERAL + string_bytes * STRING_BYTE_COST +
+              non_ascii * NON_ASCII_BYTE_COST + longest * LONGEST_STRING_COST;
+    return e;
+}
