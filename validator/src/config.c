@@ -19,6 +19,7 @@
 #define CONFIG_SCHEMA_URI "https://recval.dev/schema/config.schema.json"
 #define CONFIG_MAX_SIZE ((size_t)1 << 20)
 #define CONFIG_MAX_DEPTH 64
+#define CONFIG_MAX_MEMORY ((size_t)64 << 20)
 #define UNKNOWN_KEY                                                                                \
     "unknown key (known: $schema, ignore, per-path-ignores, strict, severity, tests)"
 
@@ -35,9 +36,11 @@ struct recval_config {
     rv_test_set tests;
 };
 
-/* What reads a config: the strict JSON reader of recordings, no rules. */
+/* What reads a config (a config is small: its budget is 64 MiB): the strict JSON reader of
+ * recordings, no rules. */
 static const recval_validator config_reader = {.max_depth = CONFIG_MAX_DEPTH,
-                                               .max_file_size = CONFIG_MAX_SIZE};
+                                               .max_file_size = CONFIG_MAX_SIZE,
+                                               .max_memory = CONFIG_MAX_MEMORY};
 
 /* --- paths --------------------------------------------------------- */
 
@@ -428,15 +431,16 @@ recval_config *recval_config_load(const char *path)
         rv_set_error("recval_config_load: NULL argument");
         return NULL;
     }
-    size_t len;
-    bool too_large;
-    char *text = rv_read_whole_file(path, CONFIG_MAX_SIZE, &len, &too_large);
-    if (!text && too_large)
-        rv_set_error("%s: the configuration file is %zu bytes, over the %zu-byte limit", path, len,
-                     CONFIG_MAX_SIZE);
+    rv_read_info info;
+    char *text = rv_read_whole_file(path, CONFIG_MAX_SIZE, &info);
+    if (!text && info.status == RV_READ_TOO_LARGE)
+        rv_set_error("%s: the configuration file is %s%zu bytes, over the %zu-byte limit", path,
+                     info.at_least ? "more than " : "", info.size, CONFIG_MAX_SIZE);
+    else if (!text && info.status == RV_READ_NOT_REGULAR)
+        rv_set_error("%s: cannot read the configuration file: not a regular file", path);
     else if (!text)
-        rv_set_error("%s: cannot read the configuration file: %s", path, strerror(errno));
-    return text ? parse_config(path, text, len) : NULL;
+        rv_set_error("%s: cannot read the configuration file: %s", path, strerror(info.err));
+    return text ? parse_config(path, text, info.size) : NULL;
 }
 
 const char *recval_config_path(const recval_config *c)
