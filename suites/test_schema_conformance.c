@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 
 #include "jsonschema.h"
+#include "schema_bundle.h"
 
 #define REMOTES_URI "http://localhost:1234/"
 
@@ -91,7 +92,7 @@ static int count_error(const js_error *e, void *ctx)
 
 static js_registry *case_registry(const char *remotes, unsigned options)
 {
-    js_registry *reg = js_registry_new(options);
+    js_registry *reg = rv_schema_registry_new(options);
     char *err = NULL;
     if (js_registry_add_metaschemas(reg, NULL, &err) < 0 ||
         js_registry_add_dir(reg, REMOTES_URI, remotes, &err) < 0) {

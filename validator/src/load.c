@@ -143,50 +143,6 @@ const char *rv_base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* Reads a whole file; NULL with errno set on failure. */
-char *rv_read_whole_file(const char *path, size_t limit, size_t *len, bool *too_large)
-{
-    *too_large = false;
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return NULL;
-    struct stat st;
-    if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-        int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
-        fclose(fp);
-        errno = e ? e : EINVAL;
-        return NULL;
-    }
-    if ((size_t)st.st_size > limit) {
-        fclose(fp);
-        *too_large = true;
-        *len = (size_t)st.st_size;
-        return NULL;
-    }
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = xmalloc(cap);
-    for (;;) {
-        size_t got = fread(buf + n, 1, cap - n - 1, fp);
-        n += got;
-        if (n < cap - 1) {
-            if (ferror(fp)) {
-                int e = errno;
-                free(buf);
-                fclose(fp);
-                errno = e;
-                return NULL;
-            }
-            break;
-        }
-        cap *= 2; /* the file grew while we read it */
-        buf = xrealloc(buf, cap);
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* Records why rv_read_whole_file() failed (errno, or the size over the limit). */
 void rv_emit_read_error(rv_file *f, bool too_large, size_t size)
 {

@@ -7,6 +7,8 @@
 
 #include "recval.h"
 #include "strbuf.h"
+#include "readfile.h"
+#include "textutil.h" /* rv_utf8_decode, rv_hex_digit */
 
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -144,7 +146,6 @@ void rv_clear_diags(rv_file *f);
  * set, or *too_large and the size in *len); records why that read failed;
  * the file name of a path. */
 bool rv_parse_tree(rv_file *f);
-char *rv_read_whole_file(const char *path, size_t limit, size_t *len, bool *too_large);
 void rv_emit_read_error(rv_file *f, bool too_large, size_t size);
 const char *rv_base_name(const char *path);
 
@@ -172,11 +173,6 @@ bool rv_ends_with(const char *s, const char *suffix);
 bool rv_is_chat_endpoint(const rv_file *f);
 /* True when s is one of the n strings of list. */
 bool rv_str_in(const char *const *list, size_t n, const char *s);
-
-/* Decodes one UTF-8 sequence at s[0..n) strictly (RFC 3629, as Python
- * does: no overlong forms, no surrogates, nothing above U+10FFFF) into
- * *cp. Returns its length, or 0 when the bytes are not valid UTF-8. */
-size_t rv_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 /* True when s is 'n' lower-case hex digits. */
 bool rv_is_hex(const char *s, size_t n);

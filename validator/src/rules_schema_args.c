@@ -14,6 +14,7 @@
 #include "rules_schema.h"
 #include "rules_tool_calls.h"
 #include "jsonschema.h"
+#include "schema_bundle.h"
 #include "stream.h"
 
 #include <inttypes.h>
@@ -99,7 +100,7 @@ static void compile_parameters(args_check *ac, declared_fn *d)
     char *err = NULL;
     d->tried = true;
     if (!ac->reg) {
-        ac->reg = js_registry_new(JS_ALLOW_UNKNOWN_KEYWORDS);
+        ac->reg = rv_schema_registry_new(JS_ALLOW_UNKNOWN_KEYWORDS);
         if (js_registry_add_metaschemas(ac->reg, NULL, &err) != 0) {
             free(err); /* only $schema and metaschema $refs need them */
             err = NULL;

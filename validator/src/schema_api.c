@@ -7,6 +7,7 @@
  * errors located by their instance pointer. */
 #include "recval_internal.h"
 #include "jsonschema.h"
+#include "schema_bundle.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -95,7 +96,7 @@ recval_schema *recval_schema_load(const char *path, const recval_schema_base *ba
         return NULL;
     }
     recval_schema *s = xcalloc(1, sizeof *s);
-    s->registry = js_registry_new(0);
+    s->registry = rv_schema_registry_new(0);
     s->uri = uri;
     if (add_sources(s->registry, bases, nbases, dir_uri, dir, &err) != 0 ||
         js_registry_add_file(s->registry, uri, path, &err) != 0 ||

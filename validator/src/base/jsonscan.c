@@ -4,8 +4,8 @@
  * The walker does not validate (json-c does); on text it cannot follow it
  * stops. One walker serves three jobs, picked by the mode of a scan. */
 #include "jsonscan.h"
-#include "recval_internal.h"
 #include "strbuf.h"
+#include "textutil.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -80,22 +80,8 @@ static void put_utf8(strbuf *sb, uint32_t cp)
 
 static uint32_t hex4(const char *s, size_t avail)
 {
-    uint32_t v = 0;
-    if (avail < 4)
-        return 0xFFFD;
-    for (int i = 0; i < 4; i++) {
-        char c = s[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (uint32_t)(c - 'A' + 10);
-        else
-            return 0xFFFD;
-    }
-    return v;
+    uint32_t v;
+    return rv_hex4(s, avail, &v) ? v : 0xFFFD;
 }
 
 /* Decodes the escapes of a raw JSON string body into sb. */

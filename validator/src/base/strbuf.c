@@ -110,6 +110,22 @@ void sb_truncate(strbuf *sb, size_t len)
     }
 }
 
+char *sb_vformat(const char *fmt, va_list ap)
+{
+    strbuf sb = STRBUF_INIT;
+    sb_vprintf(&sb, fmt, ap);
+    return sb_detach(&sb);
+}
+
+char *sb_format(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = sb_vformat(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
 char *sb_detach(strbuf *sb)
 {
     char *p = sb->data ? sb->data : xstrdup("");

@@ -25,6 +25,9 @@ void sb_puts(strbuf *sb, const char *s);
 void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(strbuf *sb, const char *fmt, va_list ap);
 void sb_truncate(strbuf *sb, size_t len);
+/* printf into a new heap string (never NULL; the caller frees it). */
+char *sb_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *sb_vformat(const char *fmt, va_list ap);
 /* Returns the heap string and resets sb; never NULL. */
 char *sb_detach(strbuf *sb);
 void sb_free(strbuf *sb);

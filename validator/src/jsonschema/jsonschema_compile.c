@@ -237,10 +237,8 @@ const js_schema *js_resource_dynamic_anchor(const js_resource *res, const char *
 static js_schema *new_schema(js_cc *c, json_object *node, const js_loc *loc)
 {
     js_schema *s = xcalloc(1, sizeof *s);
-    strbuf sb = STRBUF_INIT;
-    sb_printf(&sb, "%s#%s", loc->res->uri, loc->pointer);
     s->json = node;
-    s->location = sb_detach(&sb);
+    s->location = sb_format("%s#%s", loc->res->uri, loc->pointer);
     push_schema(c->out, s);
     return s;
 }
@@ -325,17 +323,13 @@ const js_schema *js_compile(js_registry *reg, const char *uri, char **err)
 {
     js_target t;
     if (!js_uri_is_absolute(uri)) {
-        strbuf sb = STRBUF_INIT;
-        sb_printf(&sb, "schema URI \"%s\" must be absolute", uri);
-        *err = sb_detach(&sb);
+        *err = sb_format("schema URI \"%s\" must be absolute", uri);
         return NULL;
     }
     if (js_registry_resolve(reg, uri, uri, &t, err) < 0)
         return NULL;
     if (!is_schema_value(t.node)) {
-        strbuf sb = STRBUF_INIT;
-        sb_printf(&sb, "\"%s\" is not a schema (an object or a boolean)", uri);
-        *err = sb_detach(&sb);
+        *err = sb_format("\"%s\" is not a schema (an object or a boolean)", uri);
         return NULL;
     }
     return js_compile_node(reg, t.node, err);

@@ -10,6 +10,7 @@
 
 #include "jsonschema.h"
 #include "strbuf.h"
+#include "textutil.h"
 
 /* ---- hash maps (jsonschema_map.c) ---------------------------------- */
 
@@ -118,12 +119,6 @@ size_t js_utf8_length(const char *s, size_t n);
 void js_render_json(strbuf *sb, json_object *v, size_t max);
 /* Appends s[0..n) as a JSON string literal, cut like js_render_json. */
 void js_render_string(strbuf *sb, const char *s, size_t n, size_t max);
-
-/* ---- loading (jsonschema_load.c) ------------------------------------ */
-
-/* Parses one JSON text as strictly as js_load_json_file; `name` prefixes
- * error messages. Returns a new reference, or NULL with *err set. */
-json_object *js_parse_json_text(const char *text, size_t len, const char *name, char **err);
 
 /* ---- regular expressions (jsonschema_pattern.c) -------------------- */
 

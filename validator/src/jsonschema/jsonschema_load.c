@@ -3,47 +3,23 @@
  * details, invalid UTF-8, repeated keys) of files and of in-memory text. */
 #include "jsonschema_impl.h"
 #include "jsonscan.h"
+#include "readfile.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void set_error(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_error(char **err, const char *fmt, ...)
-{
-    strbuf sb = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    *err = sb_detach(&sb);
-}
-
 static char *read_file(const char *path, size_t *len, char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        set_error(err, "%s: %s", path, strerror(errno));
-        return NULL;
-    }
-    strbuf sb = STRBUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        sb_put(&sb, chunk, n);
-    bool failed = ferror(f);
-    fclose(f);
-    if (failed) {
-        set_error(err, "%s: read error", path);
-        sb_free(&sb);
-        return NULL;
-    }
-    *len = sb.len;
-    return sb_detach(&sb);
+    bool too_large = false;
+    char *text = rv_read_whole_file(path, SIZE_MAX / 2, len, &too_large);
+    if (!text)
+        *err = too_large ? sb_format("%s: file too large", path)
+                         : sb_format("%s: %s", path, strerror(errno));
+    return text;
 }
 
 /* Remembers the first repeated key of a schema text. */
@@ -66,9 +42,9 @@ static int check_json_text(const char *text, size_t len, const char *name, char 
     size_t offset = 0;
     const char *bad = jscan_check(text, len, note_duplicate, &duplicate, &offset);
     if (bad)
-        set_error(err, "%s: invalid JSON at byte %zu: %s", name, offset, bad);
+        *err = sb_format("%s: invalid JSON at byte %zu: %s", name, offset, bad);
     else if (duplicate)
-        set_error(err, "%s: %s", name, duplicate);
+        *err = sb_format("%s: %s", name, duplicate);
     free(duplicate);
     return bad || duplicate ? -1 : 0;
 }
@@ -86,7 +62,7 @@ json_object *js_parse_json_text(const char *text, size_t len, const char *name, 
         const char *why = !doc && jerr == json_tokener_continue ? "unexpected end of input"
                           : doc ? "trailing data after the JSON value"
                                 : json_tokener_error_desc(jerr);
-        set_error(err, "%s: invalid JSON at byte %zu: %s", name, end, why);
+        *err = sb_format("%s: invalid JSON at byte %zu: %s", name, end, why);
         json_object_put(doc);
         doc = NULL;
     } else if (check_json_text(text, len, name, err) < 0) {

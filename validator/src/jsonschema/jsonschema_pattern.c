@@ -27,23 +27,10 @@ static int fail(xlat *x, const char *fmt, ...) __attribute__((format(printf, 2, 
 
 static int fail(xlat *x, const char *fmt, ...)
 {
-    strbuf sb = STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
+    *x->err = sb_vformat(fmt, ap);
     va_end(ap);
-    *x->err = sb_detach(&sb);
-    return -1;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
     return -1;
 }
 
@@ -52,7 +39,7 @@ static long read_hex(xlat *x, int n)
 {
     long v = 0;
     for (int i = 0; i < n; i++) {
-        int d = x->p + i < x->end ? hex_digit(x->p[i]) : -1;
+        int d = x->p + i < x->end ? rv_hex_digit(x->p[i]) : -1;
         if (d < 0)
             return -1;
         v = v * 16 + d;
@@ -70,7 +57,7 @@ static long read_unicode_escape(xlat *x)
         if (!close || close == x->p + 1)
             return -1;
         for (const char *q = x->p + 1; q < close; q++) {
-            int d = hex_digit(*q);
+            int d = rv_hex_digit(*q);
             if (d < 0 || v > 0x10FFFF)
                 return -1;
             v = v * 16 + d;
