@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # object-cycles.sh - lists the dependency cycles between the library's object
 # files: object A depends on object B when A uses a symbol B defines (nm).
-# Prints one line per cycle (a strongly connected component of more than one
-# object), members sorted; prints nothing when there is none.
+# Reads the objects of the build's librecval*.a archives. Prints one line per
+# cycle (a strongly connected component of more than one object), members
+# sorted; prints nothing when there is none.
 #   scripts/object-cycles.sh [BUILD_DIR]        (default: build)
 set -euo pipefail
 build=${1:-build}
-objs=$(find "$build/CMakeFiles" -path '*recval*.dir/*' -name '*.o' \
-       ! -path '*/suites/*' ! -path '*/cli/*' ! -name 'schema_bundle.c.o' | sort)
-[ -n "$objs" ] || { echo "object-cycles: no objects under $build/CMakeFiles" >&2; exit 2; }
-for o in $objs; do
-    name=$(basename "$o" .c.o)
-    nm -g --defined-only "$o" | awk -v n="$name" 'NF==3 {print "D", n, $3}'
-    nm -g --undefined-only "$o" | awk -v n="$name" '{print "U", n, $NF}'
+libs=$(find "$build" -maxdepth 1 -name 'librecval*.a' | sort)
+[ -n "$libs" ] || { echo "object-cycles: no librecval*.a in $build" >&2; exit 2; }
+for lib in $libs; do
+    # nm -A: "lib.a:member.c.o: <addr> <type> <symbol>" per line
+    nm -A -g --defined-only "$lib" | awk 'NF==3 {split($1, p, ":"); sub(/\.c\.o$/, "", p[2]);
+        if (p[2] != "schema_bundle") print "D", p[2], $3}'
+    nm -A -g --undefined-only "$lib" | awk '{split($1, p, ":"); sub(/\.c\.o$/, "", p[2]);
+        print "U", p[2], $NF}'
 done | python3 -c '
 import sys
 from collections import defaultdict

@@ -177,8 +177,9 @@ static void rollback(js_compiled *out, size_t keep_schemas, size_t keep_resource
         js_ptrmap_put(&out->by_res, out->resources[i]->info, out->resources[i]);
 }
 
-void js_compiled_free(js_compiled *c)
+static void free_compiled(void *p)
 {
+    js_compiled *c = p;
     for (size_t i = 0; i < c->nschemas; i++)
         free_schema(c->schemas[i]);
     for (size_t i = 0; i < c->nresources; i++)
@@ -187,7 +188,18 @@ void js_compiled_free(js_compiled *c)
     free(c->resources);
     js_ptrmap_free(&c->by_node);
     js_ptrmap_free(&c->by_res);
-    memset(c, 0, sizeof *c);
+    free(c);
+}
+
+/* The registry's compiled schemas, created on the first compile. */
+static js_compiled *compiled_of(js_registry *reg)
+{
+    js_compiled *c = js_registry_compiled(reg);
+    if (!c) {
+        c = xcalloc(1, sizeof *c);
+        js_registry_set_compiled(reg, c, free_compiled);
+    }
+    return c;
 }
 
 /* ---- compiling ----------------------------------------------------- */
@@ -305,7 +317,7 @@ const js_schema *js_cc_reference(js_cc *c, const js_schema *s, const js_loc *loc
 
 const js_schema *js_compile_node(js_registry *reg, json_object *node, char **err)
 {
-    js_cc c = {reg, js_registry_compiled(reg), NULL};
+    js_cc c = {reg, compiled_of(reg), NULL};
     size_t keep_schemas = c.out->nschemas, keep_resources = c.out->nresources;
     const js_schema *s = compile_schema(&c, node, js_registry_loc(reg, node));
     if (!s || c.err) {

@@ -383,10 +383,10 @@ typedef struct js_compiled {
     size_t nresources, cap_resources;
 } js_compiled;
 
-/* The registry's compiled-schema storage. */
-js_compiled *js_registry_compiled(js_registry *reg);
-/* Frees every compiled schema and resource. */
-void js_compiled_free(js_compiled *c);
+/* The slot where the compiler keeps what it compiled from a registry: the
+ * registry only holds it and, when freed, calls `release` on it. */
+void *js_registry_compiled(const js_registry *reg);
+void js_registry_set_compiled(js_registry *reg, void *compiled, void (*release)(void *));
 /* Compiles the schema at `node` (which must be indexed). */
 const js_schema *js_compile_node(js_registry *reg, json_object *node, char **err);
 

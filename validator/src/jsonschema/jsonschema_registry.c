@@ -42,7 +42,8 @@ struct js_registry {
     js_ptrmap locs; /* schema node -> js_loc */
     ptrvec docs, sources, entries, loc_store, resinfos;
     unsigned anonymous_count;
-    js_compiled compiled;
+    void *compiled; /* the compiler's storage, released by release_compiled */
+    void (*release_compiled)(void *);
     const js_embedded_file *embedded; /* js_registry_set_embedded, borrowed */
     size_t nembedded;
 };
@@ -83,7 +84,8 @@ void js_registry_free(js_registry *reg)
 {
     if (!reg)
         return;
-    js_compiled_free(&reg->compiled);
+    if (reg->release_compiled)
+        reg->release_compiled(reg->compiled);
     for (size_t i = 0; i < reg->docs.len; i++) {
         js_doc *d = reg->docs.items[i];
         json_object_put(d->root);
@@ -121,9 +123,15 @@ unsigned js_registry_options(const js_registry *reg)
     return reg->options;
 }
 
-js_compiled *js_registry_compiled(js_registry *reg)
+void *js_registry_compiled(const js_registry *reg)
 {
-    return &reg->compiled;
+    return reg->compiled;
+}
+
+void js_registry_set_compiled(js_registry *reg, void *compiled, void (*release)(void *))
+{
+    reg->compiled = compiled;
+    reg->release_compiled = release;
 }
 
 const js_loc *js_registry_loc(const js_registry *reg, json_object *node)
