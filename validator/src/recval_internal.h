@@ -83,6 +83,9 @@ typedef struct rv_file {
     bool is_streaming;
 
     struct rv_stream *stream; /* folded chat/completion stream or NULL */
+    /* The current scheme's hash of the request, set by the request-hash
+     * family for recval_check_duplicates(); "" when it has none. */
+    char request_hash[65];
 
     recval_diag *diags;
     size_t ndiags, cap;
@@ -98,12 +101,15 @@ void rv_emit(rv_file *f, rv_rule_id rule, const char *pointer, const char *fmt, 
 void rv_emit_sev(rv_file *f, rv_rule_id rule, recval_severity sev, const char *pointer,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Rule families: each walks f->root and emits what it finds. */
+/* Rule families: each walks f->root and emits what it finds; check.c runs
+ * them from its table of (family, entry point). */
 void rv_check_envelope(rv_file *f);
 void rv_check_ids(rv_file *f);
 void rv_check_finish_reason(rv_file *f);
 void rv_check_usage(rv_file *f);
 void rv_check_tool_calls(rv_file *f);
+/* Also sets f->request_hash. */
+void rv_check_request_hash(rv_file *f);
 void rv_check_schema(rv_file *f);
 
 /* True when recval has checks for this __type__ (by class name). */

@@ -170,10 +170,10 @@ static bool hashable_test_id(const rv_file *f)
     return !test_id || json_object_is_type(test_id, json_type_string);
 }
 
-void rv_request_hash_check(rv_file *f, char request_hash[65])
+void rv_check_request_hash(rv_file *f)
 {
     reqhash_result r;
-    request_hash[0] = '\0';
+    f->request_hash[0] = '\0';
     if (!f->root || f->name_scheme == RV_NAME_OTHER || !hashable_test_id(f))
         return;
     int m = (int)reqhash_compute_for_name(f->root, f->text, f->len, f->name_hash, &r, NULL);
@@ -190,7 +190,7 @@ void rv_request_hash_check(rv_file *f, char request_hash[65])
     } else if (m != REQHASH_MATCH_CURRENT && f->name_scheme != RV_NAME_HASH12) {
         report_stale(f, &r, (reqhash_match)m);
     }
-    memcpy(request_hash, r.current, sizeof r.current);
+    memcpy(f->request_hash, r.current, sizeof r.current);
 }
 
 /* --- request-hash/duplicate (run level) ------------------------------ */

@@ -1,4 +1,4 @@
-/* rules_schema_args.c - tool-calls/arguments-schema: the arguments of each
+/* rules_tool_calls_schema.c - tool-calls/arguments-schema: the arguments of each
  * tool call (a streamed call folded from its chunks, a single response's
  * call, or a call of an assistant message of the request) must satisfy the
  * `parameters` JSON Schema the request declared for that function in
@@ -236,7 +236,7 @@ static void check_request_calls(args_check *ac)
     }
 }
 
-void rv_check_arguments_schema(rv_file *f)
+void rv_check_tool_calls_arguments_schema(rv_file *f)
 {
     args_check ac = {.f = f};
     read_declared(&ac);
