@@ -145,7 +145,7 @@ static void check_case(const char *dir, coverage *cov)
 {
     case_run c = {.n = 0};
     rvt_each_json(dir, add_result, &c);
-    assert_true(recval_check_duplicates(c.results, c.n) >= 0);
+    assert_int_equal(recval_check_duplicates(c.results, c.n, NULL), RECVAL_OK);
     for (size_t i = 0; i < c.n; i++) {
         compare_with_expect(&c.results[i], cov);
         recval_result_free(&c.results[i]);
@@ -380,7 +380,9 @@ static void duplicates_name_each_other(void **state)
         r[i] = check_text(p[i], TOOL_REC("q"));
     r[3] = check_text("a/unrelated.json", TOOL_REC("q"));
     size_t warnings1 = r[1].warnings;
-    assert_int_equal(recval_check_duplicates(r, 4), 2);
+    size_t added = 0;
+    assert_int_equal(recval_check_duplicates(r, 4, &added), RECVAL_OK);
+    assert_int_equal(added, 2);
     assert_int_equal(rvt_count(&r[0], FAMILY "duplicate"), 1);
     assert_int_equal(rvt_count(&r[1], FAMILY "duplicate"), 1);
     assert_int_equal(rvt_count(&r[2], FAMILY), 0);
@@ -407,13 +409,15 @@ static void model_lists_are_merged_not_duplicates(void **state)
     rvt_each_json(rvt_path("recordings/valid/request-hash-models-merged"), add_result, &c);
     assert_int_equal(c.n, 2);
     assert_string_equal(c.results[0].request_hash, c.results[1].request_hash);
-    assert_int_equal(recval_check_duplicates(c.results, c.n), 0);
+    size_t added = 1;
+    assert_int_equal(recval_check_duplicates(c.results, c.n, &added), RECVAL_OK);
+    assert_int_equal(added, 0);
     for (size_t i = 0; i < c.n; i++) {
         assert_int_equal(c.results[i].ndiags, 0);
         recval_result_free(&c.results[i]);
     }
-    assert_int_equal(recval_check_duplicates(NULL, 0), 0);
-    assert_int_equal(recval_check_duplicates(NULL, 1), RECVAL_EINVAL);
+    assert_int_equal(recval_check_duplicates(NULL, 0, NULL), RECVAL_OK);
+    assert_int_equal(recval_check_duplicates(NULL, 1, NULL), RECVAL_EINVAL);
 }
 
 /* --- lazy and streaming hashing against the full computation --------- */

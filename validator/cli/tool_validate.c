@@ -188,7 +188,7 @@ int tool_validate(int argc, char **argv)
     double t0 = tool_now_seconds();
     run_jobs(&q, o.jobs);
     if (recval_validator_reports(v, "request-hash/duplicate"))
-        recval_check_duplicates(q.results, q.nfiles);
+        recval_check_duplicates(q.results, q.nfiles, NULL);
     tool_report rep = {.results = q.results,
                        .seconds = q.seconds,
                        .nresults = q.nfiles,

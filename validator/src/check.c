@@ -61,8 +61,8 @@ void rv_file_finish(rv_file *f, recval_result *out)
     finish_result(f, out);
 }
 
-int recval_check_buffer(const recval_validator *v, const char *path, const char *text, size_t len,
-                        recval_result *out)
+recval_status recval_check_buffer(const recval_validator *v, const char *path, const char *text,
+                                  size_t len, recval_result *out)
 {
     if (!v || !path || !text || !out) {
         rv_set_error("recval_check_buffer: NULL argument");
@@ -76,7 +76,7 @@ int recval_check_buffer(const recval_validator *v, const char *path, const char 
     return RECVAL_OK;
 }
 
-int recval_check_file(const recval_validator *v, const char *path, recval_result *out)
+recval_status recval_check_file(const recval_validator *v, const char *path, recval_result *out)
 {
     if (!v || !path || !out) {
         rv_set_error("recval_check_file: NULL argument");

@@ -29,10 +29,8 @@ static json_object *parse_with_depth(const char *text, size_t len, int depth,
                                      enum json_tokener_error *err, size_t *end)
 {
     struct json_tokener *tok = json_tokener_new_ex(depth);
-    if (!tok) {
-        fputs("recval: out of memory\n", stderr);
-        abort();
-    }
+    if (!tok)
+        rv_out_of_memory(sizeof(struct json_tokener));
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     json_object *root = json_tokener_parse_ex(tok, text, (int)len);
     *err = json_tokener_get_error(tok);
@@ -120,14 +118,15 @@ bool rv_parse_tree(rv_file *f)
         return false;
     }
     size_t bad_at;
-    const char *bad = jscan_check(f->text, f->len, on_duplicate, f, &bad_at);
-    if (bad) {
+    const char *bad;
+    jscan_status st = jscan_check(f->text, f->len, on_duplicate, f, &bad_at, &bad);
+    if (st != JSCAN_OK) {
         rv_clear_diags(f);
         json_object_put(f->root);
         f->root = NULL;
         f->kind = RV_KIND_INVALID;
         char *ptr = jscan_pointer_at(f->text, f->len, bad_at);
-        if (strcmp(bad, "invalid UTF-8 byte sequence") == 0)
+        if (st == JSCAN_INVALID_UTF8)
             rv_emit_at(f, RV_PARSE_INVALID_UTF8, ptr, bad_at, "%s", bad);
         else
             rv_emit_at(f, RV_PARSE_INVALID_JSON, ptr, bad_at, "invalid JSON: %s", bad);

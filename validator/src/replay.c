@@ -245,8 +245,8 @@ static size_t searched_dirs(const lookup_dirs *d, bool legacy, char *dirs[3])
     return n;
 }
 
-int recval_replay(const recval_validator *v, const char *json, size_t len,
-                  const recval_replay_options *opts, recval_replay_result *out)
+recval_status recval_replay(const recval_validator *v, const char *json, size_t len,
+                            const recval_replay_options *opts, recval_replay_result *out)
 {
     if (!v || !json || !opts || !out || !opts->root || !*opts->root) {
         rv_set_error("recval_replay: NULL argument or no root");

@@ -152,7 +152,7 @@ int replay_load_error(const rv_file *f)
                : RECVAL_EINVAL;
 }
 
-int recval_hash_file(const recval_validator *v, const char *path, recval_hashes *out)
+recval_status recval_hash_file(const recval_validator *v, const char *path, recval_hashes *out)
 {
     if (!v || !path || !out) {
         rv_set_error("recval_hash_file: NULL argument");
@@ -183,8 +183,8 @@ int recval_hash_file(const recval_validator *v, const char *path, recval_hashes 
     return rc;
 }
 
-int recval_hash_request(const recval_validator *v, const char *json, size_t len,
-                        const char *test_id, recval_hashes *out)
+recval_status recval_hash_request(const recval_validator *v, const char *json, size_t len,
+                                  const char *test_id, recval_hashes *out)
 {
     if (!v || !json || !out) {
         rv_set_error("recval_hash_request: NULL argument");

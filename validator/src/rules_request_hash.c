@@ -323,7 +323,7 @@ static void report_duplicate(const dup_entry *g, size_t n, size_t self)
     insert_diag(g[self].r, d);
 }
 
-int recval_check_duplicates(recval_result *results, size_t n)
+recval_status recval_check_duplicates(recval_result *results, size_t n, size_t *nadded)
 {
     if (!results && n) {
         rv_set_error("recval_check_duplicates: NULL results");
@@ -338,5 +338,7 @@ int recval_check_duplicates(recval_result *results, size_t n)
             report_duplicate(e + i, j - i, k - i);
     }
     free(e);
-    return (int)added;
+    if (nadded)
+        *nadded = added;
+    return RECVAL_OK;
 }

@@ -165,8 +165,8 @@ static int check_loaded(const recval_schema *s, int loaded, rv_file *f, recval_r
     return RECVAL_OK;
 }
 
-int recval_schema_check_file(const recval_validator *v, const recval_schema *s, const char *path,
-                             recval_result *out)
+recval_status recval_schema_check_file(const recval_validator *v, const recval_schema *s,
+                                       const char *path, recval_result *out)
 {
     if (!v || !s || !path || !out) {
         rv_set_error("recval_schema_check_file: NULL argument");
@@ -177,8 +177,9 @@ int recval_schema_check_file(const recval_validator *v, const recval_schema *s, 
     return check_loaded(s, loaded, &f, out);
 }
 
-int recval_schema_check_buffer(const recval_validator *v, const recval_schema *s, const char *path,
-                               const char *text, size_t len, recval_result *out)
+recval_status recval_schema_check_buffer(const recval_validator *v, const recval_schema *s,
+                                         const char *path, const char *text, size_t len,
+                                         recval_result *out)
 {
     if (!v || !s || !path || !text || !out) {
         rv_set_error("recval_schema_check_buffer: NULL argument");

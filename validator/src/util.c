@@ -22,6 +22,11 @@ const char *recval_last_error(void)
     return last_error;
 }
 
+recval_oom_handler recval_set_oom_handler(recval_oom_handler handler)
+{
+    return rv_set_oom_handler(handler);
+}
+
 const char *recval_version(void)
 {
     return RECVAL_VERSION;

@@ -48,6 +48,7 @@ typedef struct scan {
     size_t line_start;
     size_t until;      /* SCAN_UNTIL */
     const char *error; /* SCAN_CHECK: what is wrong at s->pos */
+    bool bad_utf8;     /* ... and it is ill-formed UTF-8 */
 } scan;
 
 /* --- keys ---------------------------------------------------------- */
@@ -323,7 +324,7 @@ static void byte_range(const unsigned char *p, size_t n, unsigned char *lo, unsi
 /* Finds the first byte of the string body [p, end) that RFC 8259 or
  * RFC 3629 forbids; NULL when there is none. */
 static const unsigned char *first_bad_byte(const unsigned char *p, const unsigned char *end,
-                                           const char **why)
+                                           const char **why, bool *bad_utf8)
 {
     while (p < end) {
         if (*p == '\\') {
@@ -338,6 +339,7 @@ static const unsigned char *first_bad_byte(const unsigned char *p, const unsigne
             size_t n = rv_utf8_decode((const char *)p, (size_t)(end - p), &cp);
             if (!n) {
                 *why = "invalid UTF-8 byte sequence";
+                *bad_utf8 = true;
                 return p;
             }
             p += n;
@@ -358,7 +360,7 @@ static bool skip_string_checked(scan *s, span *body)
     byte_range(p, sp.len, &lo, &hi);
     if (lo < 0x20 || hi >= 0x80) {
         const char *why = NULL;
-        const unsigned char *bad = first_bad_byte(p, p + sp.len, &why);
+        const unsigned char *bad = first_bad_byte(p, p + sp.len, &why, &s->bad_utf8);
         if (bad) {
             s->pos = (size_t)((const char *)bad - s->text);
             s->error = why;
@@ -594,7 +596,8 @@ static void scan_free(scan *s)
     sb_free(&s->ptr);
 }
 
-const char *jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset)
+jscan_status jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset,
+                         const char **message)
 {
     scan s = {.text = text, .len = len, .mode = SCAN_CHECK, .dup_fn = fn, .dup_ud = ud};
     walk(&s);
@@ -602,8 +605,10 @@ const char *jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud,
     if (!error && s.depth)
         error = "unexpected end of file";
     *offset = s.pos;
+    *message = error;
+    jscan_status st = !error ? JSCAN_OK : s.bad_utf8 ? JSCAN_INVALID_UTF8 : JSCAN_INVALID_JSON;
     scan_free(&s);
-    return error;
+    return st;
 }
 
 void jscan_locate(const char *text, size_t len, const char *const *sorted_pointers, size_t n,

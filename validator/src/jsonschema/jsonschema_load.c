@@ -40,18 +40,21 @@ static int check_json_text(const char *text, size_t len, const char *name, char 
 {
     char *duplicate = NULL;
     size_t offset = 0;
-    const char *bad = jscan_check(text, len, note_duplicate, &duplicate, &offset);
-    if (bad)
+    const char *bad = NULL;
+    jscan_status st = jscan_check(text, len, note_duplicate, &duplicate, &offset, &bad);
+    if (st != JSCAN_OK)
         *err = sb_format("%s: invalid JSON at byte %zu: %s", name, offset, bad);
     else if (duplicate)
         *err = sb_format("%s: %s", name, duplicate);
     free(duplicate);
-    return bad || duplicate ? -1 : 0;
+    return st != JSCAN_OK || duplicate ? -1 : 0;
 }
 
 json_object *js_parse_json_text(const char *text, size_t len, const char *name, char **err)
 {
     json_tokener *tok = json_tokener_new_ex(JS_MAX_JSON_DEPTH);
+    if (!tok)
+        rv_out_of_memory(sizeof *tok);
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
     json_object *doc = len <= INT_MAX ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
     enum json_tokener_error jerr = json_tokener_get_error(tok);
