@@ -26,6 +26,7 @@
 #define RECVAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -152,6 +153,13 @@ const char *recval_last_error(void);
 
 /** Library version, e.g. "0.1.0". */
 const char *recval_version(void);
+
+/** Decodes one UTF-8 sequence at `s` (`n` bytes available) strictly, as
+ * the library reads recordings (RFC 3629: no overlong forms, surrogates or
+ * code points above U+10FFFF). Returns its length and stores the code
+ * point in *cp, or returns 0 when the bytes are not valid UTF-8. For
+ * writers of reports that must stay valid UTF-8. Thread-safe. */
+size_t recval_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 /** What the library calls when an allocation of `size` bytes fails. */
 typedef void (*recval_oom_handler)(size_t size);

@@ -123,10 +123,8 @@ static void put_snippet(strbuf *sb, const char *s, size_t n, size_t offset)
 {
     size_t from = offset > SNIPPET_MAX / 2 ? offset - SNIPPET_MAX / 2 : 0;
     size_t to = from + SNIPPET_MAX < n ? from + SNIPPET_MAX : n;
-    while (from > 0 && ((unsigned char)s[from] & 0xC0) == 0x80)
-        from--; /* whole UTF-8 sequences only */
-    while (to < n && ((unsigned char)s[to] & 0xC0) == 0x80)
-        to++;
+    from = rv_utf8_start(s, from); /* whole UTF-8 sequences only */
+    to = rv_utf8_end(s, n, to);
     json_object *str = json_object_new_string_len(s + from, (int)(to - from));
     sb_puts(sb, from > 0 ? "..." : "");
     sb_puts(sb, json_object_to_json_string_ext(str, JSON_C_TO_STRING_PLAIN |

@@ -22,6 +22,11 @@ const char *recval_last_error(void)
     return last_error;
 }
 
+size_t recval_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+    return rv_utf8_decode(s, n, cp);
+}
+
 recval_oom_handler recval_set_oom_handler(recval_oom_handler handler)
 {
     return rv_set_oom_handler(handler);

@@ -29,6 +29,20 @@ bool rv_hex4(const char *s, size_t avail, uint32_t *out)
     return true;
 }
 
+size_t rv_utf8_start(const char *s, size_t i)
+{
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
+size_t rv_utf8_end(const char *s, size_t n, size_t i)
+{
+    while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i++;
+    return i;
+}
+
 size_t rv_utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;

@@ -20,4 +20,11 @@ bool rv_hex4(const char *s, size_t avail, uint32_t *out);
  * and the code point in *cp, or 0 when the bytes are not valid UTF-8. */
 size_t rv_utf8_decode(const char *str, size_t n, uint32_t *cp);
 
+/* The start of the UTF-8 sequence holding byte i of s: i moved back over
+ * continuation bytes (not below 0), to cut text short for a message. */
+size_t rv_utf8_start(const char *s, size_t i);
+/* The end of the sequence at byte i of s[0..n): i moved forward over
+ * continuation bytes (not past n). */
+size_t rv_utf8_end(const char *s, size_t n, size_t i);
+
 #endif
