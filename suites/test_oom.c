@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "suite_util.h"
+
 #include "recval.h"
 #include "strbuf.h"
 
@@ -200,5 +202,5 @@ int main(void)
         cmocka_unit_test(validator_new_survives_every_failing_allocation),
         cmocka_unit_test(validator_new_with_schemas_survives_failing_allocations),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -66,7 +66,11 @@ typedef struct rv_file {
     const recval_validator *validator;
     const char *path;
     const char *base; /* file name without directories */
-    const char *text; /* whole file, NUL-terminated */
+    /* The whole file, len bytes. NUL-terminated when read from a file
+     * (rv_read_whole_file, rv_file_load_text); recval_check_buffer()
+     * passes the caller's bytes, which need not be, so the checks never
+     * read past len. */
+    const char *text;
     size_t len;
     json_object *root; /* NULL when the file is not JSON */
 
