@@ -132,7 +132,7 @@ typedef struct family_run {
     const char *family;
     size_t fixtures, failures;
     /* rule name -> fixtures expecting it */
-    const char *rules[256];
+    char *rules[256];
     size_t counts[256];
     size_t nrules;
 } family_run;
@@ -185,7 +185,7 @@ static void count_rule(family_run *run, const char *rule)
 
 /* The .expect file of a fixture: its lines, and its "#!" options. */
 typedef struct fixture {
-    char *path;
+    const char *path;
     char expect_path[4096];
     char **exp;
     size_t nexp;
@@ -277,7 +277,7 @@ static void compare_fixture(family_run *run, fixture *f)
 static void check_one_fixture(const char *path, void *ud)
 {
     family_run *run = ud;
-    fixture f = {.path = (char *)path};
+    fixture f = {.path = path};
     if (run_fixture(run, &f))
         compare_fixture(run, &f);
 }
@@ -298,7 +298,7 @@ static void add_to_run(const char *path, void *ud)
     if (run_fixture(d->run, f))
         d->n++;
     else
-        free(f->path);
+        free((void *)(uintptr_t)f->path);
 }
 
 /* Checks every fixture under dir as `recval validate dir` does: one run,
@@ -314,7 +314,7 @@ static void check_one_run(family_run *run, const char *dir)
     for (size_t i = 0; i < d.n; i++) {
         d.files[i].r = results[i];
         compare_fixture(run, &d.files[i]);
-        free(d.files[i].path);
+        free((void *)(uintptr_t)d.files[i].path);
     }
     free(results);
     free(d.files);
@@ -374,7 +374,7 @@ static void check_family(const char *family, bool one_run_per_directory)
         }
     }
     for (size_t k = 0; k < run.nrules; k++)
-        free((char *)run.rules[k]);
+        free(run.rules[k]);
     print_message("%s: %zu fixtures checked\n", family, run.fixtures);
     assert_true(run.fixtures > 0);
     assert_int_equal(run.failures, 0);
@@ -433,7 +433,8 @@ int rvt_run(const char *const argv[], char **out, char **err)
         dup2(efd, 2);
         int nul = open("/dev/null", O_RDONLY);
         dup2(nul, 0);
-        execv(argv[0], (char *const *)argv);
+        /* execv takes char *const[] for history's sake; it does not write. */
+        execv(argv[0], (char *const *)(uintptr_t)argv);
         _exit(127);
     }
     int status = -1;

@@ -211,6 +211,6 @@ void rv_file_release(rv_file *f)
     if (f->match_data)
         pcre2_match_data_free(f->match_data);
     json_object_put(f->root);
-    free((char *)f->text);
+    rv_free_const(f->text);
     memset(f, 0, sizeof *f);
 }

@@ -68,8 +68,7 @@ typedef struct rv_file {
     const char *base; /* file name without directories */
     /* The whole file, len bytes. NUL-terminated when read from a file
      * (rv_read_whole_file, rv_file_load_text); recval_check_buffer()
-     * passes the caller's bytes, which need not be, so the checks never
-     * read past len. */
+     * passes the caller's bytes, which need not be: read only within len. */
     const char *text;
     size_t len;
     json_object *root; /* NULL when the file is not JSON */

@@ -161,7 +161,7 @@ static int check_loaded(const recval_schema *s, int loaded, rv_file *f, recval_r
     if (loaded == 0)
         validate_instance(f, s);
     rv_file_finish(f, out);
-    free((char *)f->text);
+    rv_free_const(f->text);
     return RECVAL_OK;
 }
 

@@ -497,9 +497,9 @@ static void at_value(scan *s)
         sb_truncate(&s->ptr, 0);
     }
     const char *cur = s->ptr.data ? s->ptr.data : "";
-    const char **hit = bsearch(&cur, s->want, s->nwant, sizeof *s->want, cmp_str);
+    const char *const *hit = bsearch(&cur, s->want, s->nwant, sizeof *s->want, cmp_str);
     if (hit) {
-        size_t i = (size_t)(hit - (const char **)s->want);
+        size_t i = (size_t)(hit - s->want);
         s->lines[i] = s->line;
         s->columns[i] = column_of(s->text, s->line_start, s->pos);
     }

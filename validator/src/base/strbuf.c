@@ -2,6 +2,7 @@
 #include "strbuf.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,11 @@ void *xrealloc(void *p, size_t n)
     if (!q)
         rv_out_of_memory(n);
     return q;
+}
+
+void rv_free_const(const void *p)
+{
+    free((void *)(uintptr_t)p);
 }
 
 char *xstrdup(const char *s)

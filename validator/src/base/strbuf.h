@@ -46,6 +46,10 @@ _Noreturn void rv_out_of_memory(size_t size);
  * weak definition never fails; a test build defines a failing one. */
 bool rv_alloc_should_fail(size_t size);
 
+/* Frees memory held through a const pointer (strings the owner hands out
+ * read-only). */
+void rv_free_const(const void *p);
+
 /* Checked allocation helpers: never NULL. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
