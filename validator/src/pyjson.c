@@ -411,21 +411,15 @@ static int followed_by_colon(const scanner *s, size_t pos)
  * how many bytes of the string it used beyond "\u". */
 static size_t check_unicode_escape(scanner *s, size_t start, size_t p, int *has_nul)
 {
-    uint32_t cp, lo;
-    const char *t = s->text;
-    if (!rv_hex4(t + p, s->len - p, &cp))
+    uint32_t cp;
+    size_t used = rv_json_u_escape(s->text + p, s->len - p, &cp);
+    if (used == 0)
         return 0;
     if (cp == 0)
         *has_nul = 1;
-    if (cp >= 0xDC00 && cp <= 0xDFFF) {
+    if (used == 4 && cp >= 0xD800 && cp <= 0xDFFF)
         report(s, start, "unpaired surrogate escape (json-c reads U+FFFD)");
-    } else if (cp >= 0xD800 && cp <= 0xDBFF) {
-        if (p + 6 <= s->len && t[p + 4] == '\\' && t[p + 5] == 'u' &&
-            rv_hex4(t + p + 6, s->len - p - 6, &lo) && lo >= 0xDC00 && lo <= 0xDFFF)
-            return 10;
-        report(s, start, "unpaired surrogate escape (json-c reads U+FFFD)");
-    }
-    return 4;
+    return used;
 }
 
 static void scan_string(scanner *s)

@@ -79,12 +79,6 @@ static void put_utf8(strbuf *sb, uint32_t cp)
     sb_put(sb, b, n);
 }
 
-static uint32_t hex4(const char *s, size_t avail)
-{
-    uint32_t v;
-    return rv_hex4(s, avail, &v) ? v : 0xFFFD;
-}
-
 /* Decodes the escapes of a raw JSON string body into sb. */
 static void decode_string(strbuf *sb, const char *s, size_t n)
 {
@@ -115,15 +109,11 @@ static void decode_string(strbuf *sb, const char *s, size_t n)
             sb_putc(sb, '\t');
             break;
         case 'u': {
-            uint32_t cp = hex4(s + i, n - i);
-            i += 4;
-            if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u') {
-                uint32_t lo = hex4(s + i + 2, n - i - 2);
-                if (lo >= 0xDC00 && lo < 0xE000) {
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    i += 6;
-                }
-            }
+            uint32_t cp;
+            size_t used = rv_json_u_escape(s + i, n - i, &cp);
+            if (used == 0) /* json-c rejects this; decode it as U+FFFD */
+                cp = 0xFFFD, used = 4;
+            i += used;
             put_utf8(sb, cp);
             break;
         }

@@ -29,6 +29,20 @@ bool rv_hex4(const char *s, size_t avail, uint32_t *out)
     return true;
 }
 
+size_t rv_json_u_escape(const char *s, size_t avail, uint32_t *cp)
+{
+    uint32_t hi, lo;
+    if (!rv_hex4(s, avail, &hi))
+        return 0;
+    *cp = hi;
+    if (hi >= 0xD800 && hi < 0xDC00 && avail >= 10 && s[4] == '\\' && s[5] == 'u' &&
+        rv_hex4(s + 6, avail - 6, &lo) && lo >= 0xDC00 && lo < 0xE000) {
+        *cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+        return 10;
+    }
+    return 4;
+}
+
 size_t rv_utf8_start(const char *s, size_t i)
 {
     while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)

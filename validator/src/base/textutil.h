@@ -15,6 +15,14 @@ int rv_hex_digit(char c);
  * is not a hex digit. */
 bool rv_hex4(const char *s, size_t avail, uint32_t *out);
 
+/* Reads the \uXXXX escape of a JSON string whose hex digits start at s
+ * (avail bytes there) into *cp, joining a high surrogate with a following
+ * \uDC00-\uDFFF escape. Returns the bytes used after the "\u": 10 for a
+ * pair, 4 for one escape (a lone surrogate is returned as itself), 0 when
+ * the four hex digits are not there. The one \u reader of the JSON
+ * scanner (jsonscan.c) and of the request hasher's scan (pyjson.c). */
+size_t rv_json_u_escape(const char *s, size_t avail, uint32_t *cp);
+
 /* Decodes one strict UTF-8 sequence (RFC 3629: no overlongs, surrogates or
  * code points over U+10FFFF) at str, n bytes available. Returns its length
  * and the code point in *cp, or 0 when the bytes are not valid UTF-8. */
