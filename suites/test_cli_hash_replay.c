@@ -406,5 +406,5 @@ int main(void)
         cmocka_unit_test(recorded_exception_exits_3),
         cmocka_unit_test(replay_usage_errors),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return rvt_exit_status(cmocka_run_group_tests(tests, setup, teardown));
 }

@@ -197,5 +197,5 @@ int main(void)
         cmocka_unit_test(null_arguments_are_rejected),
         cmocka_unit_test(json_test_suite),
     };
-    return cmocka_run_group_tests(tests, NULL, rvt_free_validator);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, rvt_free_validator));
 }

@@ -796,5 +796,5 @@ int main(void)
         cmocka_unit_test(corpus_misses_are_the_stale_names),
         cmocka_unit_test(legacy_corpus_is_found_by_the_legacy_scheme),
     };
-    return cmocka_run_group_tests(tests, NULL, rvt_free_validator);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, rvt_free_validator));
 }

@@ -1,8 +1,10 @@
 /* test_robustness.c - bad input gets diagnostics, never a crash: every
- * valid recording is mutated member by member (removed, or replaced by a
- * value of each JSON type) and each variant is checked. Run under
- * ASan+UBSan in CI, this is where a rule that trusts the shape of its input
- * gets caught. */
+ * valid recording is mutated member by member and element by element
+ * (deleted, or replaced by a value of each JSON type) and each variant is
+ * checked: every diagnostic must be a rule of a rule family other than
+ * parse/ (the variants are JSON), at a line and column inside the variant.
+ * Run under ASan+UBSan in CI, this is where a rule that trusts the shape of
+ * its input gets caught. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -10,8 +12,10 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +72,22 @@ static const char *const replacements[] = {
     "null", "0", "-1", "1.5e308", "\"\"", "\"x\"", "[]", "{}", "true", "[null]", "[{}]",
 };
 
-/* Serializes root with the site replaced (or removed). */
+/* Puts `saved` back at index idx of arr, from which it was deleted. */
+static void reinsert(json_object *arr, size_t idx, json_object *saved)
+{
+    size_t n = json_object_array_length(arr);
+    json_object **tail = calloc(n - idx + 1, sizeof *tail);
+    for (size_t i = idx; i < n; i++)
+        tail[i - idx] = json_object_get(json_object_array_get_idx(arr, i));
+    json_object_array_del_idx(arr, idx, n - idx);
+    json_object_array_add(arr, saved);
+    for (size_t i = idx; i < n; i++)
+        json_object_array_add(arr, tail[i - idx]);
+    free(tail);
+}
+
+/* Serializes root with the site replaced (or deleted: a member removed, an
+ * element taken out so that the later ones move up). */
 static char *mutate(json_object *root, const site *s, const char *replacement)
 {
     json_object *saved = s->key ? json_object_object_get(s->parent, s->key)
@@ -80,15 +99,44 @@ static char *mutate(json_object *root, const site *s, const char *replacement)
             json_object_object_add(s->parent, s->key, value);
         else
             json_object_object_del(s->parent, s->key);
+    } else if (replacement) {
+        json_object_array_put_idx(s->parent, s->index, value);
     } else {
-        json_object_array_put_idx(s->parent, s->index, replacement ? value : NULL);
+        json_object_array_del_idx(s->parent, s->index, 1);
     }
     char *text = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
     if (s->key)
         json_object_object_add(s->parent, s->key, saved);
-    else
+    else if (replacement)
         json_object_array_put_idx(s->parent, s->index, saved);
+    else
+        reinsert(s->parent, s->index, saved);
     return text;
+}
+
+/* Asserts d names a rule of a family recval has, other than parse/, and
+ * a line and column inside text (columns count code points, so at most
+ * the line's bytes, plus one past its end). */
+static void assert_sane_diag(const recval_diag *d, const char *text)
+{
+    static const char *const families[] = {
+        "envelope/", "schema/", "ids/", "finish-reason/", "usage/", "tool-calls/", "request-hash/"};
+    assert_non_null(d->rule);
+    assert_ptr_equal(recval_rule_find(d->rule->name), d->rule);
+    bool known = false;
+    for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+        known = known || strncmp(d->rule->name, families[i], strlen(families[i])) == 0;
+    if (!known)
+        fail_msg("%s: not a family a mutated (still JSON) recording can get", d->rule->name);
+    const char *line = text;
+    for (unsigned n = 1; n < d->line; n++) {
+        line = strchr(line, '\n');
+        assert_non_null(line);
+        line++;
+    }
+    assert_true(d->line >= 1);
+    assert_true(d->column >= 1);
+    assert_true(d->column <= strcspn(line, "\n") + 1);
 }
 
 static void mutate_file(const char *path, void *ud)
@@ -104,10 +152,8 @@ static void mutate_file(const char *path, void *ud)
             recval_result r;
             assert_int_equal(recval_check_buffer(validator, path, text, strlen(text), &r),
                              RECVAL_OK);
-            for (size_t d = 0; d < r.ndiags; d++) {
-                assert_non_null(r.diags[d].rule);
-                assert_true(r.diags[d].line >= 1);
-            }
+            for (size_t d = 0; d < r.ndiags; d++)
+                assert_sane_diag(&r.diags[d], text);
             recval_result_free(&r);
             free(text);
             (*checks)++;
@@ -159,5 +205,5 @@ int main(void)
         cmocka_unit_test(mutated_recordings_never_crash),
         cmocka_unit_test(truncations_never_crash),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -184,7 +184,7 @@ static void corpus_has_no_envelope_errors(void **state)
     (void)state;
     rvt_corpus_errors found = rvt_corpus_family_errors("envelope/", NULL, NULL);
     if (found.files == 0)
-        skip();
+        rvt_skip_for("../shared");
     size_t expected = 0, unexpected = 0;
     while (corpus_envelope_errors[expected])
         expected++;
@@ -209,5 +209,5 @@ int main(void)
         cmocka_unit_test(recorder_shapes_stay_silent),
         cmocka_unit_test(corpus_has_no_envelope_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, rvt_free_validator);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, rvt_free_validator));
 }

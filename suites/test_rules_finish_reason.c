@@ -219,5 +219,5 @@ int main(void)
         cmocka_unit_test(single_choice_without_member),
         cmocka_unit_test(corpus_errors_are_known),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

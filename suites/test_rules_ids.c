@@ -237,7 +237,7 @@ static void corpus_ids_errors_are_the_known_defects(void **state)
     (void)state;
     rvt_corpus_errors found = rvt_corpus_family_errors("ids/", is_error, NULL);
     if (found.files == 0)
-        skip();
+        rvt_skip_for("../shared");
     bool seen[sizeof corpus_ids_errors / sizeof corpus_ids_errors[0]] = {false};
     size_t unexpected = 0;
     for (size_t i = 0; i < found.npaths; i++) {
@@ -271,5 +271,5 @@ int main(void)
         cmocka_unit_test(seam_takes_the_expected_prefix),
         cmocka_unit_test(corpus_ids_errors_are_the_known_defects),
     };
-    return cmocka_run_group_tests(tests, NULL, rvt_free_validator);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, rvt_free_validator));
 }

@@ -1,6 +1,6 @@
 /* test_rules_request_hash.c - the request-hash rule family: its fixtures,
- * checked case by case as one run each (request-hash/duplicate is a
- * run-level rule, which rvt_check_family_fixtures cannot see), exact
+ * checked case by case as one run each (rvt_check_family_fixture_runs:
+ * request-hash/duplicate is a run-level rule), exact
  * diagnostics for inline recordings, the run-level API, the lazy and
  * streaming hashing against the full one, the string prefilter against
  * the Python oracle, and, when ../shared is there, the corpus: the files
@@ -52,11 +52,6 @@ static void current_hash(const char *text, char hex[65])
     json_object_put(rec);
 }
 
-static int cmp_cstr(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* --- fixtures, one run per case ------------------------------------- */
 
 typedef struct case_run {
@@ -71,120 +66,11 @@ static void add_result(const char *path, void *ud)
     c->results[c->n++] = rvt_check(path);
 }
 
-/* The "<rule> <pointer>" lines of an expectation file, sorted. */
-static char **read_expect(const char *json_path, size_t *n)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%.*s.expect", (int)(strlen(json_path) - 5), json_path);
-    FILE *fp = fopen(path, "r");
-    *n = 0;
-    if (!fp)
-        return NULL;
-    char **lines = NULL, *line = NULL;
-    size_t cap = 0;
-    while (getline(&line, &cap, fp) >= 0) {
-        line[strcspn(line, "\n")] = '\0';
-        if (line[0] == '#' || line[0] == '\0')
-            continue;
-        lines = realloc(lines, (*n + 1) * sizeof *lines);
-        lines[*n] = malloc(strlen(line) + 2);
-        sprintf(lines[(*n)++], strchr(line, ' ') ? "%s" : "%s ", line);
-    }
-    free(line);
-    fclose(fp);
-    qsort(lines, *n, sizeof *lines, cmp_cstr);
-    return lines;
-}
-
-typedef struct coverage {
-    size_t fixtures, failures;
-    size_t per_rule[RV_RULE_COUNT];
-} coverage;
-
-static void compare_with_expect(const recval_result *r, coverage *cov)
-{
-    size_t nexp;
-    char **exp = read_expect(r->path, &nexp);
-    char **got = calloc(r->ndiags + 1, sizeof *got);
-    for (size_t i = 0; i < r->ndiags; i++) {
-        got[i] = malloc(strlen(r->diags[i].rule->name) + strlen(r->diags[i].pointer) + 2);
-        sprintf(got[i], "%s %s", r->diags[i].rule->name, r->diags[i].pointer);
-    }
-    qsort(got, r->ndiags, sizeof *got, cmp_cstr);
-    bool same = exp && nexp == r->ndiags;
-    for (size_t i = 0; same && i < nexp; i++)
-        same = strcmp(exp[i], got[i]) == 0;
-    cov->fixtures++;
-    if (!same) {
-        cov->failures++;
-        print_error("%s: diagnostics differ from its .expect%s\n", r->path, exp ? "" : " (none)");
-        for (size_t i = 0; i < nexp; i++)
-            print_error("  expected %s\n", exp[i]);
-        for (size_t i = 0; i < r->ndiags; i++)
-            print_error("  got %s:%u:%u %s (%s)\n", r->path, r->diags[i].line, r->diags[i].column,
-                        got[i], r->diags[i].message);
-    }
-    for (int id = 0; id < RV_RULE_COUNT; id++) /* each rule once per fixture */
-        for (size_t i = 0; i < nexp; i++) {
-            size_t len = strlen(rv_rule((rv_rule_id)id)->name);
-            if (strncmp(exp[i], rv_rule((rv_rule_id)id)->name, len) == 0 && exp[i][len] == ' ') {
-                cov->per_rule[id]++;
-                break;
-            }
-        }
-    for (size_t i = 0; i < nexp; i++)
-        free(exp[i]);
-    for (size_t i = 0; i < r->ndiags; i++)
-        free(got[i]);
-    free(exp);
-    free(got);
-}
-
 /* Each case directory is one run, as `recval validate <case>` checks it. */
-static void check_case(const char *dir, coverage *cov)
-{
-    case_run c = {.n = 0};
-    rvt_each_json(dir, add_result, &c);
-    assert_true(recval_check_duplicates(c.results, c.n) >= 0);
-    for (size_t i = 0; i < c.n; i++) {
-        compare_with_expect(&c.results[i], cov);
-        recval_result_free(&c.results[i]);
-    }
-}
-
 static void fixtures_match_expectations(void **state)
 {
     (void)state;
-    char root[4096];
-    snprintf(root, sizeof root, "%s", rvt_path("recordings/invalid/request-hash"));
-    DIR *d = opendir(root);
-    assert_non_null(d);
-    char **cases = NULL;
-    size_t ncases = 0;
-    for (struct dirent *e; (e = readdir(d));)
-        if (e->d_name[0] != '.') {
-            cases = realloc(cases, (ncases + 1) * sizeof *cases);
-            cases[ncases++] = strdup(e->d_name);
-        }
-    closedir(d);
-    qsort(cases, ncases, sizeof *cases, cmp_cstr);
-    coverage cov = {0};
-    for (size_t i = 0; i < ncases; i++) {
-        char dir[8192];
-        snprintf(dir, sizeof dir, "%s/%s", root, cases[i]);
-        check_case(dir, &cov);
-        free(cases[i]);
-    }
-    free(cases);
-    for (int id = 0; id < RV_RULE_COUNT; id++) {
-        const char *name = rv_rule((rv_rule_id)id)->name;
-        if (strncmp(name, FAMILY, strlen(FAMILY)) != 0 || cov.per_rule[id] >= 3)
-            continue;
-        print_error("rule %s has %zu failing fixtures (need 3)\n", name, cov.per_rule[id]);
-        cov.failures++;
-    }
-    print_message("request-hash: %zu fixtures in %zu cases checked\n", cov.fixtures, ncases);
-    assert_int_equal(cov.failures, 0);
+    rvt_check_family_fixture_runs("request-hash");
 }
 
 /* --- inline recordings ----------------------------------------------- */
@@ -380,7 +266,9 @@ static void duplicates_name_each_other(void **state)
         r[i] = check_text(p[i], TOOL_REC("q"));
     r[3] = check_text("a/unrelated.json", TOOL_REC("q"));
     size_t warnings1 = r[1].warnings;
-    assert_int_equal(recval_check_duplicates(r, 4), 2);
+    size_t added = 0;
+    assert_int_equal(recval_check_duplicates(r, 4, &added), RECVAL_OK);
+    assert_int_equal(added, 2);
     assert_int_equal(rvt_count(&r[0], FAMILY "duplicate"), 1);
     assert_int_equal(rvt_count(&r[1], FAMILY "duplicate"), 1);
     assert_int_equal(rvt_count(&r[2], FAMILY), 0);
@@ -407,13 +295,15 @@ static void model_lists_are_merged_not_duplicates(void **state)
     rvt_each_json(rvt_path("recordings/valid/request-hash-models-merged"), add_result, &c);
     assert_int_equal(c.n, 2);
     assert_string_equal(c.results[0].request_hash, c.results[1].request_hash);
-    assert_int_equal(recval_check_duplicates(c.results, c.n), 0);
+    size_t added = 1;
+    assert_int_equal(recval_check_duplicates(c.results, c.n, &added), RECVAL_OK);
+    assert_int_equal(added, 0);
     for (size_t i = 0; i < c.n; i++) {
         assert_int_equal(c.results[i].ndiags, 0);
         recval_result_free(&c.results[i]);
     }
-    assert_int_equal(recval_check_duplicates(NULL, 0), 0);
-    assert_int_equal(recval_check_duplicates(NULL, 1), RECVAL_EINVAL);
+    assert_int_equal(recval_check_duplicates(NULL, 0, NULL), RECVAL_OK);
+    assert_int_equal(recval_check_duplicates(NULL, 1, NULL), RECVAL_EINVAL);
 }
 
 /* --- lazy and streaming hashing against the full computation --------- */
@@ -548,7 +438,7 @@ static void prefilter_agrees_with_python(void **state)
     char *out = rvt_hash_oracle("canon", arr.data);
     if (!out) {
         sb_free(&arr);
-        skip(); /* no python3 */
+        rvt_skip_for("python3");
     }
     json_object *v = parse(arr.data, arr.len);
     json_object *norm = reqhash_normalize(v, REQHASH_NORM_CURRENT, 0, NULL, NULL);
@@ -655,5 +545,5 @@ int main(void)
         cmocka_unit_test(prefilter_agrees_with_python),
         cmocka_unit_test(corpus_name_mismatch_is_the_oracle_set),
     };
-    return cmocka_run_group_tests(tests, NULL, rvt_free_validator);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, rvt_free_validator));
 }

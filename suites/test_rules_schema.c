@@ -493,5 +493,5 @@ int main(void)
         cmocka_unit_test(threads_share_one_validator),
         cmocka_unit_test(corpus_passes_and_arguments_match_the_reference),
     };
-    return cmocka_run_group_tests(tests, NULL, rvt_free_validator);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, rvt_free_validator));
 }

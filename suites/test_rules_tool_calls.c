@@ -276,5 +276,5 @@ int main(void)
         cmocka_unit_test(missing_name_in_request_history),
         cmocka_unit_test(corpus_errors_are_known),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

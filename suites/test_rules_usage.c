@@ -209,5 +209,5 @@ int main(void)
         cmocka_unit_test(top_level_cached_tokens),
         cmocka_unit_test(corpus_errors_are_known),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "suite_util.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "jsonschema.h"
+#include "schema_bundle.h"
 
 static json_object *parse(const char *text)
 {
@@ -27,7 +30,7 @@ static json_object *parse(const char *text)
 
 static js_registry *new_registry(unsigned options)
 {
-    js_registry *reg = js_registry_new(options);
+    js_registry *reg = rv_schema_registry_new(options);
     char *err = NULL;
     if (js_registry_add_metaschemas(reg, NULL, &err) < 0)
         fail_msg("metaschemas: %s", err);
@@ -329,7 +332,7 @@ static void metaschemas_from_directory_and_bundle(void **state)
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/schema", src ? src : ".");
     for (int from_dir = 0; from_dir < 2; from_dir++) {
-        js_registry *reg = js_registry_new(0);
+        js_registry *reg = rv_schema_registry_new(0);
         char *err = NULL;
         assert_int_equal(js_registry_add_metaschemas(reg, from_dir ? dir : NULL, &err), 0);
         const js_schema *meta =
@@ -549,5 +552,5 @@ int main(void)
         cmocka_unit_test(shared_across_threads),
         cmocka_unit_test(cyclic_ref_without_progress_is_reported),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

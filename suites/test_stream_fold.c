@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "suite_util.h"
 #include "stream.h"
 
 #include <stdbool.h>
@@ -349,5 +350,5 @@ int main(void)
         cmocka_unit_test(single_response_parallel_calls),
         cmocka_unit_test(fragments_keep_their_chunks),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

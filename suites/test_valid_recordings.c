@@ -38,5 +38,5 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(valid_recordings_are_clean),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return rvt_exit_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,7 +132,7 @@ typedef struct family_run {
     const char *family;
     size_t fixtures, failures;
     /* rule name -> fixtures expecting it */
-    const char *rules[256];
+    char *rules[256];
     size_t counts[256];
     size_t nrules;
 } family_run;
@@ -196,33 +197,52 @@ static void count_rule(family_run *run, const char *rule)
     }
 }
 
-static void check_one_fixture(const char *path, void *ud)
-{
-    family_run *run = ud;
+/* The .expect file of a fixture: its lines, and its "#!" options. */
+typedef struct fixture {
+    const char *path;
     char expect_path[4096];
-    snprintf(expect_path, sizeof expect_path, "%.*s.expect", (int)(strlen(path) - 5), path);
+    char **exp;
     size_t nexp;
-    recval_options opts = {0};
-    char **exp = read_expectations(expect_path, &nexp, &opts);
-    run->fixtures++;
-    if (!exp && access(expect_path, R_OK) != 0) {
-        print_error("%s: no expectation file %s\n", path, expect_path);
-        run->failures++;
-        return;
-    }
+    recval_options opts;
     recval_result r;
-    if (opts.max_depth || opts.max_file_size || opts.ntests) {
-        recval_validator *v = recval_validator_new(&opts);
-        assert_int_equal(recval_check_file(v, path, &r), RECVAL_OK);
+} fixture;
+
+/* Reads f's expectations and checks it with its options; false (a
+ * failure counted) when it has no expectation file. */
+static bool run_fixture(family_run *run, fixture *f)
+{
+    snprintf(f->expect_path, sizeof f->expect_path, "%.*s.expect", (int)(strlen(f->path) - 5),
+             f->path);
+    f->exp = read_expectations(f->expect_path, &f->nexp, &f->opts);
+    run->fixtures++;
+    if (!f->exp && access(f->expect_path, R_OK) != 0) {
+        print_error("%s: no expectation file %s\n", f->path, f->expect_path);
+        run->failures++;
+        return false;
+    }
+    if (f->opts.max_depth || f->opts.max_file_size || f->opts.ntests) {
+        recval_validator *v = recval_validator_new(&f->opts);
+        assert_int_equal(recval_check_file(v, f->path, &f->r), RECVAL_OK);
         recval_validator_free(v);
     } else {
-        r = rvt_check(path);
+        f->r = rvt_check(f->path);
     }
-    char **got = calloc(r.ndiags + 1, sizeof *got);
-    for (size_t i = 0; i < r.ndiags; i++) {
-        size_t len = strlen(r.diags[i].rule->name) + strlen(r.diags[i].pointer) + 2;
+    return true;
+}
+
+/* Compares f's result with its expectations and counts the rules it
+ * expects; frees both. */
+static void compare_fixture(family_run *run, fixture *f)
+{
+    char **exp = f->exp;
+    size_t nexp = f->nexp;
+    const recval_result *r = &f->r;
+    const char *path = f->path;
+    char **got = calloc(r->ndiags + 1, sizeof *got);
+    for (size_t i = 0; i < r->ndiags; i++) {
+        size_t len = strlen(r->diags[i].rule->name) + strlen(r->diags[i].pointer) + 2;
         got[i] = malloc(len);
-        snprintf(got[i], len, "%s %s", r.diags[i].rule->name, r.diags[i].pointer);
+        snprintf(got[i], len, "%s %s", r->diags[i].rule->name, r->diags[i].pointer);
     }
     /* Trailing space of an empty pointer is optional in the file. */
     for (size_t i = 0; i < nexp; i++)
@@ -232,21 +252,21 @@ static void check_one_fixture(const char *path, void *ud)
             free(exp[i]);
             exp[i] = e;
         }
-    qsort(got, r.ndiags, sizeof *got, cmp_str);
+    qsort(got, r->ndiags, sizeof *got, cmp_str);
     if (exp)
         qsort(exp, nexp, sizeof *exp, cmp_str);
-    int same = nexp == r.ndiags;
+    int same = nexp == r->ndiags;
     for (size_t i = 0; same && i < nexp; i++)
         same = strcmp(exp[i], got[i]) == 0;
     if (!same) {
         run->failures++;
-        print_error("%s: diagnostics differ from %s\n  expected:\n", path, expect_path);
+        print_error("%s: diagnostics differ from %s\n  expected:\n", path, f->expect_path);
         for (size_t i = 0; i < nexp; i++)
             print_error("    %s\n", exp[i]);
         print_error("  got:\n");
-        for (size_t i = 0; i < r.ndiags; i++) /* in file order, with positions */
-            print_error("    %s:%u:%u %s %s (%s)\n", path, r.diags[i].line, r.diags[i].column,
-                        r.diags[i].rule->name, r.diags[i].pointer, r.diags[i].message);
+        for (size_t i = 0; i < r->ndiags; i++) /* in file order, with positions */
+            print_error("    %s:%u:%u %s %s (%s)\n", path, r->diags[i].line, r->diags[i].column,
+                        r->diags[i].rule->name, r->diags[i].pointer, r->diags[i].message);
     }
     /* Rule coverage: count each expected rule once per fixture. */
     for (size_t i = 0; i < nexp; i++) {
@@ -262,18 +282,91 @@ static void check_one_fixture(const char *path, void *ud)
     for (size_t i = 0; i < nexp; i++)
         free(exp[i]);
     free(exp);
-    for (size_t i = 0; i < r.ndiags; i++)
+    for (size_t i = 0; i < r->ndiags; i++)
         free(got[i]);
     free(got);
-    recval_result_free(&r);
+    recval_result_free(&f->r);
 }
 
-void rvt_check_family_fixtures(const char *family)
+static void check_one_fixture(const char *path, void *ud)
+{
+    family_run *run = ud;
+    fixture f = {.path = path};
+    if (run_fixture(run, &f))
+        compare_fixture(run, &f);
+}
+
+/* The fixtures of one directory, checked as one run. */
+typedef struct dir_run {
+    family_run *run;
+    fixture *files;
+    size_t n;
+} dir_run;
+
+static void add_to_run(const char *path, void *ud)
+{
+    dir_run *d = ud;
+    d->files = realloc(d->files, (d->n + 1) * sizeof *d->files);
+    fixture *f = &d->files[d->n];
+    *f = (fixture){.path = strdup(path)};
+    if (run_fixture(d->run, f))
+        d->n++;
+    else
+        free((void *)(uintptr_t)f->path);
+}
+
+/* Checks every fixture under dir as `recval validate dir` does: one run,
+ * with the run-level checks, then each result against its .expect. */
+static void check_one_run(family_run *run, const char *dir)
+{
+    dir_run d = {.run = run};
+    rvt_each_json(dir, add_to_run, &d);
+    recval_result *results = calloc(d.n + 1, sizeof *results);
+    for (size_t i = 0; i < d.n; i++)
+        results[i] = d.files[i].r;
+    assert_int_equal(recval_check_duplicates(results, d.n, NULL), RECVAL_OK);
+    for (size_t i = 0; i < d.n; i++) {
+        d.files[i].r = results[i];
+        compare_fixture(run, &d.files[i]);
+        free((void *)(uintptr_t)d.files[i].path);
+    }
+    free(results);
+    free(d.files);
+}
+
+/* Each directory directly under root, one run each, in name order. */
+static void check_each_run(family_run *run, const char *root)
+{
+    DIR *dp = opendir(root);
+    assert_non_null(dp);
+    char **names = NULL;
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(dp));)
+        if (e->d_name[0] != '.') {
+            names = realloc(names, (n + 1) * sizeof *names);
+            names[n++] = strdup(e->d_name);
+        }
+    closedir(dp);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        char dir[8192];
+        snprintf(dir, sizeof dir, "%s/%s", root, names[i]);
+        check_one_run(run, dir);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void check_family(const char *family, bool one_run_per_directory)
 {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s/recordings/invalid/%s", rvt_source_dir(), family);
     family_run run = {.family = family};
-    rvt_each_json(dir, check_one_fixture, &run);
+    if (one_run_per_directory)
+        check_each_run(&run, dir);
+    else
+        rvt_each_json(dir, check_one_fixture, &run);
     size_t nrules;
     const recval_rule *rules = recval_rules(&nrules);
     size_t flen = strlen(family);
@@ -299,10 +392,20 @@ void rvt_check_family_fixtures(const char *family)
         }
     }
     for (size_t k = 0; k < run.nrules; k++)
-        free((char *)run.rules[k]);
+        free(run.rules[k]);
     print_message("%s: %zu fixtures checked\n", family, run.fixtures);
     assert_true(run.fixtures > 0);
     assert_int_equal(run.failures, 0);
+}
+
+void rvt_check_family_fixtures(const char *family)
+{
+    check_family(family, false);
+}
+
+void rvt_check_family_fixture_runs(const char *family)
+{
+    check_family(family, true);
 }
 
 /* What is left to read of fd, NUL-terminated; its size in *len when len
@@ -348,7 +451,8 @@ int rvt_run(const char *const argv[], char **out, char **err)
         dup2(efd, 2);
         int nul = open("/dev/null", O_RDONLY);
         dup2(nul, 0);
-        execv(argv[0], (char *const *)argv);
+        /* execv takes char *const[] for history's sake; it does not write. */
+        execv(argv[0], (char *const *)(uintptr_t)argv);
         _exit(127);
     }
     int status = -1;

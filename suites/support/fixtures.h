@@ -36,6 +36,12 @@ size_t rvt_each_json(const char *dir, void (*fn)(const char *path, void *ud), vo
  * the current cmocka test on any mismatch, printing what differed. */
 void rvt_check_family_fixtures(const char *family);
 
+/* The same in "one directory, one run" mode: each directory directly under
+ * recordings/invalid/<family> is checked as `recval validate <dir>` checks
+ * it, run-level checks (recval_check_duplicates) included, then each file
+ * against its expectation file ("#!" option lines honoured). */
+void rvt_check_family_fixture_runs(const char *family);
+
 /* The validator (default options) of rvt_check() and rvt_check_text(),
  * made on first use; fails the current test when it cannot be made. */
 recval_validator *rvt_validator(void);

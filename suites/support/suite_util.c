@@ -103,11 +103,25 @@ const char *rvt_shared_path(const char *rel)
     return b;
 }
 
+static const char *skipped_for;
+
+void rvt_mark_skipped(const char *what)
+{
+    if (!skipped_for)
+        print_message("skipped: no %s\n", what);
+    skipped_for = what;
+}
+
+int rvt_exit_status(int failures)
+{
+    return failures == 0 && skipped_for ? RVT_SKIP_CODE : failures;
+}
+
 const char *rvt_need_shared(const char *rel)
 {
     const char *path = rvt_shared_path(rel);
     if (!path)
-        skip();
+        rvt_skip_for("../shared");
     return path;
 }
 
@@ -255,7 +269,7 @@ json_object *rvt_corpus_oracle(const char **corpus)
     *corpus = rvt_need_shared("corpus");
     char *out = rvt_hash_oracle("files", *corpus);
     if (!out)
-        skip(); /* no python3 */
+        rvt_skip_for("python3");
     json_object *oracle = rvt_parse_json(out, strlen(out), 10000);
     free(out);
     assert_non_null(oracle);

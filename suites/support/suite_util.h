@@ -47,6 +47,23 @@ void rvt_assert_diag(const recval_result *r, const char *rule, recval_severity s
 /* Asserts r has no diagnostic at all, printing those it has. */
 void rvt_assert_clean(const recval_result *r);
 
+/* --- skipping for lack of material ------------------------------------ */
+
+/* Marks the suite as skipped for lack of `what` (../shared, python3,
+ * xmllint, junitparser); rvt_exit_status() then reports it to CTest. */
+void rvt_mark_skipped(const char *what);
+/* Skips the current test for lack of `what`, marking the suite skipped. */
+#define rvt_skip_for(what)                                                                         \
+    do {                                                                                           \
+        rvt_mark_skipped(what);                                                                    \
+        skip();                                                                                    \
+    } while (0)
+/* main's exit status from cmocka's failure count: RVT_SKIP_CODE (CTest's
+ * SKIP_RETURN_CODE) when nothing failed but something was skipped for
+ * lack of material, so that CTest shows the suite as skipped, not passed. */
+#define RVT_SKIP_CODE 77
+int rvt_exit_status(int failures);
+
 /* --- the shared material (../shared) ---------------------------------- */
 
 /* "<shared>/<rel>" in a static buffer (one of four), or NULL when the

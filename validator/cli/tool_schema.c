@@ -5,6 +5,7 @@
  * be loaded or compiled, or an instance cannot be read or is not JSON). */
 #include "tool.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,14 +57,14 @@ static void schema_help(void)
           stdout);
 }
 
-/* "URI=DIR" (split at the first '=') into a base; false when a side is empty. */
-static bool parse_base(char *arg, recval_schema_base *out)
+/* "URI=DIR" (split at the first '=') into a base, its URI a copy the caller
+ * frees; false when a side is empty. */
+static bool parse_base(const char *arg, recval_schema_base *out)
 {
-    char *eq = strchr(arg, '=');
+    const char *eq = strchr(arg, '=');
     if (!eq || eq == arg || eq[1] == '\0')
         return false;
-    *eq = '\0';
-    *out = (recval_schema_base){arg, eq + 1};
+    *out = (recval_schema_base){strndup(arg, (size_t)(eq - arg)), eq + 1};
     return true;
 }
 
@@ -99,8 +100,9 @@ static int parse_schema_opts(int argc, char **argv, schema_opts *o)
                 return usage_error("%s", "--stdin-filename needs a PATH");
             o->stdin_name = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--base"))) {
-            if (!parse_base((char *)v, &o->bases[o->nbases++]))
+            if (!parse_base(v, &o->bases[o->nbases]))
                 return usage_error("--base needs URI=DIR, not '%s'", v);
+            o->nbases++;
         } else {
             return usage_error("unknown option '%s'", a);
         }
@@ -171,6 +173,8 @@ int tool_schema(int argc, char **argv)
         recval_validator_free(v);
     }
     free(o.paths);
+    for (size_t i = 0; i < o.nbases; i++)
+        free((void *)(uintptr_t)o.bases[i].uri);
     free(o.bases);
     return rc;
 }

@@ -19,7 +19,7 @@ typedef struct validate_opts {
     char *ignore; /* --ignore values joined by commas, or NULL */
     bool no_strict, no_config;
     const char *config;
-    char **tests; /* --tests files */
+    const char **tests; /* --tests files */
     size_t ntests;
     size_t max_memory;
     const char *stdin_name; /* what "-" is reported as */
@@ -166,7 +166,7 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
         } else if ((v = tool_opt_value(argc, argv, &i, "--config"))) {
             o->config = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--tests"))) {
-            o->tests[o->ntests++] = (char *)v;
+            o->tests[o->ntests++] = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--ignore"))) {
             add_ignore(o, v);
         } else if ((v = tool_opt_value(argc, argv, &i, "--format"))) {
@@ -220,7 +220,7 @@ static bool nothing_read(const tool_report *rep)
 static void free_opts(validate_opts *o)
 {
     free(o->paths);
-    free(o->tests);
+    free((void *)o->tests);
     free(o->ignore);
 }
 
@@ -249,7 +249,7 @@ static void check_run(job_queue *q, const tool_run_config *rc)
     for (size_t k = 0; k <= rc->nconfigs; k++)
         duplicates |= recval_validator_reports(rc->validators[k], "request-hash/duplicate");
     if (duplicates)
-        recval_check_duplicates(q->results, q->nfiles);
+        recval_check_duplicates(q->results, q->nfiles, NULL);
     for (size_t i = 0; i < q->nfiles; i++)
         if (q->results[i].path)
             recval_validator_apply(q->validators[i], &q->results[i]);

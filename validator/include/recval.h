@@ -17,12 +17,16 @@
  * A validator is immutable once made and may be shared by many threads.
  * Functions return RECVAL_OK or a negative recval_status; the message of the
  * last failure on the calling thread is available from recval_last_error().
- * The library never exits the process and never writes to checked files,
- * except recval_fix_apply(). */
+ * The library never writes to checked files (except recval_fix_apply())
+ * and never exits the process, with one exception: when an allocation
+ * fails it calls the out-of-memory handler, which by default prints
+ * "recval: out of memory" and calls abort() (see recval_set_oom_handler()).
+ * RECVAL_ENOMEM is therefore never returned. */
 #ifndef RECVAL_H
 #define RECVAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,7 +37,7 @@ typedef enum recval_status {
     RECVAL_OK = 0,
     RECVAL_EINVAL = -1, /* bad argument */
     RECVAL_EIO = -2,    /* file could not be read */
-    RECVAL_ENOMEM = -3, /* allocation failed */
+    RECVAL_ENOMEM = -3, /* reserved: out of memory goes to the handler */
 } recval_status;
 
 /** Severity of a diagnostic, in increasing order. */
@@ -139,7 +143,7 @@ int recval_validator_apply(const recval_validator *v, recval_result *r);
  * socket or device is `parse/unreadable`, "not a regular file"); it is
  * read up to the size limit even if it grows meanwhile.
  * Returns RECVAL_EINVAL on NULL arguments. */
-int recval_check_file(const recval_validator *v, const char *path, recval_result *out);
+recval_status recval_check_file(const recval_validator *v, const char *path, recval_result *out);
 
 /** Reads what is left of the open descriptor `fd` (a pipe, standard
  * input; at most the size limit and the memory budget) and checks it as if
@@ -147,19 +151,20 @@ int recval_check_file(const recval_validator *v, const char *path, recval_result
  * checked against). Same contract as recval_check_file(); `fd` is neither
  * closed nor seeked, and no other thread may read it meanwhile. Returns
  * RECVAL_EINVAL on NULL arguments or fd < 0. */
-int recval_check_fd(const recval_validator *v, int fd, const char *path, recval_result *out);
+recval_status recval_check_fd(const recval_validator *v, int fd, const char *path,
+                             recval_result *out);
 
 /** The result of a file a directory walk skips because it is not a
  * regular file (a FIFO, socket or device, which could block or never
  * end): one `parse/not-regular-file` note, nothing read. Returns
  * RECVAL_OK, or RECVAL_EINVAL on NULL arguments. */
-int recval_skip_file(const recval_validator *v, const char *path, recval_result *out);
+recval_status recval_skip_file(const recval_validator *v, const char *path, recval_result *out);
 
 /** Checks `len` bytes at `text` as if read from `path` (the name matters:
  * request hashes are checked against it). Same contract as
  * recval_check_file(). */
-int recval_check_buffer(const recval_validator *v, const char *path, const char *text, size_t len,
-                        recval_result *out);
+recval_status recval_check_buffer(const recval_validator *v, const char *path, const char *text,
+                                  size_t len, recval_result *out);
 
 /** Frees what a check put in `r` and zeroes it. */
 void recval_result_free(recval_result *r);
@@ -170,9 +175,10 @@ void recval_result_free(recval_result *r);
  * same request, and each gets a `request-hash/duplicate` warning naming
  * the others. Model-list files (models-<hash>-<digest>.json), which
  * replay merges, are never duplicates. Each result keeps its diagnostics
- * sorted and its counts right. Returns the number of diagnostics added,
- * or RECVAL_EINVAL when `results` is NULL and n is not 0. */
-int recval_check_duplicates(recval_result *results, size_t n);
+ * sorted and its counts right. Stores the number of diagnostics added in
+ * *added (when not NULL). Returns RECVAL_OK, or RECVAL_EINVAL when
+ * `results` is NULL and n is not 0. */
+recval_status recval_check_duplicates(recval_result *results, size_t n, size_t *added);
 
 /** The rule table, grouped by family in docs order; `*count` receives its
  * length. */
@@ -259,6 +265,27 @@ int recval_config_strict(const recval_config *c);
 /** Frees a config; NULL is allowed. */
 void recval_config_free(recval_config *c);
 
+/** Decodes one UTF-8 sequence at `s` (`n` bytes available) strictly, as
+ * the library reads recordings (RFC 3629: no overlong forms, surrogates or
+ * code points above U+10FFFF). Returns its length and stores the code
+ * point in *cp, or returns 0 when the bytes are not valid UTF-8. For
+ * writers of reports that must stay valid UTF-8. Thread-safe. */
+size_t recval_utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/** What the library calls when an allocation of `size` bytes fails. */
+typedef void (*recval_oom_handler)(size_t size);
+
+/** Sets the out-of-memory handler and returns the previous one (NULL: the
+ * default). The handler must not return: it may exit the process, or
+ * longjmp out of the library call, abandoning (leaking) what that call
+ * held and leaving its outputs unspecified; validators made before stay
+ * usable. If it returns, or none is set, the library writes "recval: out
+ * of memory" to stderr and calls abort(). Process-wide: set it before any
+ * thread uses the library. Covers recval's own allocations; json-c, PCRE2
+ * and OpenSSL allocate for themselves, and their failures surface as the
+ * call's ordinary error (e.g. a parse/ diagnostic). */
+recval_oom_handler recval_set_oom_handler(recval_oom_handler handler);
+
 /* --- request hashes and replay (`recval hash`, `recval replay`) ------ */
 
 /** The request hashes of one recording, or of a bare request, under every
@@ -303,7 +330,7 @@ typedef struct recval_hashes {
  * Returns RECVAL_OK; RECVAL_EIO when the file cannot be read, RECVAL_EINVAL
  * when it is not JSON or holds no request of a known shape (see
  * recval_last_error()). */
-int recval_hash_file(const recval_validator *v, const char *path, recval_hashes *out);
+recval_status recval_hash_file(const recval_validator *v, const char *path, recval_hashes *out);
 
 /** Hashes a bare request: `json` (`len` bytes) is the JSON text of a
  * recording's `request` object, made under `test_id` (NULL: the request's
@@ -311,8 +338,8 @@ int recval_hash_file(const recval_validator *v, const char *path, recval_hashes 
  * whole recording is accepted too: its request is used, and its test_id
  * when `test_id` is NULL. `out->path`, `name_hash` and `matches` are NULL.
  * Returns RECVAL_OK or RECVAL_EINVAL (not JSON, no request). */
-int recval_hash_request(const recval_validator *v, const char *json, size_t len,
-                        const char *test_id, recval_hashes *out);
+recval_status recval_hash_request(const recval_validator *v, const char *json, size_t len,
+                                  const char *test_id, recval_hashes *out);
 
 /** Frees what a hash call put in `h` and zeroes it; NULL is allowed. */
 void recval_hashes_free(recval_hashes *h);
@@ -413,8 +440,8 @@ typedef struct recval_replay_result {
  * that is not a directory, an unusable request or a file-processor
  * request (no known hash), and RECVAL_EIO or RECVAL_EINVAL when the
  * recording found cannot be read or is not JSON (see recval_last_error()). */
-int recval_replay(const recval_validator *v, const char *json, size_t len,
-                  const recval_replay_options *opts, recval_replay_result *out);
+recval_status recval_replay(const recval_validator *v, const char *json, size_t len,
+                            const recval_replay_options *opts, recval_replay_result *out);
 
 /** Frees what recval_replay() put in `r` and zeroes it; NULL is allowed. */
 void recval_replay_result_free(recval_replay_result *r);
@@ -574,17 +601,18 @@ void recval_schema_free(recval_schema *s);
  * `out->kind` is what recval would classify the file as (see
  * recval_kind_names()). Returns RECVAL_OK, or RECVAL_EINVAL on NULL
  * arguments. */
-int recval_schema_check_file(const recval_validator *v, const recval_schema *s, const char *path,
-                             recval_result *out);
+recval_status recval_schema_check_file(const recval_validator *v, const recval_schema *s,
+                                       const char *path, recval_result *out);
 
 /** The same for what is left of the open descriptor `fd` (standard
  * input), reported under `path`; see recval_check_fd(). */
-int recval_schema_check_fd(const recval_validator *v, const recval_schema *s, int fd,
-                           const char *path, recval_result *out);
+recval_status recval_schema_check_fd(const recval_validator *v, const recval_schema *s, int fd,
+                                     const char *path, recval_result *out);
 
 /** The same for `len` bytes at `text`, reported under `path`. */
-int recval_schema_check_buffer(const recval_validator *v, const recval_schema *s, const char *path,
-                               const char *text, size_t len, recval_result *out);
+recval_status recval_schema_check_buffer(const recval_validator *v, const recval_schema *s,
+                                         const char *path, const char *text, size_t len,
+                                         recval_result *out);
 
 /** The rule of the findings of recval_schema_check_file(): schema/instance,
  * an error (in recval_rules() like every rule; no check of a recording

@@ -3,42 +3,41 @@
  * diagnostic its line and column and sort them (diag.c) into a result,
  * with the configured per-path ignores and severities (config.c). */
 #include "recval_internal.h"
-#include "rules_request_hash.h"
-#include "rules_schema.h"
+#include "rules_tool_calls.h"
 #include "stream.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* Runs the rule families; request_hash receives the file's request hash
- * for the run-level checks ("" when it has none). */
-static void run_checks(rv_file *f, char request_hash[65])
+/* The rule families, in the order they run: one row per family (tool-calls
+ * has a second, arguments-schema, which reads the schema family's findings
+ * on the declared parameters and so runs after it). */
+static const struct family_check {
+    rv_family family;
+    void (*check)(rv_file *f);
+} FAMILIES[] = {
+    {RV_FAMILY_ENVELOPE, rv_check_envelope},
+    {RV_FAMILY_IDS, rv_check_ids},
+    {RV_FAMILY_FINISH_REASON, rv_check_finish_reason},
+    {RV_FAMILY_USAGE, rv_check_usage},
+    {RV_FAMILY_TOOL_CALLS, rv_check_tool_calls},
+    {RV_FAMILY_REQUEST_HASH, rv_check_request_hash},
+    {RV_FAMILY_SCHEMA, rv_check_schema},
+    {RV_FAMILY_TOOL_CALLS, rv_check_tool_calls_arguments_schema},
+    {RV_FAMILY_REPLAY, rv_check_replay},
+};
+
+/* Parses, classifies and folds f, then runs the families not ignored. */
+static void run_checks(rv_file *f)
 {
     if (!rv_parse_tree(f))
         return;
     rv_classify(f);
     f->stream = rv_stream_fold(f);
-    const bool *off = f->validator->ignored_family;
-    if (!off[RV_FAMILY_ENVELOPE])
-        rv_check_envelope(f);
-    if (!off[RV_FAMILY_IDS])
-        rv_check_ids(f);
-    if (!off[RV_FAMILY_FINISH_REASON])
-        rv_check_finish_reason(f);
-    if (!off[RV_FAMILY_USAGE])
-        rv_check_usage(f);
-    if (!off[RV_FAMILY_TOOL_CALLS])
-        rv_check_tool_calls(f);
-    if (!off[RV_FAMILY_REQUEST_HASH])
-        rv_request_hash_check(f, request_hash);
-    if (!off[RV_FAMILY_SCHEMA])
-        rv_check_schema(f);
-    /* tool-calls/arguments-schema needs the compiled schemas of the
-     * request's tools, not recval's own schemas: it runs with its family. */
-    if (!off[RV_FAMILY_TOOL_CALLS])
-        rv_check_arguments_schema(f);
-    if (!off[RV_FAMILY_REPLAY] && f->validator->has_tests)
-        rv_check_replay(f);
+    for (size_t i = 0; i < sizeof FAMILIES / sizeof FAMILIES[0]; i++) {
+        if (!f->validator->ignored_family[FAMILIES[i].family])
+            FAMILIES[i].check(f);
+    }
 }
 
 static void finish_result(rv_file *f, recval_result *out)
@@ -65,8 +64,8 @@ void rv_file_finish(rv_file *f, recval_result *out)
     finish_result(f, out);
 }
 
-int recval_check_buffer(const recval_validator *v, const char *path, const char *text, size_t len,
-                        recval_result *out)
+recval_status recval_check_buffer(const recval_validator *v, const char *path, const char *text,
+                                  size_t len, recval_result *out)
 {
     if (!v || !path || !text || !out) {
         rv_set_error("recval_check_buffer: NULL argument");
@@ -74,10 +73,9 @@ int recval_check_buffer(const recval_validator *v, const char *path, const char 
     }
     rv_file f = {
         .validator = v, .path = path, .base = rv_base_name(path), .text = text, .len = len};
-    char request_hash[65] = "";
-    run_checks(&f, request_hash);
+    run_checks(&f);
     finish_result(&f, out);
-    memcpy(out->request_hash, request_hash, sizeof out->request_hash);
+    memcpy(out->request_hash, f.request_hash, sizeof out->request_hash);
     return RECVAL_OK;
 }
 
@@ -90,7 +88,7 @@ static void unread_result(const recval_validator *v, const char *path, const rv_
     finish_result(&f, out);
 }
 
-int recval_check_file(const recval_validator *v, const char *path, recval_result *out)
+recval_status recval_check_file(const recval_validator *v, const char *path, recval_result *out)
 {
     if (!v || !path || !out) {
         rv_set_error("recval_check_file: NULL argument");

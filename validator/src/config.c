@@ -7,6 +7,7 @@
 #include "recval_internal.h"
 #include "jsonscan.h"
 #include "jsonschema.h"
+#include "schema_bundle.h" /* rv_schema_registry_new */
 
 #include <errno.h>
 #include <stdio.h>
@@ -269,7 +270,7 @@ static void report_problems(problems *p)
 static void check_schema(problems *p, json_object *root)
 {
     char *err = NULL;
-    js_registry *reg = js_registry_new(0);
+    js_registry *reg = rv_schema_registry_new(0);
     const js_schema *schema = NULL;
     if (js_registry_add_metaschemas(reg, NULL, &err) == 0 &&
         js_registry_add_bundle(reg, "https://recval.dev/schema/", "", &err) == 0)

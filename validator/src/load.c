@@ -31,10 +31,8 @@ static json_object *parse_with_depth(const char *text, size_t len, int depth,
                                      enum json_tokener_error *err, size_t *end)
 {
     struct json_tokener *tok = json_tokener_new_ex(depth);
-    if (!tok) {
-        fputs("recval: out of memory\n", stderr);
-        abort();
-    }
+    if (!tok)
+        rv_out_of_memory(sizeof(struct json_tokener));
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     json_object *root = json_tokener_parse_ex(tok, text, (int)len);
     *err = json_tokener_get_error(tok);
@@ -132,14 +130,15 @@ bool rv_parse_tree(rv_file *f)
         return false;
     }
     size_t bad_at;
-    const char *bad = jscan_check(f->text, f->len, on_duplicate, f, &bad_at);
-    if (bad) {
+    const char *bad;
+    jscan_status st = jscan_check(f->text, f->len, on_duplicate, f, &bad_at, &bad);
+    if (st != JSCAN_OK) {
         rv_clear_diags(f);
         json_object_put(f->root);
         f->root = NULL;
         f->kind = RV_KIND_INVALID;
         char *ptr = jscan_pointer_at(f->text, f->len, bad_at);
-        if (strcmp(bad, "invalid UTF-8 byte sequence") == 0)
+        if (st == JSCAN_INVALID_UTF8)
             rv_emit_at(f, RV_PARSE_INVALID_UTF8, ptr, bad_at, "%s", bad);
         else
             rv_emit_at(f, RV_PARSE_INVALID_JSON, ptr, bad_at, "invalid JSON: %s", bad);
@@ -153,96 +152,6 @@ const char *rv_base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
-}
-
-/* Reads fd to its end, at most limit bytes: a file that grows while it is
- * read stops past limit bytes and is too large. `hint` is the size fstat
- * gave (0 when unknown): the buffer is made that big, and a small probe
- * read tells whether anything follows, so a file that does not grow is
- * read into one buffer of its size. NULL with info->status set on
- * failure. */
-char *rv_read_fd(int fd, size_t limit, size_t hint, rv_read_info *info)
-{
-    enum { PROBE = 4096, UNKNOWN_SIZE_START = 65536 };
-    size_t cap = hint ? hint : UNKNOWN_SIZE_START, n = 0;
-    if (cap > limit + 1)
-        cap = limit + 1;
-    char *buf = xmalloc(cap + 1);
-    while (n <= limit) {
-        char probe[PROBE];
-        bool full = n == cap;
-        ssize_t got = read(fd, full ? probe : buf + n, full ? sizeof probe : cap - n);
-        if (got == 0)
-            break;
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0) {
-            info->status = RV_READ_ERRNO;
-            info->err = errno;
-            free(buf);
-            return NULL;
-        }
-        if (full) { /* more than hinted: grow, never past limit + 1 bytes */
-            size_t want = n + (size_t)got;
-            cap = cap > (limit + 1) / 2 ? limit + 1 : cap * 2;
-            if (cap < want)
-                cap = want;
-            buf = xrealloc(buf, cap + 1);
-            memcpy(buf + n, probe, (size_t)got);
-        }
-        n += (size_t)got;
-    }
-    if (n > limit) {
-        free(buf);
-        info->status = RV_READ_TOO_LARGE;
-        info->size = n;
-        info->at_least = true;
-        return NULL;
-    }
-    buf[n] = '\0';
-    info->status = RV_READ_OK;
-    info->size = n;
-    return buf;
-}
-
-/* Reads a whole regular file, at most limit bytes. The file is opened
- * without blocking (a FIFO without a writer would block open()) and
- * checked with fstat before anything is read. */
-char *rv_read_whole_file(const char *path, size_t limit, rv_read_info *info)
-{
-    memset(info, 0, sizeof *info);
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        info->status = RV_READ_ERRNO;
-        info->err = errno;
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        info->status = RV_READ_ERRNO;
-        info->err = errno;
-        close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        info->status = S_ISDIR(st.st_mode) ? RV_READ_ERRNO : RV_READ_NOT_REGULAR;
-        info->err = EISDIR;
-        close(fd);
-        return NULL;
-    }
-    if ((size_t)st.st_size > limit) {
-        close(fd);
-        info->status = RV_READ_TOO_LARGE;
-        info->size = (size_t)st.st_size;
-        return NULL;
-    }
-    int flags = fcntl(fd, F_GETFL);
-    if (flags >= 0)
-        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-    char *buf = rv_read_fd(fd, limit, (size_t)st.st_size, info);
-    info->grew = info->at_least; /* fstat said it fitted */
-    close(fd);
-    return buf;
 }
 
 /* The limit a file's size is checked against before it is read: the size
@@ -355,6 +264,6 @@ void rv_file_release(rv_file *f)
     if (f->match_data)
         pcre2_match_data_free(f->match_data);
     json_object_put(f->root);
-    free((char *)f->text);
+    rv_free_const(f->text);
     memset(f, 0, sizeof *f);
 }

@@ -4,6 +4,7 @@
  * Python re's meaning of \d and \s on str. Patterns are compiled once per
  * process; each call makes its own match data, so calls are thread-safe. */
 #include "pyjson.h"
+#include "jsonschema.h"      /* js_match_context */
 #include "recval_internal.h" /* PCRE2 (8-bit), rv_utf8_decode */
 #include "reqhash.h"
 
@@ -145,7 +146,7 @@ static int substitute(step_id id, const char *s, size_t n, pcre2_match_data *md,
     size_t copied = 0;
     int count = 0;
     for (;;) {
-        int rc = pcre2_match(compiled[id], (PCRE2_SPTR)s, n, copied, opts, md, rv_match_context());
+        int rc = pcre2_match(compiled[id], (PCRE2_SPTR)s, n, copied, opts, md, js_match_context());
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
         if (rc < 0)

@@ -389,25 +389,6 @@ static void report(scanner *s, size_t offset, const char *reason)
         s->stop = 1;
 }
 
-static int hex_value(const char *p, size_t avail, uint32_t *out)
-{
-    if (avail < 4)
-        return 0;
-    uint32_t v = 0;
-    for (int i = 0; i < 4; i++) {
-        char c = p[i];
-        int d = c >= '0' && c <= '9'   ? c - '0'
-                : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                       : -1;
-        if (d < 0)
-            return 0;
-        v = v * 16 + (uint32_t)d;
-    }
-    *out = v;
-    return 1;
-}
-
 static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
@@ -430,21 +411,15 @@ static int followed_by_colon(const scanner *s, size_t pos)
  * how many bytes of the string it used beyond "\u". */
 static size_t check_unicode_escape(scanner *s, size_t start, size_t p, int *has_nul)
 {
-    uint32_t cp, lo;
-    const char *t = s->text;
-    if (!hex_value(t + p, s->len - p, &cp))
+    uint32_t cp;
+    size_t used = rv_json_u_escape(s->text + p, s->len - p, &cp);
+    if (used == 0)
         return 0;
     if (cp == 0)
         *has_nul = 1;
-    if (cp >= 0xDC00 && cp <= 0xDFFF) {
+    if (used == 4 && cp >= 0xD800 && cp <= 0xDFFF)
         report(s, start, "unpaired surrogate escape (json-c reads U+FFFD)");
-    } else if (cp >= 0xD800 && cp <= 0xDBFF) {
-        if (p + 6 <= s->len && t[p + 4] == '\\' && t[p + 5] == 'u' &&
-            hex_value(t + p + 6, s->len - p - 6, &lo) && lo >= 0xDC00 && lo <= 0xDFFF)
-            return 10;
-        report(s, start, "unpaired surrogate escape (json-c reads U+FFFD)");
-    }
-    return 4;
+    return used;
 }
 
 static void scan_string(scanner *s)

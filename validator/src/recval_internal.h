@@ -7,6 +7,8 @@
 
 #include "recval.h"
 #include "strbuf.h"
+#include "readfile.h"
+#include "textutil.h" /* rv_utf8_decode, rv_hex_digit */
 
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -64,7 +66,10 @@ typedef struct rv_file {
     const recval_validator *validator;
     const char *path;
     const char *base; /* file name without directories */
-    const char *text; /* whole file, NUL-terminated */
+    /* The whole file, len bytes. NUL-terminated when read from a file
+     * (rv_read_whole_file, rv_file_load_text); recval_check_buffer()
+     * passes the caller's bytes, which need not be: read only within len. */
+    const char *text;
     size_t len;
     json_object *root; /* NULL when the file is not JSON */
 
@@ -81,6 +86,9 @@ typedef struct rv_file {
     bool is_streaming;
 
     struct rv_stream *stream; /* folded chat/completion stream or NULL */
+    /* The current scheme's hash of the request, set by the request-hash
+     * family for recval_check_duplicates(); "" when it has none. */
+    char request_hash[65];
 
     recval_diag *diags;
     size_t ndiags, cap;
@@ -96,12 +104,15 @@ void rv_emit(rv_file *f, rv_rule_id rule, const char *pointer, const char *fmt, 
 void rv_emit_sev(rv_file *f, rv_rule_id rule, recval_severity sev, const char *pointer,
                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Rule families: each walks f->root and emits what it finds. */
+/* Rule families: each walks f->root and emits what it finds; check.c runs
+ * them from its table of (family, entry point). */
 void rv_check_envelope(rv_file *f);
 void rv_check_ids(rv_file *f);
 void rv_check_finish_reason(rv_file *f);
 void rv_check_usage(rv_file *f);
 void rv_check_tool_calls(rv_file *f);
+/* Also sets f->request_hash. */
+void rv_check_request_hash(rv_file *f);
 void rv_check_schema(rv_file *f);
 
 /* True when recval has checks for this __type__ (by class name). */
@@ -139,31 +150,11 @@ void rv_emit_at(rv_file *f, rv_rule_id rule, const char *pointer, size_t offset,
 void rv_locate_diags(rv_file *f);
 void rv_clear_diags(rv_file *f);
 
-/* How a read of a whole file went. */
-typedef enum rv_read_status {
-    RV_READ_OK,
-    RV_READ_ERRNO,       /* err says why */
-    RV_READ_TOO_LARGE,   /* size bytes (grew: at least), over the limit */
-    RV_READ_NOT_REGULAR, /* a FIFO, socket or device named as a file */
-} rv_read_status;
-
-typedef struct rv_read_info {
-    rv_read_status status;
-    int err;
-    size_t size;   /* bytes read, or the size found too large */
-    bool at_least; /* too large: more than the limit was read, size unknown */
-    bool grew;     /* too large only because it grew while it was read */
-} rv_read_info;
-
 /* load.c: parses f->text into f->root strictly (false, with the parse
- * diagnostic, when it is not JSON); reads a whole regular file, or what is
- * left of a descriptor, into a NUL-terminated heap buffer of at most
- * `limit` bytes (NULL with *info saying why); the limit a file's size is
- * checked against; records why a read failed or that a size is over a
+ * diagnostic, when it is not JSON); the limit a file's size is checked
+ * against (files are read by base/readfile.c); records why a read failed or that a size is over a
  * limit; the file name of a path. */
 bool rv_parse_tree(rv_file *f);
-char *rv_read_whole_file(const char *path, size_t limit, rv_read_info *info);
-char *rv_read_fd(int fd, size_t limit, size_t hint, rv_read_info *info);
 size_t rv_read_limit(const recval_validator *v);
 void rv_emit_read_error(rv_file *f, const rv_read_info *info);
 void rv_emit_size_error(rv_file *f, const rv_read_info *info);
@@ -201,11 +192,6 @@ bool rv_ends_with(const char *s, const char *suffix);
 bool rv_is_chat_endpoint(const rv_file *f);
 /* True when s is one of the n strings of list. */
 bool rv_str_in(const char *const *list, size_t n, const char *s);
-
-/* Decodes one UTF-8 sequence at s[0..n) strictly (RFC 3629, as Python
- * does: no overlong forms, no surrogates, nothing above U+10FFFF) into
- * *cp. Returns its length, or 0 when the bytes are not valid UTF-8. */
-size_t rv_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 /* True when s is 'n' lower-case hex digits. */
 bool rv_is_hex(const char *s, size_t n);
@@ -304,9 +290,9 @@ int rv_schemas_new(recval_validator *v);
 /* Frees what rv_schemas_new() made; safe on a partly made validator. */
 void rv_schemas_free(recval_validator *v);
 
-/* The match context every PCRE2 match of the library runs under, with
- * the documented match and heap limits (jsonschema_pattern.c). */
-pcre2_match_context *rv_match_context(void);
+/* Every PCRE2 match of the library runs under the schema engine's match
+ * context, js_match_context() (jsonschema.h): documented match and heap
+ * limits. */
 
 /* Per-file scratch for the validator's patterns (one per file, so checks
  * stay thread-safe). */

@@ -38,6 +38,11 @@ char *replay_expected_name(const reqhash_result *r, bool legacy_layout);
 char **replay_list_dir(const char *dir, bool (*want)(const char *name, const void *ud),
                        const void *ud, size_t *n);
 void replay_free_list(char **list, size_t n);
+/* The status of a failed rv_file_load (RECVAL_EIO: the file could not be
+ * read; RECVAL_EINVAL: not JSON), its reason set as recval_last_error(). */
+int replay_load_error(const rv_file *f);
+/* dir/rel as a heap string (rel alone when it is absolute). */
+char *replay_join_path(const char *dir, const char *rel);
 
 /* The test id as a C string, NULL for none (JSON null, or not a string). */
 const char *replay_test_id_string(json_object *test_id);

@@ -7,6 +7,7 @@
  * each distinct item kind is recorded once (no allocation per item) and
  * checked once at the end; a defect that repeats on many items is reported
  * once, at its first item, with the number of items that have it. */
+#include "jsonschema.h" /* js_match_context */
 #include "rules_envelope.h"
 
 #include <stdio.h>
@@ -172,7 +173,7 @@ static int is_qualified_name(rv_file *f, const char *name)
 {
     const pcre2_code *re = f->validator->type_name_re;
     int rc = pcre2_match(re, (PCRE2_SPTR)name, PCRE2_ZERO_TERMINATED, 0, 0, rv_match_data(f),
-                         rv_match_context());
+                         js_match_context());
     return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : rc;
 }
 

@@ -22,10 +22,7 @@ static void put_value(strbuf *sb, json_object *v)
         sb_put(sb, json, n);
         return;
     }
-    n = VALUE_SHOWN_MAX;
-    while (n > 0 && ((unsigned char)json[n] & 0xC0) == 0x80)
-        n--; /* do not cut a UTF-8 sequence */
-    sb_put(sb, json, n);
+    sb_put(sb, json, rv_utf8_start(json, VALUE_SHOWN_MAX)); /* whole sequences only */
     sb_puts(sb, "...");
 }
 

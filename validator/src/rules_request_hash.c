@@ -187,11 +187,11 @@ rv_name_verdict rv_request_hash_verdict(const rv_file *f, reqhash_result *r, req
     return RV_VERDICT_CURRENT;
 }
 
-void rv_request_hash_check(rv_file *f, char request_hash[65])
+void rv_check_request_hash(rv_file *f)
 {
     reqhash_result r;
     reqhash_match m;
-    request_hash[0] = '\0';
+    f->request_hash[0] = '\0';
     rv_name_verdict verdict = rv_request_hash_verdict(f, &r, &m);
     if (verdict == RV_VERDICT_UNCHECKED)
         return;
@@ -206,7 +206,7 @@ void rv_request_hash_check(rv_file *f, char request_hash[65])
     } else if (verdict == RV_VERDICT_STALE) {
         report_stale(f, &r, m);
     }
-    memcpy(request_hash, r.current, sizeof r.current);
+    memcpy(f->request_hash, r.current, sizeof r.current);
 }
 
 /* --- request-hash/duplicate (run level) ------------------------------ */
@@ -339,7 +339,7 @@ static void report_duplicate(const dup_entry *g, size_t n, size_t self)
     insert_diag(g[self].r, d);
 }
 
-int recval_check_duplicates(recval_result *results, size_t n)
+recval_status recval_check_duplicates(recval_result *results, size_t n, size_t *nadded)
 {
     if (!results && n) {
         rv_set_error("recval_check_duplicates: NULL results");
@@ -354,5 +354,7 @@ int recval_check_duplicates(recval_result *results, size_t n)
             report_duplicate(e + i, j - i, k - i);
     }
     free(e);
-    return (int)added;
+    if (nadded)
+        *nadded = added;
+    return RECVAL_OK;
 }

@@ -7,10 +7,10 @@
 #include "recval_internal.h"
 #include "reqhash.h"
 
-/* Runs the request-hash rules on f and stores in request_hash the current
- * scheme's hash of f's request (64 hex), or "" when f is not named by a
- * hash, its kind has no known formula or the hash cannot be trusted. */
-void rv_request_hash_check(rv_file *f, char request_hash[65]);
+/* Runs the request-hash rules on f and stores in f->request_hash the
+ * current scheme's hash of f's request (64 hex), or "" when f is not named
+ * by a hash, its kind has no known formula or the hash cannot be trusted. */
+void rv_check_request_hash(rv_file *f);
 
 /* What the family concludes about f's name (`recval fix` acts on it). */
 typedef enum rv_name_verdict {

@@ -7,7 +7,6 @@
  * rule, then summed up in one more diagnostic. */
 #include "recval_internal.h"
 #include "jsonschema.h"
-#include "jsonschema_impl.h"
 #include "rules_schema.h"
 #include "schema_bundle.h"
 
@@ -70,7 +69,7 @@ static int compile_type_schemas(recval_validator *v, char **err)
 int rv_schemas_new(recval_validator *v)
 {
     char *err = NULL;
-    v->schema_registry = js_registry_new(0);
+    v->schema_registry = rv_schema_registry_new(0);
     if (js_registry_add_metaschemas(v->schema_registry, NULL, &err) != 0 ||
         js_registry_add_bundle(v->schema_registry, SCHEMA_BASE_URI, "", &err) != 0 ||
         !(v->recording_schema = js_compile(v->schema_registry, RECORDING_SCHEMA_URI, &err)) ||

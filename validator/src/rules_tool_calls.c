@@ -41,15 +41,14 @@ static bool only_whitespace(const char *s, size_t from, size_t to)
 }
 
 /* Parses n bytes at s strictly (RFC 8259) with a tokener nesting at most
- * `depth` levels into *obj (NULL on error), setting *e and *end. False
- * when no tokener could be made. */
-static bool tokenize(const char *s, size_t n, size_t depth, json_object **obj,
+ * `depth` levels into *obj (NULL on error), setting *e and *end. */
+static void tokenize(const char *s, size_t n, size_t depth, json_object **obj,
                      enum json_tokener_error *e, size_t *end)
 {
     *obj = NULL;
     struct json_tokener *tok = json_tokener_new_ex((int)depth);
     if (!tok)
-        return false;
+        rv_out_of_memory(sizeof *tok);
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     *obj = json_tokener_parse_ex(tok, s, (int)n);
     *e = json_tokener_get_error(tok);
@@ -61,7 +60,6 @@ static bool tokenize(const char *s, size_t n, size_t depth, json_object **obj,
             *e = json_tokener_success;
     }
     json_tokener_free(tok);
-    return true;
 }
 
 /* True when the text tokenized into obj (error e, parse end `end`) is one
@@ -85,8 +83,7 @@ static bool is_one_object(const char *s, size_t n, json_object *obj, enum json_t
                  rv_json_type_phrase(obj));
         err->reason = err->reason_buf;
     } else {
-        err->reason = jscan_check(s, n, ignore_duplicate, NULL, &err->offset);
-        return err->reason == NULL;
+        return jscan_check(s, n, ignore_duplicate, NULL, &err->offset, &err->reason) == JSCAN_OK;
     }
     return false;
 }
@@ -101,14 +98,12 @@ json_object *rv_parse_arguments(const char *s, size_t n, size_t max_depth, rv_ar
     size_t end = 0;
     size_t depth = max_depth < SHALLOW_DEPTH ? max_depth : SHALLOW_DEPTH;
     json_object *obj;
-    bool made = tokenize(s, n, depth, &obj, &e, &end);
-    if (made && e == json_tokener_error_depth && depth < max_depth)
-        made = tokenize(s, n, max_depth, &obj, &e, &end);
+    tokenize(s, n, depth, &obj, &e, &end);
+    if (e == json_tokener_error_depth && depth < max_depth)
+        tokenize(s, n, max_depth, &obj, &e, &end);
     if (!err)
         err = &unused;
-    if (!made)
-        *err = (rv_args_error){0, "out of memory", ""};
-    if (made && is_one_object(s, n, obj, e, end, err))
+    if (is_one_object(s, n, obj, e, end, err))
         return obj;
     json_object_put(obj);
     return NULL;
@@ -128,10 +123,8 @@ static void put_snippet(strbuf *sb, const char *s, size_t n, size_t offset)
 {
     size_t from = offset > SNIPPET_MAX / 2 ? offset - SNIPPET_MAX / 2 : 0;
     size_t to = from + SNIPPET_MAX < n ? from + SNIPPET_MAX : n;
-    while (from > 0 && ((unsigned char)s[from] & 0xC0) == 0x80)
-        from--; /* whole UTF-8 sequences only */
-    while (to < n && ((unsigned char)s[to] & 0xC0) == 0x80)
-        to++;
+    from = rv_utf8_start(s, from); /* whole UTF-8 sequences only */
+    to = rv_utf8_end(s, n, to);
     json_object *str = json_object_new_string_len(s + from, (int)(to - from));
     sb_puts(sb, from > 0 ? "..." : "");
     sb_puts(sb, json_object_to_json_string_ext(str, JSON_C_TO_STRING_PLAIN |

@@ -7,6 +7,7 @@
  * errors located by their instance pointer. */
 #include "recval_internal.h"
 #include "jsonschema.h"
+#include "schema_bundle.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -95,7 +96,7 @@ recval_schema *recval_schema_load(const char *path, const recval_schema_base *ba
         return NULL;
     }
     recval_schema *s = xcalloc(1, sizeof *s);
-    s->registry = js_registry_new(0);
+    s->registry = rv_schema_registry_new(0);
     s->uri = uri;
     if (add_sources(s->registry, bases, nbases, dir_uri, dir, &err) != 0 ||
         js_registry_add_file(s->registry, uri, path, &err) != 0 ||
@@ -118,7 +119,7 @@ recval_schema *recval_schema_load_builtin(const char *name)
     }
     char *err = NULL;
     recval_schema *s = xcalloc(1, sizeof *s);
-    s->registry = js_registry_new(0);
+    s->registry = rv_schema_registry_new(0);
     strbuf uri = STRBUF_INIT;
     sb_puts(&uri, RECVAL_SCHEMA_BASE_URI);
     put_uri_path(&uri, name);
@@ -185,12 +186,12 @@ static int check_loaded(const recval_schema *s, int loaded, rv_file *f, recval_r
     if (loaded == 0)
         validate_instance(f, s);
     rv_file_finish(f, out);
-    free((char *)f->text);
+    rv_free_const(f->text);
     return RECVAL_OK;
 }
 
-int recval_schema_check_file(const recval_validator *v, const recval_schema *s, const char *path,
-                             recval_result *out)
+recval_status recval_schema_check_file(const recval_validator *v, const recval_schema *s,
+                                       const char *path, recval_result *out)
 {
     if (!v || !s || !path || !out) {
         rv_set_error("recval_schema_check_file: NULL argument");
@@ -201,8 +202,8 @@ int recval_schema_check_file(const recval_validator *v, const recval_schema *s, 
     return check_loaded(s, loaded, &f, out);
 }
 
-int recval_schema_check_fd(const recval_validator *v, const recval_schema *s, int fd,
-                           const char *path, recval_result *out)
+recval_status recval_schema_check_fd(const recval_validator *v, const recval_schema *s, int fd,
+                                     const char *path, recval_result *out)
 {
     if (!v || !s || fd < 0 || !path || !out) {
         rv_set_error("recval_schema_check_fd: bad argument");
@@ -223,8 +224,9 @@ int recval_schema_check_fd(const recval_validator *v, const recval_schema *s, in
     return check_loaded(s, rv_file_load_text(v, path, text, info.size, &f), &f, out);
 }
 
-int recval_schema_check_buffer(const recval_validator *v, const recval_schema *s, const char *path,
-                               const char *text, size_t len, recval_result *out)
+recval_status recval_schema_check_buffer(const recval_validator *v, const recval_schema *s,
+                                         const char *path, const char *text, size_t len,
+                                         recval_result *out)
 {
     if (!v || !s || !path || !text || !out) {
         rv_set_error("recval_schema_check_buffer: NULL argument");

@@ -4,13 +4,14 @@
 #ifndef RECVAL_SCHEMA_BUNDLE_H
 #define RECVAL_SCHEMA_BUNDLE_H
 
+#include "jsonschema.h"
+
 #include <stddef.h>
 
-typedef struct rv_bundled_file {
-    const char *path;          /* relative to schema/, e.g. "types/openai.model.schema.json" */
-    const unsigned char *data; /* NUL-terminated */
-    size_t len;                /* without the NUL */
-} rv_bundled_file;
+/* One file of schema/: path relative to schema/ (e.g.
+ * "types/openai.model.schema.json"), NUL-terminated data, len without the
+ * NUL. The schema engine's js_embedded_file. */
+typedef js_embedded_file rv_bundled_file;
 
 extern const rv_bundled_file rv_schema_bundle[];
 extern const size_t rv_schema_bundle_count;
@@ -18,5 +19,9 @@ extern const size_t rv_schema_bundle_count;
 /* The rule docs (docs/rules/<family>.md), paths such as "usage.md". */
 extern const rv_bundled_file rv_rule_docs_bundle[];
 extern const size_t rv_rule_docs_bundle_count;
+
+/* A schema registry (js_registry_new) that reads embedded documents from
+ * the schema/ bundle; schema_registry.c. */
+js_registry *rv_schema_registry_new(unsigned options);
 
 #endif

@@ -22,6 +22,16 @@ const char *recval_last_error(void)
     return last_error;
 }
 
+size_t recval_utf8_decode(const char *s, size_t n, uint32_t *cp)
+{
+    return rv_utf8_decode(s, n, cp);
+}
+
+recval_oom_handler recval_set_oom_handler(recval_oom_handler handler)
+{
+    return rv_set_oom_handler(handler);
+}
+
 const char *recval_version(void)
 {
     return RECVAL_VERSION;
@@ -141,28 +151,4 @@ const char *rv_ptr(char buf[RV_PTR_MAX], const char *fmt, ...)
     vsnprintf(buf, RV_PTR_MAX, fmt, ap);
     va_end(ap);
     return buf;
-}
-
-size_t rv_utf8_decode(const char *str, size_t n, uint32_t *cp)
-{
-    const unsigned char *s = (const unsigned char *)str;
-    static const uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
-    size_t len = s[0] < 0x80   ? 1
-                 : s[0] < 0xC2 ? 0
-                 : s[0] < 0xE0 ? 2
-                 : s[0] < 0xF0 ? 3
-                 : s[0] < 0xF5 ? 4
-                               : 0;
-    if (len == 0 || len > n)
-        return 0;
-    uint32_t c = len == 1 ? s[0] : s[0] & (0x3F >> (len - 1));
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = (c << 6) | (s[i] & 0x3F);
-    }
-    if (c < min_cp[len] || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-        return 0;
-    *cp = c;
-    return len;
 }

@@ -11,12 +11,21 @@
  * offset and the decoded key. */
 typedef void (*jscan_dup_fn)(void *ud, const char *pointer, size_t offset, const char *key);
 
+/* What jscan_check found. */
+typedef enum jscan_status {
+    JSCAN_OK,           /* RFC 8259 JSON (repeated keys are reported apart) */
+    JSCAN_INVALID_JSON, /* syntax json-c's strict mode lets pass */
+    JSCAN_INVALID_UTF8, /* ill-formed UTF-8 in a string */
+} jscan_status;
+
 /* Walks text that json-c accepted, reporting every repeated key of every
- * object, and returns NULL, or, for what json-c's strict mode lets pass
- * but RFC 8259 forbids (leading zeros, "2.", NaN, single quotes, raw
- * control characters in strings), a message, with *offset set to the
- * byte where it is. */
-const char *jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset);
+ * object. Returns JSCAN_OK (*message NULL), or, for what json-c's strict
+ * mode lets pass but RFC 8259 or RFC 3629 forbids (leading zeros, "2.",
+ * NaN, single quotes, raw control characters or ill-formed UTF-8 in
+ * strings), what it is, with a static message in *message and *offset
+ * set to the byte where it is. */
+jscan_status jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset,
+                         const char **message);
 
 /* For each of the n sorted, distinct pointers, finds the first character of
  * the value it names and stores its 1-based line and column (code points);

@@ -10,6 +10,7 @@
 
 #include "jsonschema.h"
 #include "strbuf.h"
+#include "textutil.h"
 
 /* ---- hash maps (jsonschema_map.c) ---------------------------------- */
 
@@ -118,12 +119,6 @@ size_t js_utf8_length(const char *s, size_t n);
 void js_render_json(strbuf *sb, json_object *v, size_t max);
 /* Appends s[0..n) as a JSON string literal, cut like js_render_json. */
 void js_render_string(strbuf *sb, const char *s, size_t n, size_t max);
-
-/* ---- loading (jsonschema_load.c) ------------------------------------ */
-
-/* Parses one JSON text as strictly as js_load_json_file; `name` prefixes
- * error messages. Returns a new reference, or NULL with *err set. */
-json_object *js_parse_json_text(const char *text, size_t len, const char *name, char **err);
 
 /* ---- regular expressions (jsonschema_pattern.c) -------------------- */
 
@@ -401,10 +396,10 @@ typedef struct js_compiled {
     size_t nresources, cap_resources;
 } js_compiled;
 
-/* The registry's compiled-schema storage. */
-js_compiled *js_registry_compiled(js_registry *reg);
-/* Frees every compiled schema and resource. */
-void js_compiled_free(js_compiled *c);
+/* The slot where the compiler keeps what it compiled from a registry: the
+ * registry only holds it and, when freed, calls `release` on it. */
+void *js_registry_compiled(const js_registry *reg);
+void js_registry_set_compiled(js_registry *reg, void *compiled, void (*release)(void *));
 /* Compiles the schema at `node` (which must be indexed). */
 const js_schema *js_compile_node(js_registry *reg, json_object *node, char **err);
 

@@ -4,7 +4,6 @@
  * directories mapped to base URIs (never from the network), and resolves
  * references (JSON pointer fragments with percent-encoding, anchors). */
 #include "jsonschema_impl.h"
-#include "schema_bundle.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,7 +42,10 @@ struct js_registry {
     js_ptrmap locs; /* schema node -> js_loc */
     ptrvec docs, sources, entries, loc_store, resinfos;
     unsigned anonymous_count;
-    js_compiled compiled;
+    void *compiled; /* the compiler's storage, released by release_compiled */
+    void (*release_compiled)(void *);
+    const js_embedded_file *embedded; /* js_registry_set_embedded, borrowed */
+    size_t nembedded;
 };
 
 static void vec_push(ptrvec *v, void *p)
@@ -55,23 +57,17 @@ static void vec_push(ptrvec *v, void *p)
     v->items[v->len++] = p;
 }
 
-static void set_error(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_error(char **err, const char *fmt, ...)
-{
-    strbuf sb = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    *err = sb_detach(&sb);
-}
-
 js_registry *js_registry_new(unsigned options)
 {
     js_registry *reg = xcalloc(1, sizeof *reg);
     reg->options = options;
     return reg;
+}
+
+void js_registry_set_embedded(js_registry *reg, const js_embedded_file *files, size_t n)
+{
+    reg->embedded = files;
+    reg->nembedded = n;
 }
 
 static void free_resinfo(js_resinfo *r)
@@ -88,7 +84,8 @@ void js_registry_free(js_registry *reg)
 {
     if (!reg)
         return;
-    js_compiled_free(&reg->compiled);
+    if (reg->release_compiled)
+        reg->release_compiled(reg->compiled);
     for (size_t i = 0; i < reg->docs.len; i++) {
         js_doc *d = reg->docs.items[i];
         json_object_put(d->root);
@@ -126,9 +123,15 @@ unsigned js_registry_options(const js_registry *reg)
     return reg->options;
 }
 
-js_compiled *js_registry_compiled(js_registry *reg)
+void *js_registry_compiled(const js_registry *reg)
 {
-    return &reg->compiled;
+    return reg->compiled;
+}
+
+void js_registry_set_compiled(js_registry *reg, void *compiled, void (*release)(void *))
+{
+    reg->compiled = compiled;
+    reg->release_compiled = release;
 }
 
 const js_loc *js_registry_loc(const js_registry *reg, json_object *node)
@@ -158,7 +161,7 @@ static const char *string_member(json_object *obj, const char *key)
 static int batch_add_uri(batch *b, const char *uri, json_object *node, bool dynamic)
 {
     if (js_strmap_get(&b->reg->uris, uri) || js_strmap_get(&b->seen, uri)) {
-        set_error(&b->err, "duplicate schema identifier \"%s\"", uri);
+        b->err = sb_format("duplicate schema identifier \"%s\"", uri);
         return -1;
     }
     js_uri_entry *e = xmalloc(sizeof *e);
@@ -196,12 +199,12 @@ static char *resolve_id(batch *b, const char *base, const char *id)
 {
     char *abs = js_uri_resolve(base, id);
     if (!abs) {
-        set_error(&b->err, "invalid $id \"%s\"", id);
+        b->err = sb_format("invalid $id \"%s\"", id);
         return NULL;
     }
     char *hash = strchr(abs, '#');
     if (hash && hash[1] != '\0') {
-        set_error(&b->err, "$id \"%s\" must not contain a non-empty fragment", id);
+        b->err = sb_format("$id \"%s\" must not contain a non-empty fragment", id);
         free(abs);
         return NULL;
     }
@@ -378,7 +381,7 @@ static int index_document(js_registry *reg, const char *uri, json_object *root, 
         batch_commit(&b);
     } else {
         batch_discard(&b);
-        set_error(err, "%s: %s", uri, b.err ? b.err : "cannot index document");
+        *err = sb_format("%s: %s", uri, b.err ? b.err : "cannot index document");
     }
     free(b.err);
     batch_free(&b);
@@ -394,12 +397,12 @@ int js_registry_add_document(js_registry *reg, const char *uri, json_object *doc
         uri = anonymous;
     }
     if (!js_uri_is_absolute(uri) || (strchr(uri, '#') && strchr(uri, '#')[1] != '\0')) {
-        set_error(err, "document URI \"%s\" must be absolute and have no fragment", uri);
+        *err = sb_format("document URI \"%s\" must be absolute and have no fragment", uri);
         return -1;
     }
     char *clean = js_uri_resolve(uri, ""); /* normalized, fragment dropped */
     if (js_strmap_get(&reg->uris, clean) || js_registry_loc(reg, doc)) {
-        set_error(err, "document \"%s\" is already registered", clean);
+        *err = sb_format("document \"%s\" is already registered", clean);
         free(clean);
         return -1;
     }
@@ -440,7 +443,7 @@ int js_registry_add_file(js_registry *reg, const char *uri, const char *path, ch
 static js_source *add_source(js_registry *reg, const char *base_uri, char **err)
 {
     if (!js_uri_is_absolute(base_uri) || strchr(base_uri, '#')) {
-        set_error(err, "base URI \"%s\" must be absolute and have no fragment", base_uri);
+        *err = sb_format("base URI \"%s\" must be absolute and have no fragment", base_uri);
         return NULL;
     }
     js_source *s = xcalloc(1, sizeof *s);
@@ -453,7 +456,7 @@ int js_registry_add_dir(js_registry *reg, const char *base_uri, const char *dir,
 {
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        set_error(err, "%s: not a directory", dir);
+        *err = sb_format("%s: not a directory", dir);
         return -1;
     }
     js_source *s = add_source(reg, base_uri, err);
@@ -524,11 +527,11 @@ static int load_from_dir(js_registry *reg, const char *uri, const js_source *s, 
     return rc;
 }
 
-static const rv_bundled_file *find_bundled(const char *path)
+static const js_embedded_file *find_bundled(const js_registry *reg, const char *path)
 {
-    for (size_t i = 0; i < rv_schema_bundle_count; i++) {
-        if (strcmp(rv_schema_bundle[i].path, path) == 0)
-            return &rv_schema_bundle[i];
+    for (size_t i = 0; i < reg->nembedded; i++) {
+        if (strcmp(reg->embedded[i].path, path) == 0)
+            return &reg->embedded[i];
     }
     return NULL;
 }
@@ -539,10 +542,10 @@ static int load_from_bundle(js_registry *reg, const char *uri, const js_source *
 {
     strbuf path = STRBUF_INIT;
     sb_printf(&path, "%s%s%s", s->bundle_dir, *s->bundle_dir ? "/" : "", rel);
-    const rv_bundled_file *f = find_bundled(path.data);
+    const js_embedded_file *f = find_bundled(reg, path.data);
     if (!f) {
         sb_puts(&path, ".json");
-        f = find_bundled(path.data);
+        f = find_bundled(reg, path.data);
     }
     int rc = 0;
     if (f) {
@@ -584,7 +587,7 @@ static json_object *lookup_uri(js_registry *reg, const char *uri, char **err)
         return e->node;
     int rc = load_from_sources(reg, uri, err);
     if (rc == 0)
-        set_error(err, "no schema is registered for \"%s\" (network retrieval is disabled)", uri);
+        *err = sb_format("no schema is registered for \"%s\" (network retrieval is disabled)", uri);
     if (rc <= 0)
         return NULL;
     e = js_strmap_get(&reg->uris, uri);
@@ -702,7 +705,7 @@ int js_registry_resolve(js_registry *reg, const char *base, const char *ref, js_
 {
     char *abs = js_uri_resolve(base, ref);
     if (!abs) {
-        set_error(err, "invalid reference \"%s\"", ref);
+        *err = sb_format("invalid reference \"%s\"", ref);
         return -1;
     }
     const char *frag;
@@ -714,12 +717,12 @@ int js_registry_resolve(js_registry *reg, const char *base, const char *ref, js_
     out->node = root;
     out->dynamic_anchor = false;
     if (root && frag && !decoded) {
-        set_error(err, "invalid percent-encoding in \"%s\"", ref);
+        *err = sb_format("invalid percent-encoding in \"%s\"", ref);
         rc = -1;
     } else if (decoded && decoded[0] == '/') {
         out->node = follow_pointer(reg, root, decoded);
         if (!out->node) {
-            set_error(err, "\"%s\" does not exist (resolved to %s)", ref, abs);
+            *err = sb_format("\"%s\" does not exist (resolved to %s)", ref, abs);
             rc = -1;
         }
     } else if (decoded && decoded[0] != '\0') {
@@ -731,7 +734,7 @@ int js_registry_resolve(js_registry *reg, const char *base, const char *ref, js_
             out->node = e->node;
             out->dynamic_anchor = e->dynamic;
         } else {
-            set_error(err, "anchor \"%s\" is not defined in %s", decoded, uri);
+            *err = sb_format("anchor \"%s\" is not defined in %s", decoded, uri);
             rc = -1;
         }
     }

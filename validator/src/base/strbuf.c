@@ -1,38 +1,64 @@
 /* strbuf.c - growable byte buffer and checked allocation. */
 #include "strbuf.h"
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void oom(void)
+static rv_oom_fn oom_handler;
+
+rv_oom_fn rv_set_oom_handler(rv_oom_fn fn)
 {
+    rv_oom_fn old = oom_handler;
+    oom_handler = fn;
+    return old;
+}
+
+_Noreturn void rv_out_of_memory(size_t n)
+{
+    if (oom_handler)
+        oom_handler(n);
     fputs("recval: out of memory\n", stderr);
     abort();
 }
 
+/* The allocation hook: never fails here. A test build that defines its own
+ * (strong) rv_alloc_should_fail fails the allocations it picks. */
+__attribute__((weak)) bool rv_alloc_should_fail(size_t n)
+{
+    (void)n;
+    return false;
+}
+
 void *xmalloc(size_t n)
 {
-    void *p = malloc(n ? n : 1);
+    void *p = rv_alloc_should_fail(n) ? NULL : malloc(n ? n : 1);
     if (!p)
-        oom();
+        rv_out_of_memory(n);
     return p;
 }
 
 void *xcalloc(size_t n, size_t size)
 {
-    void *p = calloc(n ? n : 1, size ? size : 1);
+    void *p = rv_alloc_should_fail(n * size) ? NULL : calloc(n ? n : 1, size ? size : 1);
     if (!p)
-        oom();
+        rv_out_of_memory(n * size);
     return p;
 }
 
 void *xrealloc(void *p, size_t n)
 {
-    void *q = realloc(p, n ? n : 1);
+    void *q = rv_alloc_should_fail(n) ? NULL : realloc(p, n ? n : 1);
     if (!q)
-        oom();
+        rv_out_of_memory(n);
     return q;
+}
+
+void rv_free_const(const void *p)
+{
+    free((void *)(uintptr_t)p);
 }
 
 char *xstrdup(const char *s)
@@ -109,6 +135,22 @@ void sb_truncate(strbuf *sb, size_t len)
         sb->len = len;
         sb->data[len] = '\0';
     }
+}
+
+char *sb_vformat(const char *fmt, va_list ap)
+{
+    strbuf sb = STRBUF_INIT;
+    sb_vprintf(&sb, fmt, ap);
+    return sb_detach(&sb);
+}
+
+char *sb_format(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = sb_vformat(fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 char *sb_detach(strbuf *sb)

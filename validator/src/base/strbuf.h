@@ -1,10 +1,13 @@
-/* strbuf.h - growable byte buffer used for messages, pointers and reports.
- * Allocation failure aborts the process (there is no sane recovery for a
- * linter running out of memory); every other error is a return code. */
+/* strbuf.h - growable byte buffer used for messages, pointers and reports,
+ * and the checked allocation every allocation of the library goes through.
+ * Allocation failure calls rv_out_of_memory(): the handler the embedder set
+ * (recval_set_oom_handler()), then abort(); every other error is a return
+ * code. */
 #ifndef RECVAL_STRBUF_H
 #define RECVAL_STRBUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct strbuf {
@@ -25,13 +28,29 @@ void sb_puts(strbuf *sb, const char *s);
 void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(strbuf *sb, const char *fmt, va_list ap);
 void sb_truncate(strbuf *sb, size_t len);
+/* printf into a new heap string (never NULL; the caller frees it). */
+char *sb_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *sb_vformat(const char *fmt, va_list ap);
 /* Returns the heap string and resets sb; never NULL. */
 char *sb_detach(strbuf *sb);
 void sb_free(strbuf *sb);
 /* Appends s as an RFC 6901 reference token: '~' -> "~0", '/' -> "~1". */
 void sb_put_pointer_token(strbuf *sb, const char *s, size_t n);
 
-/* Checked allocation helpers. */
+/* Out of memory: calls the handler set by rv_set_oom_handler() with the
+ * size asked for, then (if it returns) prints a message and aborts. */
+typedef void (*rv_oom_fn)(size_t size);
+rv_oom_fn rv_set_oom_handler(rv_oom_fn fn);
+_Noreturn void rv_out_of_memory(size_t size);
+/* The allocation hook the x* helpers ask before allocating: the library's
+ * weak definition never fails; a test build defines a failing one. */
+bool rv_alloc_should_fail(size_t size);
+
+/* Frees memory held through a const pointer (strings the owner hands out
+ * read-only). */
+void rv_free_const(const void *p);
+
+/* Checked allocation helpers: never NULL. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

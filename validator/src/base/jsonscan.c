@@ -4,8 +4,8 @@
  * The walker does not validate (json-c does); on text it cannot follow it
  * stops. One walker serves three jobs, picked by the mode of a scan. */
 #include "jsonscan.h"
-#include "recval_internal.h"
 #include "strbuf.h"
+#include "textutil.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,6 +48,7 @@ typedef struct scan {
     size_t line_start;
     size_t until;      /* SCAN_UNTIL */
     const char *error; /* SCAN_CHECK: what is wrong at s->pos */
+    bool bad_utf8;     /* ... and it is ill-formed UTF-8 */
 } scan;
 
 /* --- keys ---------------------------------------------------------- */
@@ -76,26 +77,6 @@ static void put_utf8(strbuf *sb, uint32_t cp)
         n = 4;
     }
     sb_put(sb, b, n);
-}
-
-static uint32_t hex4(const char *s, size_t avail)
-{
-    uint32_t v = 0;
-    if (avail < 4)
-        return 0xFFFD;
-    for (int i = 0; i < 4; i++) {
-        char c = s[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (uint32_t)(c - 'A' + 10);
-        else
-            return 0xFFFD;
-    }
-    return v;
 }
 
 /* Decodes the escapes of a raw JSON string body into sb. */
@@ -128,15 +109,11 @@ static void decode_string(strbuf *sb, const char *s, size_t n)
             sb_putc(sb, '\t');
             break;
         case 'u': {
-            uint32_t cp = hex4(s + i, n - i);
-            i += 4;
-            if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u') {
-                uint32_t lo = hex4(s + i + 2, n - i - 2);
-                if (lo >= 0xDC00 && lo < 0xE000) {
-                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    i += 6;
-                }
-            }
+            uint32_t cp;
+            size_t used = rv_json_u_escape(s + i, n - i, &cp);
+            if (used == 0) /* json-c rejects this; decode it as U+FFFD */
+                cp = 0xFFFD, used = 4;
+            i += used;
             put_utf8(sb, cp);
             break;
         }
@@ -337,7 +314,7 @@ static void byte_range(const unsigned char *p, size_t n, unsigned char *lo, unsi
 /* Finds the first byte of the string body [p, end) that RFC 8259 or
  * RFC 3629 forbids; NULL when there is none. */
 static const unsigned char *first_bad_byte(const unsigned char *p, const unsigned char *end,
-                                           const char **why)
+                                           const char **why, bool *bad_utf8)
 {
     while (p < end) {
         if (*p == '\\') {
@@ -352,6 +329,7 @@ static const unsigned char *first_bad_byte(const unsigned char *p, const unsigne
             size_t n = rv_utf8_decode((const char *)p, (size_t)(end - p), &cp);
             if (!n) {
                 *why = "invalid UTF-8 byte sequence";
+                *bad_utf8 = true;
                 return p;
             }
             p += n;
@@ -372,7 +350,7 @@ static bool skip_string_checked(scan *s, span *body)
     byte_range(p, sp.len, &lo, &hi);
     if (lo < 0x20 || hi >= 0x80) {
         const char *why = NULL;
-        const unsigned char *bad = first_bad_byte(p, p + sp.len, &why);
+        const unsigned char *bad = first_bad_byte(p, p + sp.len, &why, &s->bad_utf8);
         if (bad) {
             s->pos = (size_t)((const char *)bad - s->text);
             s->error = why;
@@ -509,9 +487,9 @@ static void at_value(scan *s)
         sb_truncate(&s->ptr, 0);
     }
     const char *cur = s->ptr.data ? s->ptr.data : "";
-    const char **hit = bsearch(&cur, s->want, s->nwant, sizeof *s->want, cmp_str);
+    const char *const *hit = bsearch(&cur, s->want, s->nwant, sizeof *s->want, cmp_str);
     if (hit) {
-        size_t i = (size_t)(hit - (const char **)s->want);
+        size_t i = (size_t)(hit - s->want);
         s->lines[i] = s->line;
         s->columns[i] = column_of(s->text, s->line_start, s->pos);
     }
@@ -608,7 +586,8 @@ static void scan_free(scan *s)
     sb_free(&s->ptr);
 }
 
-const char *jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset)
+jscan_status jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset,
+                         const char **message)
 {
     scan s = {.text = text, .len = len, .mode = SCAN_CHECK, .dup_fn = fn, .dup_ud = ud};
     walk(&s);
@@ -616,8 +595,10 @@ const char *jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud,
     if (!error && s.depth)
         error = "unexpected end of file";
     *offset = s.pos;
+    *message = error;
+    jscan_status st = !error ? JSCAN_OK : s.bad_utf8 ? JSCAN_INVALID_UTF8 : JSCAN_INVALID_JSON;
     scan_free(&s);
-    return error;
+    return st;
 }
 
 void jscan_locate(const char *text, size_t len, const char *const *sorted_pointers, size_t n,

@@ -3,26 +3,14 @@
  * details, invalid UTF-8, repeated keys) of files and of in-memory text. */
 #include "jsonschema_impl.h"
 #include "jsonscan.h"
-#include "recval_internal.h" /* rv_read_whole_file */
+#include "readfile.h"
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void set_error(char **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void set_error(char **err, const char *fmt, ...)
-{
-    strbuf sb = STRBUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
-    va_end(ap);
-    *err = sb_detach(&sb);
-}
 
 /* Schema files are read as recordings are (never blocking on a FIFO). */
 #define SCHEMA_FILE_MAX ((size_t)64 << 20)
@@ -34,11 +22,11 @@ static char *read_file(const char *path, size_t *len, char **err)
     if (text)
         *len = info.size;
     else if (info.status == RV_READ_TOO_LARGE)
-        set_error(err, "%s: over the %zu-byte limit of a schema file", path, SCHEMA_FILE_MAX);
+        *err = sb_format("%s: over the %zu-byte limit of a schema file", path, SCHEMA_FILE_MAX);
     else if (info.status == RV_READ_NOT_REGULAR)
-        set_error(err, "%s: not a regular file", path);
+        *err = sb_format("%s: not a regular file", path);
     else
-        set_error(err, "%s: %s", path, strerror(info.err));
+        *err = sb_format("%s: %s", path, strerror(info.err));
     return text;
 }
 
@@ -60,18 +48,21 @@ static int check_json_text(const char *text, size_t len, const char *name, char 
 {
     char *duplicate = NULL;
     size_t offset = 0;
-    const char *bad = jscan_check(text, len, note_duplicate, &duplicate, &offset);
-    if (bad)
-        set_error(err, "%s: invalid JSON at byte %zu: %s", name, offset, bad);
+    const char *bad = NULL;
+    jscan_status st = jscan_check(text, len, note_duplicate, &duplicate, &offset, &bad);
+    if (st != JSCAN_OK)
+        *err = sb_format("%s: invalid JSON at byte %zu: %s", name, offset, bad);
     else if (duplicate)
-        set_error(err, "%s: %s", name, duplicate);
+        *err = sb_format("%s: %s", name, duplicate);
     free(duplicate);
-    return bad || duplicate ? -1 : 0;
+    return st != JSCAN_OK || duplicate ? -1 : 0;
 }
 
 json_object *js_parse_json_text(const char *text, size_t len, const char *name, char **err)
 {
     json_tokener *tok = json_tokener_new_ex(JS_MAX_JSON_DEPTH);
+    if (!tok)
+        rv_out_of_memory(sizeof *tok);
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
     json_object *doc = len <= INT_MAX ? json_tokener_parse_ex(tok, text, (int)len) : NULL;
     enum json_tokener_error jerr = json_tokener_get_error(tok);
@@ -88,7 +79,7 @@ json_object *js_parse_json_text(const char *text, size_t len, const char *name, 
         const char *why = !doc && jerr == json_tokener_continue ? "unexpected end of input"
                           : doc ? "trailing data after the JSON value"
                                 : json_tokener_error_desc(jerr);
-        set_error(err, "%s: invalid JSON at byte %zu: %s", name, end, why);
+        *err = sb_format("%s: invalid JSON at byte %zu: %s", name, end, why);
         json_object_put(doc);
         doc = NULL;
     } else if (check_json_text(text, len, name, err) < 0) {

@@ -1,4 +1,4 @@
-/* rules_schema_args.c - tool-calls/arguments-schema: the arguments of each
+/* rules_tool_calls_schema.c - tool-calls/arguments-schema: the arguments of each
  * tool call (a streamed call folded from its chunks, a single response's
  * call, or a call of an assistant message of the request) must satisfy the
  * `parameters` JSON Schema the request declared for that function in
@@ -14,6 +14,7 @@
 #include "rules_schema.h"
 #include "rules_tool_calls.h"
 #include "jsonschema.h"
+#include "schema_bundle.h"
 #include "stream.h"
 
 #include <inttypes.h>
@@ -101,7 +102,7 @@ static void compile_parameters(args_check *ac, declared_fn *d)
     char *err = NULL;
     d->tried = true;
     if (!ac->reg) {
-        ac->reg = js_registry_new(JS_ALLOW_UNKNOWN_KEYWORDS);
+        ac->reg = rv_schema_registry_new(JS_ALLOW_UNKNOWN_KEYWORDS);
         if (js_registry_add_metaschemas(ac->reg, NULL, &err) != 0) {
             free(err); /* only $schema and metaschema $refs need them */
             err = NULL;
@@ -269,7 +270,7 @@ static void check_request_calls(args_check *ac)
     }
 }
 
-void rv_check_arguments_schema(rv_file *f)
+void rv_check_tool_calls_arguments_schema(rv_file *f)
 {
     args_check ac = {.f = f};
     read_declared(&ac);

@@ -1,157 +1,14 @@
-/* jsonschema_keywords.c - the draft 2020-12 keyword table and the
- * compile-time builders that check each keyword's value and turn it into a
- * js_kw (precomputed limits, name tables, compiled patterns, resolved
- * references). Keywords outside the table are rejected unless the registry
- * allows unknown keywords; keywords of vocabularies the dialect does not
- * enable are ignored, as the specification requires. */
+/* jsonschema_keywords.c - the compile-time builders that check each keyword's value and turn it
+ * into a js_kw (precomputed limits, name tables, compiled patterns, resolved references). Keywords
+ * outside the table are rejected unless the registry allows unknown keywords; keywords of
+ * vocabularies the dialect does not enable are ignored, as the specification requires. */
 #include "jsonschema_impl.h"
+#include "jsonschema_keyword_table.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef enum kw_id {
-    K_SCHEMA,
-    K_ID,
-    K_REF,
-    K_DYNAMIC_REF,
-    K_ANCHOR,
-    K_DYNAMIC_ANCHOR,
-    K_VOCABULARY,
-    K_COMMENT,
-    K_DEFS,
-    K_ALL_OF,
-    K_ANY_OF,
-    K_ONE_OF,
-    K_NOT,
-    K_IF,
-    K_THEN,
-    K_ELSE,
-    K_DEPENDENT_SCHEMAS,
-    K_PREFIX_ITEMS,
-    K_ITEMS,
-    K_CONTAINS,
-    K_PROPERTIES,
-    K_PATTERN_PROPERTIES,
-    K_ADDITIONAL_PROPERTIES,
-    K_PROPERTY_NAMES,
-    K_UNEVALUATED_ITEMS,
-    K_UNEVALUATED_PROPERTIES,
-    K_TYPE,
-    K_ENUM,
-    K_CONST,
-    K_MULTIPLE_OF,
-    K_MAXIMUM,
-    K_EXCLUSIVE_MAXIMUM,
-    K_MINIMUM,
-    K_EXCLUSIVE_MINIMUM,
-    K_MAX_LENGTH,
-    K_MIN_LENGTH,
-    K_PATTERN,
-    K_MAX_ITEMS,
-    K_MIN_ITEMS,
-    K_UNIQUE_ITEMS,
-    K_MAX_CONTAINS,
-    K_MIN_CONTAINS,
-    K_MAX_PROPERTIES,
-    K_MIN_PROPERTIES,
-    K_REQUIRED,
-    K_DEPENDENT_REQUIRED,
-    K_TITLE,
-    K_DESCRIPTION,
-    K_DEFAULT,
-    K_DEPRECATED,
-    K_READ_ONLY,
-    K_WRITE_ONLY,
-    K_EXAMPLES,
-    K_FORMAT,
-    K_CONTENT_ENCODING,
-    K_CONTENT_MEDIA_TYPE,
-    K_CONTENT_SCHEMA,
-    K_COUNT
-} kw_id;
-
-/* Expected JSON type of annotation-only keywords (0: anything). */
-static const struct kwdef {
-    const char *name;
-    unsigned vocab;
-    js_shape shape;
-    unsigned value_type;
-} KW[K_COUNT] = {
-    [K_SCHEMA] = {"$schema", JS_V_CORE, JS_SHAPE_NONE, JS_T_STRING},
-    [K_ID] = {"$id", JS_V_CORE, JS_SHAPE_NONE, JS_T_STRING},
-    [K_REF] = {"$ref", JS_V_CORE, JS_SHAPE_NONE, 0},
-    [K_DYNAMIC_REF] = {"$dynamicRef", JS_V_CORE, JS_SHAPE_NONE, 0},
-    [K_ANCHOR] = {"$anchor", JS_V_CORE, JS_SHAPE_NONE, JS_T_STRING},
-    [K_DYNAMIC_ANCHOR] = {"$dynamicAnchor", JS_V_CORE, JS_SHAPE_NONE, JS_T_STRING},
-    [K_VOCABULARY] = {"$vocabulary", JS_V_CORE, JS_SHAPE_NONE, JS_T_OBJECT},
-    [K_COMMENT] = {"$comment", JS_V_CORE, JS_SHAPE_NONE, JS_T_STRING},
-    [K_DEFS] = {"$defs", JS_V_CORE, JS_SHAPE_MAP, 0},
-    [K_ALL_OF] = {"allOf", JS_V_APPLICATOR, JS_SHAPE_ARRAY, 0},
-    [K_ANY_OF] = {"anyOf", JS_V_APPLICATOR, JS_SHAPE_ARRAY, 0},
-    [K_ONE_OF] = {"oneOf", JS_V_APPLICATOR, JS_SHAPE_ARRAY, 0},
-    [K_NOT] = {"not", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
-    [K_IF] = {"if", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
-    [K_THEN] = {"then", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
-    [K_ELSE] = {"else", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
-    [K_DEPENDENT_SCHEMAS] = {"dependentSchemas", JS_V_APPLICATOR, JS_SHAPE_MAP, 0},
-    [K_PREFIX_ITEMS] = {"prefixItems", JS_V_APPLICATOR, JS_SHAPE_ARRAY, 0},
-    [K_ITEMS] = {"items", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
-    [K_CONTAINS] = {"contains", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
-    [K_PROPERTIES] = {"properties", JS_V_APPLICATOR, JS_SHAPE_MAP, 0},
-    [K_PATTERN_PROPERTIES] = {"patternProperties", JS_V_APPLICATOR, JS_SHAPE_MAP, 0},
-    [K_ADDITIONAL_PROPERTIES] = {"additionalProperties", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
-    [K_PROPERTY_NAMES] = {"propertyNames", JS_V_APPLICATOR, JS_SHAPE_ONE, 0},
-    [K_UNEVALUATED_ITEMS] = {"unevaluatedItems", JS_V_UNEVALUATED, JS_SHAPE_ONE, 0},
-    [K_UNEVALUATED_PROPERTIES] = {"unevaluatedProperties", JS_V_UNEVALUATED, JS_SHAPE_ONE, 0},
-    [K_TYPE] = {"type", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_ENUM] = {"enum", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_CONST] = {"const", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_MULTIPLE_OF] = {"multipleOf", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_MAXIMUM] = {"maximum", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_EXCLUSIVE_MAXIMUM] = {"exclusiveMaximum", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_MINIMUM] = {"minimum", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_EXCLUSIVE_MINIMUM] = {"exclusiveMinimum", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_MAX_LENGTH] = {"maxLength", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_MIN_LENGTH] = {"minLength", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_PATTERN] = {"pattern", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_MAX_ITEMS] = {"maxItems", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_MIN_ITEMS] = {"minItems", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_UNIQUE_ITEMS] = {"uniqueItems", JS_V_VALIDATION, JS_SHAPE_NONE, JS_T_BOOLEAN},
-    [K_MAX_CONTAINS] = {"maxContains", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_MIN_CONTAINS] = {"minContains", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_MAX_PROPERTIES] = {"maxProperties", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_MIN_PROPERTIES] = {"minProperties", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_REQUIRED] = {"required", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_DEPENDENT_REQUIRED] = {"dependentRequired", JS_V_VALIDATION, JS_SHAPE_NONE, 0},
-    [K_TITLE] = {"title", JS_V_METADATA, JS_SHAPE_NONE, JS_T_STRING},
-    [K_DESCRIPTION] = {"description", JS_V_METADATA, JS_SHAPE_NONE, JS_T_STRING},
-    [K_DEFAULT] = {"default", JS_V_METADATA, JS_SHAPE_NONE, 0},
-    [K_DEPRECATED] = {"deprecated", JS_V_METADATA, JS_SHAPE_NONE, JS_T_BOOLEAN},
-    [K_READ_ONLY] = {"readOnly", JS_V_METADATA, JS_SHAPE_NONE, JS_T_BOOLEAN},
-    [K_WRITE_ONLY] = {"writeOnly", JS_V_METADATA, JS_SHAPE_NONE, JS_T_BOOLEAN},
-    [K_EXAMPLES] = {"examples", JS_V_METADATA, JS_SHAPE_NONE, JS_T_ARRAY},
-    [K_FORMAT] = {"format", JS_V_FORMAT, JS_SHAPE_NONE, JS_T_STRING},
-    [K_CONTENT_ENCODING] = {"contentEncoding", JS_V_CONTENT, JS_SHAPE_NONE, JS_T_STRING},
-    [K_CONTENT_MEDIA_TYPE] = {"contentMediaType", JS_V_CONTENT, JS_SHAPE_NONE, JS_T_STRING},
-    [K_CONTENT_SCHEMA] = {"contentSchema", JS_V_CONTENT, JS_SHAPE_ONE, 0},
-};
-
-static int find_keyword(const char *name)
-{
-    for (int i = 0; i < K_COUNT; i++) {
-        if (strcmp(KW[i].name, name) == 0)
-            return i;
-    }
-    return -1;
-}
-
-js_shape js_keyword_shape(const char *name)
-{
-    int id = find_keyword(name);
-    return id < 0 ? JS_SHAPE_NONE : KW[id].shape;
-}
 
 /* Everything one schema object's builders share. */
 typedef struct kwctx {
@@ -166,7 +23,7 @@ typedef struct kwctx {
 
 static int fail(kwctx *k, kw_id id, const char *what)
 {
-    return js_cc_error(k->c, k->s->location, KW[id].name, "%s", what);
+    return js_cc_error(k->c, k->s->location, js_keywords[id].name, "%s", what);
 }
 
 static js_kw *emit(kwctx *k, js_op op, kw_id id, unsigned types)
@@ -175,14 +32,14 @@ static js_kw *emit(kwctx *k, js_op op, kw_id id, unsigned types)
     memset(kw, 0, sizeof *kw);
     kw->op = op;
     kw->types = types;
-    kw->name = KW[id].name;
-    kw->name_len = strlen(KW[id].name);
+    kw->name = js_keywords[id].name;
+    kw->name_len = strlen(js_keywords[id].name);
     return kw;
 }
 
 static const js_schema *child(kwctx *k, kw_id id, json_object *v, const char *tok2)
 {
-    return js_cc_child(k->c, k->s, k->loc, v, KW[id].name, tok2);
+    return js_cc_child(k->c, k->s, k->loc, v, js_keywords[id].name, tok2);
 }
 
 static void make_name(js_name *n, const char *s, size_t len)
@@ -414,9 +271,9 @@ static int build_dependent_required(kwctx *k)
 
 static int check_annotation(kwctx *k, kw_id id)
 {
-    unsigned want = KW[id].value_type;
+    unsigned want = js_keywords[id].value_type;
     if (want && !(js_type_bits(k->val[id]) & want))
-        return js_cc_error(k->c, k->s->location, KW[id].name, "must be %s %s",
+        return js_cc_error(k->c, k->s->location, js_keywords[id].name, "must be %s %s",
                            want == JS_T_ARRAY || want == JS_T_OBJECT ? "an" : "a",
                            js_type_name(want));
     return 0;
@@ -431,7 +288,8 @@ static int build_ref(kwctx *k, kw_id id)
         return fail(k, id, "must be a URI reference string");
     const char *ref = json_object_get_string(v);
     bool dynamic = false;
-    const js_schema *target = js_cc_reference(k->c, k->s, k->loc, KW[id].name, ref, &dynamic);
+    const js_schema *target =
+        js_cc_reference(k->c, k->s, k->loc, js_keywords[id].name, ref, &dynamic);
     if (!target)
         return -1;
     if (id == K_REF) {
@@ -676,11 +534,11 @@ static int collect(kwctx *k, unsigned vocab)
     bool allow_unknown = js_registry_options(k->c->reg) & JS_ALLOW_UNKNOWN_KEYWORDS;
     json_object_object_foreach(k->s->json, key, val)
     {
-        int id = find_keyword(key);
+        int id = js_keyword_find(key);
         if (id < 0 && !allow_unknown)
             return js_cc_error(k->c, k->s->location, key,
                                "unknown keyword \"%s\" (not implemented by recval)", key);
-        if (id < 0 || !(KW[id].vocab & vocab))
+        if (id < 0 || !(js_keywords[id].vocab & vocab))
             continue; /* an annotation, or a vocabulary this dialect leaves out */
         k->val[id] = val;
         k->has[id] = true;

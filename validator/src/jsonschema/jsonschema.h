@@ -37,6 +37,20 @@ enum {
 /* Creates an empty registry with the given JS_* option flags. */
 js_registry *js_registry_new(unsigned options);
 
+/* A JSON document compiled into the program, e.g. a schema tree embedded at
+ * build time: its path relative to the tree and its NUL-terminated text. */
+typedef struct js_embedded_file {
+    const char *path; /* e.g. "meta/draft2020-12/schema.json" */
+    const unsigned char *data;
+    size_t len; /* without the NUL */
+} js_embedded_file;
+
+/* Gives the registry the embedded documents js_registry_add_bundle and
+ * js_registry_add_metaschemas(reg, NULL, ...) read from. The array is
+ * borrowed and must outlive the registry. Without it the registry has no
+ * embedded documents. */
+void js_registry_set_embedded(js_registry *reg, const js_embedded_file *files, size_t n);
+
 /* Frees the registry, every document it holds and every schema compiled
  * from it. NULL is accepted. */
 void js_registry_free(js_registry *reg);
@@ -60,16 +74,15 @@ int js_registry_add_file(js_registry *reg, const char *uri, const char *path, ch
  * fetched from the network. Returns 0, or -1 with *err set. */
 int js_registry_add_dir(js_registry *reg, const char *base_uri, const char *dir, char **err);
 
-/* Like js_registry_add_dir, but the files come from the schema/ tree
- * compiled into the library (schema_bundle.h): base_uri + "x/y" loads
+/* Like js_registry_add_dir, but the files come from the embedded documents
+ * (js_registry_set_embedded): base_uri + "x/y" loads
  * bundle_dir/x/y or bundle_dir/x/y.json. No file system access. */
 int js_registry_add_bundle(js_registry *reg, const char *base_uri, const char *bundle_dir,
                            char **err);
 
 /* Makes the draft 2020-12 metaschemas available under JS_DRAFT2020_12_BASE,
  * reading them from `schema_dir`/meta/draft2020-12, or, when schema_dir is
- * NULL, from the copy of schema/meta/draft2020-12 compiled into the
- * library. Returns 0 or -1. */
+ * NULL, from the embedded documents below meta/draft2020-12. Returns 0 or -1. */
 int js_registry_add_metaschemas(js_registry *reg, const char *schema_dir, char **err);
 
 /* Compiles the schema identified by `uri` (absolute, fragment allowed:
@@ -85,6 +98,13 @@ const js_schema *js_compile_document(js_registry *reg, const char *uri, json_obj
 
 /* Absolute location of a compiled schema: "<resource URI>#<JSON pointer>". */
 const char *js_schema_location(const js_schema *schema);
+
+/* The PCRE2 match context every pattern match runs under, with the
+ * engine's match and heap limits (docs/schema-engine.md, "Limits"); made
+ * once, shared by all threads. recval's own patterns run under it too. A
+ * match that hits a limit is an error, never a mismatch. */
+struct pcre2_real_match_context_8;
+struct pcre2_real_match_context_8 *js_match_context(void);
 
 /* One validation failure. All strings are valid only during the callback
  * (js_validate) or until js_error_list_free (js_validate_collect). */
@@ -136,5 +156,9 @@ void js_error_list_free(js_error_list *list);
  * loaded by the registry go through the same checks. Returns a new
  * reference, or NULL with *err set. */
 json_object *js_load_json_file(const char *path, char **err);
+
+/* Parses one JSON text as strictly as js_load_json_file; `name` prefixes
+ * error messages. Returns a new reference, or NULL with *err set. */
+json_object *js_parse_json_text(const char *text, size_t len, const char *name, char **err);
 
 #endif

@@ -177,8 +177,9 @@ static void rollback(js_compiled *out, size_t keep_schemas, size_t keep_resource
         js_ptrmap_put(&out->by_res, out->resources[i]->info, out->resources[i]);
 }
 
-void js_compiled_free(js_compiled *c)
+static void free_compiled(void *p)
 {
+    js_compiled *c = p;
     for (size_t i = 0; i < c->nschemas; i++)
         free_schema(c->schemas[i]);
     for (size_t i = 0; i < c->nresources; i++)
@@ -187,7 +188,18 @@ void js_compiled_free(js_compiled *c)
     free(c->resources);
     js_ptrmap_free(&c->by_node);
     js_ptrmap_free(&c->by_res);
-    memset(c, 0, sizeof *c);
+    free(c);
+}
+
+/* The registry's compiled schemas, created on the first compile. */
+static js_compiled *compiled_of(js_registry *reg)
+{
+    js_compiled *c = js_registry_compiled(reg);
+    if (!c) {
+        c = xcalloc(1, sizeof *c);
+        js_registry_set_compiled(reg, c, free_compiled);
+    }
+    return c;
 }
 
 /* ---- compiling ----------------------------------------------------- */
@@ -237,10 +249,8 @@ const js_schema *js_resource_dynamic_anchor(const js_resource *res, const char *
 static js_schema *new_schema(js_cc *c, json_object *node, const js_loc *loc)
 {
     js_schema *s = xcalloc(1, sizeof *s);
-    strbuf sb = STRBUF_INIT;
-    sb_printf(&sb, "%s#%s", loc->res->uri, loc->pointer);
     s->json = node;
-    s->location = sb_detach(&sb);
+    s->location = sb_format("%s#%s", loc->res->uri, loc->pointer);
     push_schema(c->out, s);
     return s;
 }
@@ -307,7 +317,7 @@ const js_schema *js_cc_reference(js_cc *c, const js_schema *s, const js_loc *loc
 
 const js_schema *js_compile_node(js_registry *reg, json_object *node, char **err)
 {
-    js_cc c = {reg, js_registry_compiled(reg), NULL};
+    js_cc c = {reg, compiled_of(reg), NULL};
     size_t keep_schemas = c.out->nschemas, keep_resources = c.out->nresources;
     const js_schema *s = compile_schema(&c, node, js_registry_loc(reg, node));
     if (!s || c.err) {
@@ -325,17 +335,13 @@ const js_schema *js_compile(js_registry *reg, const char *uri, char **err)
 {
     js_target t;
     if (!js_uri_is_absolute(uri)) {
-        strbuf sb = STRBUF_INIT;
-        sb_printf(&sb, "schema URI \"%s\" must be absolute", uri);
-        *err = sb_detach(&sb);
+        *err = sb_format("schema URI \"%s\" must be absolute", uri);
         return NULL;
     }
     if (js_registry_resolve(reg, uri, uri, &t, err) < 0)
         return NULL;
     if (!is_schema_value(t.node)) {
-        strbuf sb = STRBUF_INIT;
-        sb_printf(&sb, "\"%s\" is not a schema (an object or a boolean)", uri);
-        *err = sb_detach(&sb);
+        *err = sb_format("\"%s\" is not a schema (an object or a boolean)", uri);
         return NULL;
     }
     return js_compile_node(reg, t.node, err);

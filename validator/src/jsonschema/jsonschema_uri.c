@@ -219,17 +219,6 @@ char *js_uri_split_fragment(const char *uri, const char **fragment)
     return hash ? xstrndup(uri, (size_t)(hash - uri)) : xstrdup(uri);
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 char *js_percent_decode(const char *s, size_t n, size_t *out_len)
 {
     strbuf out = STRBUF_INIT;
@@ -239,8 +228,8 @@ char *js_percent_decode(const char *s, size_t n, size_t *out_len)
             sb_putc(&out, s[i]);
             continue;
         }
-        int hi = i + 2 < n ? hex_value(s[i + 1]) : -1;
-        int lo = i + 2 < n ? hex_value(s[i + 2]) : -1;
+        int hi = i + 2 < n ? rv_hex_digit(s[i + 1]) : -1;
+        int lo = i + 2 < n ? rv_hex_digit(s[i + 2]) : -1;
         if (hi < 0 || lo < 0) {
             sb_free(&out);
             return NULL;

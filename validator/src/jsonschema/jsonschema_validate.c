@@ -257,10 +257,10 @@ bool js_validate_collect(const js_schema *schema, json_object *instance, size_t 
 void js_error_list_free(js_error_list *list)
 {
     for (size_t i = 0; i < list->count; i++) {
-        free((char *)list->items[i].instance_location);
-        free((char *)list->items[i].keyword_location);
-        free((char *)list->items[i].absolute_keyword_location);
-        free((char *)list->items[i].message);
+        rv_free_const(list->items[i].instance_location);
+        rv_free_const(list->items[i].keyword_location);
+        rv_free_const(list->items[i].absolute_keyword_location);
+        rv_free_const(list->items[i].message);
     }
     free(list->items);
     list->items = NULL;

@@ -29,23 +29,10 @@ static int fail(xlat *x, const char *fmt, ...) __attribute__((format(printf, 2, 
 
 static int fail(xlat *x, const char *fmt, ...)
 {
-    strbuf sb = STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
+    *x->err = sb_vformat(fmt, ap);
     va_end(ap);
-    *x->err = sb_detach(&sb);
-    return -1;
-}
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
     return -1;
 }
 
@@ -54,7 +41,7 @@ static long read_hex(xlat *x, int n)
 {
     long v = 0;
     for (int i = 0; i < n; i++) {
-        int d = x->p + i < x->end ? hex_digit(x->p[i]) : -1;
+        int d = x->p + i < x->end ? rv_hex_digit(x->p[i]) : -1;
         if (d < 0)
             return -1;
         v = v * 16 + d;
@@ -72,7 +59,7 @@ static long read_unicode_escape(xlat *x)
         if (!close || close == x->p + 1)
             return -1;
         for (const char *q = x->p + 1; q < close; q++) {
-            int d = hex_digit(*q);
+            int d = rv_hex_digit(*q);
             if (d < 0 || v > 0x10FFFF)
                 return -1;
             v = v * 16 + d;
@@ -446,10 +433,8 @@ static pthread_once_t match_context_once = PTHREAD_ONCE_INIT;
 static void make_match_context(void)
 {
     match_context = pcre2_match_context_create(NULL);
-    if (!match_context) {
-        fputs("recval: out of memory\n", stderr);
-        abort();
-    }
+    if (!match_context)
+        rv_out_of_memory(sizeof(void *));
     pcre2_set_match_limit(match_context, JS_PATTERN_MATCH_LIMIT);
     pcre2_set_heap_limit(match_context, JS_PATTERN_HEAP_LIMIT_KIB);
 }
@@ -458,11 +443,6 @@ pcre2_match_context *js_match_context(void)
 {
     pthread_once(&match_context_once, make_match_context);
     return match_context;
-}
-
-pcre2_match_context *rv_match_context(void)
-{
-    return js_match_context();
 }
 
 void js_regex_put_error(strbuf *sb, int code)
