@@ -347,7 +347,9 @@ static void files_wanting_one_name_form_a_conflict_group(void **state)
         assert_int_equal(plans[i].safety, RECVAL_FIX_SAFE);
     }
     assert_string_equal(plans[0].new_path, plans[1].new_path);
-    assert_int_equal(recval_fix_conflicts(plans, 2, 0), 2);
+    size_t grouped = 0;
+    assert_int_equal(recval_fix_conflicts(plans, 2, 0, &grouped), RECVAL_OK);
+    assert_int_equal(grouped, 2);
     for (int i = 0; i < 2; i++) {
         assert_int_equal(plans[i].conflict_group, 2);
         assert_int_equal(apply(&plans[i], 0), RECVAL_FIX_CONFLICT_GROUP);

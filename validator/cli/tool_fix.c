@@ -284,7 +284,7 @@ static int run_fix(const recval_validator *v, const fix_args *a, char **files, s
     if (!r.plans || !r.entries)
         abort();
     plan_all(v, files, &r);
-    recval_fix_conflicts(r.plans, n, a->flags);
+    recval_fix_conflicts(r.plans, n, a->flags, NULL);
     apply_all(v, a->flags, &r);
     write_report(stdout, a, &r);
     int status = exit_status(&r, a->flags & RECVAL_FIX_DRY_RUN);

@@ -134,7 +134,7 @@ void recval_validator_free(recval_validator *v);
  * check (recval_check_duplicates()); the checks apply them already, and
  * applying them twice changes nothing. Thread-safe on distinct results.
  * Returns RECVAL_OK, or RECVAL_EINVAL on NULL arguments. */
-int recval_validator_apply(const recval_validator *v, recval_result *r);
+recval_status recval_validator_apply(const recval_validator *v, recval_result *r);
 
 /** Reads and checks the file at `path`, filling `out` (which the caller
  * frees with recval_result_free()). A file that cannot be read is still a
@@ -152,7 +152,7 @@ recval_status recval_check_file(const recval_validator *v, const char *path, rec
  * closed nor seeked, and no other thread may read it meanwhile. Returns
  * RECVAL_EINVAL on NULL arguments or fd < 0. */
 recval_status recval_check_fd(const recval_validator *v, int fd, const char *path,
-                             recval_result *out);
+                              recval_result *out);
 
 /** The result of a file a directory walk skips because it is not a
  * regular file (a FIFO, socket or device, which could block or never
@@ -212,7 +212,8 @@ typedef struct recval_fingerprint {
  * into `out[0..ndiags)`, re-reading the file `r->path` once. The file is
  * only read. Returns RECVAL_OK, or RECVAL_EINVAL on NULL arguments. Safe
  * to call from several threads with distinct `out`. */
-int recval_fingerprints(const recval_validator *v, const recval_result *r, recval_fingerprint *out);
+recval_status recval_fingerprints(const recval_validator *v, const recval_result *r,
+                                  recval_fingerprint *out);
 
 /** "error", "warning" or "note". */
 const char *recval_severity_name(recval_severity s);
@@ -500,7 +501,8 @@ typedef struct recval_fix_plan {
  * Reads only. Returns RECVAL_OK; RECVAL_EIO when the file cannot be read,
  * RECVAL_EINVAL for NULL arguments or a file that is not JSON (see
  * recval_last_error()). Thread-safe with a shared validator. */
-int recval_fix_plan_file(const recval_validator *v, const char *path, recval_fix_plan *out);
+recval_status recval_fix_plan_file(const recval_validator *v, const char *path,
+                                   recval_fix_plan *out);
 
 /** Frees what recval_fix_plan_file() put in `p` and zeroes it; NULL is
  * allowed. */
@@ -514,9 +516,10 @@ void recval_fix_plan_free(recval_fix_plan *p);
  * would be applied under `flags` and want the same new_path (compared as
  * strings) form a conflict group; each gets `conflict_group` set to the
  * group's size (others 0), and recval_fix_apply() renames none of them.
- * Returns the number of plans in groups, or RECVAL_EINVAL when `plans`
- * is NULL and n is not 0. */
-int recval_fix_conflicts(recval_fix_plan *plans, size_t n, unsigned flags);
+ * Stores the number of plans in groups in *in_groups (when not NULL).
+ * Returns RECVAL_OK, or RECVAL_EINVAL when `plans` is NULL and n is not 0. */
+recval_status recval_fix_conflicts(recval_fix_plan *plans, size_t n, unsigned flags,
+                                   size_t *in_groups);
 
 /** What recval_fix_apply() did with a plan. */
 typedef enum recval_fix_outcome {
@@ -542,8 +545,8 @@ typedef enum recval_fix_outcome {
  * recval_last_error() says why. Returns RECVAL_OK, RECVAL_EIO with
  * RECVAL_FIX_FAILED, or RECVAL_EINVAL for NULL arguments. Plans of
  * different files may be applied from different threads. */
-int recval_fix_apply(const recval_validator *v, const recval_fix_plan *p, unsigned flags,
-                     recval_fix_outcome *out);
+recval_status recval_fix_apply(const recval_validator *v, const recval_fix_plan *p, unsigned flags,
+                               recval_fix_outcome *out);
 
 /** "safe", "unsafe" or "never". */
 const char *recval_fix_safety_name(recval_fix_safety s);

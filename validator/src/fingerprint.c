@@ -55,7 +55,8 @@ static void fingerprint_diag(json_object *root, const recval_result *r, const re
     sb_free(&sb);
 }
 
-int recval_fingerprints(const recval_validator *v, const recval_result *r, recval_fingerprint *out)
+recval_status recval_fingerprints(const recval_validator *v, const recval_result *r,
+                                  recval_fingerprint *out)
 {
     if (!v || !r || (r->ndiags && (!out || !r->path))) {
         rv_set_error("recval_fingerprints: NULL argument");

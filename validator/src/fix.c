@@ -315,7 +315,8 @@ static int load_error(const rv_file *f)
                : RECVAL_EINVAL;
 }
 
-int recval_fix_plan_file(const recval_validator *v, const char *path, recval_fix_plan *out)
+recval_status recval_fix_plan_file(const recval_validator *v, const char *path,
+                                   recval_fix_plan *out)
 {
     if (!v || !path || !out) {
         rv_set_error("recval_fix_plan_file: NULL argument");
@@ -371,7 +372,8 @@ static int cmp_plan_target(const void *a, const void *b)
     return strcmp(x->new_path, y->new_path);
 }
 
-int recval_fix_conflicts(recval_fix_plan *plans, size_t n, unsigned flags)
+recval_status recval_fix_conflicts(recval_fix_plan *plans, size_t n, unsigned flags,
+                                   size_t *in_groups)
 {
     if (!plans && n) {
         rv_set_error("recval_fix_conflicts: NULL plans");
@@ -392,7 +394,9 @@ int recval_fix_conflicts(recval_fix_plan *plans, size_t n, unsigned flags)
             e[m]->conflict_group = j - i;
     }
     free(e);
-    return (int)grouped;
+    if (in_groups)
+        *in_groups = grouped;
+    return RECVAL_OK;
 }
 
 const char *recval_fix_safety_name(recval_fix_safety s)

@@ -264,8 +264,8 @@ static recval_fix_outcome check_disk(const recval_validator *v, const recval_fix
     return *text ? RECVAL_FIX_DONE : RECVAL_FIX_CHANGED;
 }
 
-int recval_fix_apply(const recval_validator *v, const recval_fix_plan *p, unsigned flags,
-                     recval_fix_outcome *out)
+recval_status recval_fix_apply(const recval_validator *v, const recval_fix_plan *p, unsigned flags,
+                               recval_fix_outcome *out)
 {
     if (!v || !p || !out || !p->path) {
         rv_set_error("recval_fix_apply: NULL argument");

@@ -131,7 +131,7 @@ void recval_validator_free(recval_validator *v)
     free(v);
 }
 
-int recval_validator_apply(const recval_validator *v, recval_result *r)
+recval_status recval_validator_apply(const recval_validator *v, recval_result *r)
 {
     if (!v || !r) {
         rv_set_error("recval_validator_apply: NULL argument");
