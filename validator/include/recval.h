@@ -136,6 +136,12 @@ const recval_rule *recval_rules(size_t *count);
 /** Looks up a rule by its full name; NULL when there is none. */
 const recval_rule *recval_rule_find(const char *name);
 
+/** When `name` is an old rule name that recval_options.ignore still
+ * accepts (a rule renamed, or split into several), a static note saying
+ * what became of it; NULL for current names and unknown ones. Thread-safe
+ * (reads a constant table). */
+const char *recval_rule_alias_note(const char *name);
+
 /** "error", "warning" or "note". */
 const char *recval_severity_name(recval_severity s);
 

@@ -22,9 +22,22 @@ static const char *const family_names[RV_FAMILY_COUNT] = {
     [RV_FAMILY_SCHEMA] = "schema",
 };
 
-/* Ignores one rule or family by name; -1 with the last error if unknown. */
+/* Ignores every rule the old name name[0..n) stands for; false when it
+ * is no alias. */
+static bool ignore_alias(recval_validator *v, const char *name, size_t n)
+{
+    size_t next = 0;
+    bool found = false;
+    for (const recval_rule *r; (r = rv_rule_alias(name, n, &next, NULL)) != NULL; found = true)
+        v->ignored_rule[r - rv_rule(0)] = true;
+    return found;
+}
+
+/* Ignores one rule or family by name, or the rules an old name stands
+ * for; -1 with the last error if unknown. */
 static int ignore_name(recval_validator *v, const char *name, size_t n)
 {
+    bool alias = ignore_alias(v, name, n);
     for (int fam = 0; fam < RV_FAMILY_COUNT; fam++) {
         size_t fl = strlen(family_names[fam]);
         if (fl != n || strncmp(family_names[fam], name, n) != 0)
@@ -47,6 +60,8 @@ static int ignore_name(recval_validator *v, const char *name, size_t n)
         v->ignored_rule[r] = true;
         return 0;
     }
+    if (alias)
+        return 0;
     rv_set_error("cannot ignore '%.*s': no such rule or family (see recval rules)", (int)n, name);
     return -1;
 }
