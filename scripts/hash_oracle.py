@@ -16,6 +16,7 @@ Schemes (see docs in reqhash.h):
                file_search substitutions); given only when that differs
   legacy       sha256(json.dumps({method, endpoint, body}, sort_keys=True)), file = first 12 hex
   tool         sha256(json.dumps({provider, tool_name, kwargs}, sort_keys=True))
+  tool_test_id sha256(json.dumps({provider, tool_name, kwargs, test_id}, sort_keys=True)) (stale)
   http         sha256(json.dumps({test_id, url, method, payload: normalize(payload)}, sort_keys=True))
 """
 
@@ -154,6 +155,8 @@ def recording_hashes(rec):
                 out["models_digest"] = None
     elif kind == "tool":
         out["current"] = sha({k: request[k] for k in ("provider", "tool_name", "kwargs")})
+        out["tool_test_id"] = sha({k: request[k] for k in ("provider", "tool_name", "kwargs")}
+                                  | {"test_id": rec.get("test_id")})
     elif kind == "http":
         base = {"test_id": rec.get("test_id"), "url": request["url"],
                 "method": str(request.get("method", "")).upper()}
@@ -170,7 +173,8 @@ def name_match(name, h):
     if m:
         stem = m.group(1)
     if len(stem) == 64:
-        for scheme in ("current", "current_raw", "older_fs_partial", "older_fs_none"):
+        for scheme in ("current", "current_raw", "older_fs_partial", "older_fs_none",
+                       "tool_test_id"):
             if stem == h.get(scheme):
                 return scheme
     if len(stem) == 12 and h.get("legacy", "").startswith(stem):

@@ -88,6 +88,9 @@ static const char *scheme_description(reqhash_match m)
     case REQHASH_MATCH_OLDER_FS_NONE:
         return "older_fs_none hash (an earlier normalization, without the file_search "
                "substitutions)";
+    case REQHASH_MATCH_TOOL_TEST_ID:
+        return "tool_test_id hash (provider, tool_name, kwargs and the test_id: tool invocations "
+               "were once hashed with their test id)";
     default:
         return "legacy hash (method, endpoint and raw body, no test_id)";
     }
@@ -119,6 +122,76 @@ static void report_unreproducible(rv_file *f, const reqhash_result *r)
             "the recorder's Python would hash another value than recval reads here (%s), so the "
             "file name is not checked against the request hash",
             why);
+}
+
+/* --- a test id hashed but not recorded ------------------------------- */
+
+/* True when some normalized id of the body is rec-<hex12>. */
+static bool body_has_id(const rv_file *f, const char *hex12)
+{
+    char want[17];
+    snprintf(want, sizeof want, "rec-%.12s", hex12);
+    bool list = json_object_is_type(f->body, json_type_array);
+    size_t n = list ? json_object_array_length(f->body) : f->body != NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_object *item = list ? json_object_array_get_idx(f->body, i) : f->body;
+        const char *id = rv_get_string(rv_get_object(item, "__data__"), "id");
+        if (id && strcmp(id, want) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* An inference recorder of the history hashed the test id into the file
+ * name without recording it, and normalized the ids by the hash without
+ * it (the legacy formula): a current-layout file with no test_id member
+ * whose ids are rec-<legacy>. Its name cannot be recomputed. */
+static bool test_id_not_recorded(const rv_file *f, const reqhash_result *r)
+{
+    return r->kind == REQHASH_KIND_INFERENCE && f->name_scheme == RV_NAME_HASH64 &&
+           !rv_has(f->root, "test_id") && r->legacy[0] && body_has_id(f, r->legacy);
+}
+
+/* Drops the ids/normalized-id-mismatch diagnostics the ids family gave
+ * ids that are rec-<hex12>: that recorder normalized ids so. */
+static void drop_id_diags_for(rv_file *f, const char *hex12)
+{
+    char want[17];
+    snprintf(want, sizeof want, "rec-%.12s", hex12);
+    size_t keep = 0;
+    for (size_t i = 0; i < f->ndiags; i++) {
+        json_object *v = NULL;
+        bool drop = f->diags[i].rule == rv_rule(RV_IDS_NORMALIZED_ID_MISMATCH) &&
+                    json_pointer_get(f->root, f->diags[i].pointer, &v) == 0 &&
+                    json_object_is_type(v, json_type_string) &&
+                    strcmp(json_object_get_string(v), want) == 0;
+        if (drop) {
+            free(f->diags[i].message);
+            free(f->diags[i].pointer);
+        } else {
+            f->diags[keep++] = f->diags[i];
+        }
+    }
+    f->ndiags = keep;
+}
+
+static void report_test_id_not_recorded(rv_file *f, const reqhash_result *r)
+{
+    drop_id_diags_for(f, r->legacy);
+    rv_emit(f, RV_REQUEST_HASH_UNREPRODUCIBLE, "",
+            "the recording has no test_id, but its ids are rec-%.12s, the hash of its request "
+            "without one: the recorder that wrote it hashed a test id into the file name without "
+            "recording it, so the name is not checked against the request hash",
+            r->legacy);
+}
+
+/* --- request-hash/unread-kind ---------------------------------------- */
+
+static void report_unread_kind(rv_file *f)
+{
+    rv_emit(f, RV_REQUEST_HASH_UNREAD_KIND, "",
+            "a file-processor recording: the current OGX recorder runs file-processor calls live "
+            "and neither records nor replays them, so no test reads this file; delete it");
 }
 
 /* --- normalized ids against the hash --------------------------------- */
@@ -174,6 +247,10 @@ void rv_request_hash_check(rv_file *f, char request_hash[65])
 {
     reqhash_result r;
     request_hash[0] = '\0';
+    if (f->root && f->kind == RV_KIND_FILE_PROCESSOR) {
+        report_unread_kind(f);
+        return;
+    }
     if (!f->root || f->name_scheme == RV_NAME_OTHER || !hashable_test_id(f))
         return;
     int m = (int)reqhash_compute_for_name(f->root, f->text, f->len, f->name_hash, &r, NULL);
@@ -182,6 +259,10 @@ void rv_request_hash_check(rv_file *f, char request_hash[65])
     check_models_digest(f);
     if (m == REQHASH_MATCH_NONE && r.unreproducible) {
         report_unreproducible(f, &r);
+        return;
+    }
+    if (m == REQHASH_MATCH_NONE && test_id_not_recorded(f, &r)) {
+        report_test_id_not_recorded(f, &r);
         return;
     }
     if (m == REQHASH_MATCH_NONE) {
