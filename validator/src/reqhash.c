@@ -744,8 +744,8 @@ reqhash_match reqhash_match_name(const reqhash_result *r, const char *basename, 
 const char *reqhash_match_name_str(reqhash_match m)
 {
     static const char *const names[] = {
-        "none", "current", "current_raw", "older_fs_partial", "older_fs_none", "legacy",
-        "tool_test_id"};
+        "none",          "current", "current_raw", "older_fs_partial",
+        "older_fs_none", "legacy",  "tool_test_id"};
     return (size_t)m < sizeof names / sizeof names[0] ? names[m] : "none";
 }
 

@@ -139,10 +139,10 @@ static const struct deviation {
     const char *value;  /* JSON text */
     const char *reference, *provider;
 } deviations[] = {
-    {"openai.types.completion.Completion", "/object", "\"text.completion\"",
-     "\"text_completion\"", "Together (completions)"},
-    {"openai.types.completion.Completion", "/object", "\"completion.chunk\"",
-     "\"text_completion\"", "Together (streamed completions)"},
+    {"openai.types.completion.Completion", "/object", "\"text.completion\"", "\"text_completion\"",
+     "Together (completions)"},
+    {"openai.types.completion.Completion", "/object", "\"completion.chunk\"", "\"text_completion\"",
+     "Together (streamed completions)"},
     {"openai.types.create_embedding_response.CreateEmbeddingResponse", "/usage", "null",
      "a usage object", "Together (embeddings)"},
 };
@@ -163,8 +163,8 @@ static json_object *deviation_member(json_object *data, const struct deviation *
  * is consistent across the file; one item that differs is corruption. */
 static bool deviation_consistent(const rv_file *f, const struct deviation *d)
 {
-    size_t n = json_object_is_type(f->body, json_type_array) ? json_object_array_length(f->body)
-                                                             : 1;
+    size_t n =
+        json_object_is_type(f->body, json_type_array) ? json_object_array_length(f->body) : 1;
     for (size_t i = 0; i < n; i++) {
         json_object *data = rv_body_data(f, i);
         json_object *v = NULL;
@@ -188,6 +188,66 @@ static const struct deviation *find_deviation(const rv_file *f, const char *type
         return d;
     }
     return NULL;
+}
+
+/* --- tool parameters with a Python type name ----------------------- */
+
+/* The JSON Schema type a Python-ish type name means, or NULL. */
+static const char *json_type_for(const char *name)
+{
+    static const char *const map[][2] = {
+        {"str", "string"},  {"bool", "boolean"},  {"int", "integer"},     {"float", "number"},
+        {"dict", "object"}, {"list", "array"},    {"None", "null"},       {"NoneType", "null"},
+        {"tuple", "array"}, {"String", "string"}, {"Integer", "integer"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], name) == 0)
+            return map[i][1];
+    return NULL;
+}
+
+static bool is_json_schema_type(const char *name)
+{
+    static const char *const types[] = {"array",  "boolean", "integer", "null",
+                                        "number", "object",  "string"};
+    return rv_str_in(types, sizeof types / sizeof types[0], name);
+}
+
+/* When ptr is a "type" inside the parameters of a request tool
+ * (/request/body/tools/<n>/function/parameters/.../type) and holds a
+ * string that is not a JSON Schema type, writes a message naming the tool,
+ * the parameter and the type meant, and returns true. */
+static bool explain_tool_param_type(const rv_file *f, const char *ptr, strbuf *msg)
+{
+    static const char prefix[] = "/request/body/tools/";
+    int tool = -1, used = 0;
+    if (strncmp(ptr, prefix, sizeof prefix - 1) != 0 ||
+        sscanf(ptr + sizeof prefix - 1, "%d/function/parameters%n", &tool, &used) < 1 || !used ||
+        !rv_ends_with(ptr, "/type"))
+        return false;
+    json_object *v = NULL;
+    if (json_pointer_get(f->root, ptr, &v) != 0 || !json_object_is_type(v, json_type_string) ||
+        is_json_schema_type(json_object_get_string(v)))
+        return false;
+    const char *param_path = ptr + sizeof prefix - 1 + used; /* "/properties/x/type" */
+    size_t plen = strlen(param_path) - strlen("/type");
+    const char *last = NULL;
+    for (const char *q = param_path; (q = strstr(q, "/properties/")) && q < param_path + plen; q++)
+        last = q + strlen("/properties/");
+    json_object *fn = rv_get_object(
+        json_object_array_get_idx(rv_get_array(f->request_body, "tools"), (size_t)tool),
+        "function");
+    const char *tool_name = rv_get_string(fn, "name");
+    const char *type = json_object_get_string(v), *meant = json_type_for(type);
+    sb_printf(msg, "tool %s declares ", tool_name ? tool_name : "(unnamed)");
+    if (last)
+        sb_printf(msg, "parameter %.*s", (int)(param_path + plen - last), last);
+    else
+        sb_printf(msg, "its parameters (at %.*s)", (int)plen, plen ? param_path : "/");
+    sb_printf(msg, " with type \"%s\", which is not a JSON Schema type", type);
+    if (meant)
+        sb_printf(msg, " (did you mean \"%s\"?)", meant);
+    return true;
 }
 
 /* Keeps the errors of `instance`, which is not valid against `schema`;
@@ -216,7 +276,9 @@ static void collect_errors(pending_list *l, rv_rule_id rule, const js_schema *sc
         sb_printf(&ptr, "%s%s", prefix, e->instance_location);
         const struct deviation *d =
             type_name ? find_deviation(f, type_name, instance, e->instance_location) : NULL;
-        if (d)
+        if (rule == RV_SCHEMA_RECORDING && explain_tool_param_type(f, ptr.data, &msg))
+            ;
+        else if (d)
             sb_printf(&msg,
                       "%s is %s where the OpenAI reference has %s: a habit of %s, the same in "
                       "every item of the file; clients do not dispatch on it (docs/providers.md)",
@@ -265,8 +327,7 @@ static bool reported_elsewhere(const rv_file *f, const char *ptr)
     for (size_t i = 0; i < f->ndiags; i++) {
         const recval_rule *r = f->diags[i].rule;
         if (r != rv_rule(RV_SCHEMA_DATA) && r != rv_rule(RV_SCHEMA_RECORDING) &&
-            r != rv_rule(RV_SCHEMA_PROVIDER_DEVIATION) &&
-            tells_of(f->diags[i].pointer, ptr))
+            r != rv_rule(RV_SCHEMA_PROVIDER_DEVIATION) && tells_of(f->diags[i].pointer, ptr))
             return true;
     }
     return false;
@@ -360,7 +421,7 @@ static void pending_free(pending_list *l)
 static void check_recording(rv_file *f, pending_list *l)
 {
     if (!js_is_valid(f->validator->recording_schema, f->root))
-        collect_errors(l, RV_SCHEMA_RECORDING, f->validator->recording_schema, f->root, "", NULL,
+        collect_errors(l, RV_SCHEMA_RECORDING, f->validator->recording_schema, f->root, "", f,
                        NULL);
 }
 

@@ -2,9 +2,9 @@
  * OpenAI-typed usage object (chat, text completion, embeddings; streamed
  * or single): totals add up, cached and reasoning counts fit in their
  * parents, counts are non-negative integers, usage repeated on several
- * chunks is cumulative (grows, one prompt count), and a stream whose request asked for usage carries it.
- * Provider-native usage (Gemini, Anthropic, Ollama) is not OpenAI usage and
- * is left alone. */
+ * chunks is cumulative (grows, one prompt count), and a stream whose request asked for usage
+ * carries it. Provider-native usage (Gemini, Anthropic, Ollama) is not OpenAI usage and is left
+ * alone. */
 #include "stream.h"
 
 #include <inttypes.h>
