@@ -142,46 +142,23 @@ static bool body_has_id(const rv_file *f, const char *hex12)
     return false;
 }
 
-/* An inference recorder of the history hashed the test id into the file
- * name without recording it, and normalized the ids by the hash without
- * it (the legacy formula): a current-layout file with no test_id member
- * whose ids are rec-<legacy>. Its name cannot be recomputed. */
+/* A current-layout inference file with no test_id member whose ids are
+ * rec-<legacy>: recorded without a test id, then named by a hash with one
+ * (a migration that renamed files and left their ids). The test id hashed
+ * is not in the file, so the name cannot be recomputed; the ids family
+ * still reports the ids that contradict the name. */
 static bool test_id_not_recorded(const rv_file *f, const reqhash_result *r)
 {
     return r->kind == REQHASH_KIND_INFERENCE && f->name_scheme == RV_NAME_HASH64 &&
            !rv_has(f->root, "test_id") && r->legacy[0] && body_has_id(f, r->legacy);
 }
 
-/* Drops the ids/normalized-id-mismatch diagnostics the ids family gave
- * ids that are rec-<hex12>: that recorder normalized ids so. */
-static void drop_id_diags_for(rv_file *f, const char *hex12)
-{
-    char want[17];
-    snprintf(want, sizeof want, "rec-%.12s", hex12);
-    size_t keep = 0;
-    for (size_t i = 0; i < f->ndiags; i++) {
-        json_object *v = NULL;
-        bool drop = f->diags[i].rule == rv_rule(RV_IDS_NORMALIZED_ID_MISMATCH) &&
-                    json_pointer_get(f->root, f->diags[i].pointer, &v) == 0 &&
-                    json_object_is_type(v, json_type_string) &&
-                    strcmp(json_object_get_string(v), want) == 0;
-        if (drop) {
-            free(f->diags[i].message);
-            free(f->diags[i].pointer);
-        } else {
-            f->diags[keep++] = f->diags[i];
-        }
-    }
-    f->ndiags = keep;
-}
-
 static void report_test_id_not_recorded(rv_file *f, const reqhash_result *r)
 {
-    drop_id_diags_for(f, r->legacy);
     rv_emit(f, RV_REQUEST_HASH_UNREPRODUCIBLE, "",
             "the recording has no test_id, but its ids are rec-%.12s, the hash of its request "
-            "without one: the recorder that wrote it hashed a test id into the file name without "
-            "recording it, so the name is not checked against the request hash",
+            "without one: its name was computed with a test id the file does not record, so the "
+            "name is not checked against the request hash",
             r->legacy);
 }
 

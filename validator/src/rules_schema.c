@@ -221,7 +221,7 @@ static bool explain_tool_param_type(const rv_file *f, const char *ptr, strbuf *m
 {
     static const char prefix[] = "/request/body/tools/";
     int tool = -1, used = 0;
-    if (strncmp(ptr, prefix, sizeof prefix - 1) != 0 ||
+    if (!ptr || strncmp(ptr, prefix, sizeof prefix - 1) != 0 ||
         sscanf(ptr + sizeof prefix - 1, "%d/function/parameters%n", &tool, &used) < 1 || !used ||
         !rv_ends_with(ptr, "/type"))
         return false;

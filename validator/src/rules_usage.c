@@ -172,17 +172,14 @@ static const char *cumulative_break(const usage_counts *a, const usage_counts *b
         *member = b->completion.present ? "completion_tokens" : NULL;
         return "decreases the completion count";
     }
-    if (b->total.value < a->total.value) {
-        *member = "total_tokens";
-        return "decreases the total";
-    }
     return NULL;
 }
 
 /* usage/not-cumulative: usage repeated in a stream is cumulative, as
  * Databricks (every chunk) and Fireworks with n > 1 (each choice's last
- * chunk) send it: the prompt count stays, the completion count and the
- * total never go down, and the last one is the stream's usage. One
+ * chunk) send it: the prompt count stays, the completion count never
+ * goes down, and the last one is the stream's usage (a total that is not
+ * their sum is usage/total-mismatch's business). One
  * diagnostic per stream, at the first usage that breaks the pattern
  * (compared with the usage before it). */
 static void check_cumulative(rv_file *f, const usage_at *all, size_t n)
