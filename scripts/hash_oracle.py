@@ -182,6 +182,21 @@ def name_match(name, h):
     return "none"
 
 
+def test_id_not_recorded(rec, name, h):
+    """A current-layout inference file named by no scheme, without a test_id
+    member, whose ids are rec- + the hash without one (legacy): its name was
+    computed with a test id the file does not record (C: rules_request_hash.c)."""
+    if h.get("kind") != "inference" or h.get("name") != "none" or "test_id" in rec:
+        return False
+    if not re.fullmatch(r"[0-9a-f]{64}\.json", name):
+        return False
+    body = rec.get("response", {}).get("body")
+    items = body if isinstance(body, list) else [body]
+    want = "rec-" + h["legacy"][:12]
+    return any(isinstance(i, dict) and isinstance(i.get("__data__"), dict)
+               and i["__data__"].get("id") == want for i in items)
+
+
 def digest_ok(name, h):
     m = re.fullmatch(r"models-[0-9a-f]{64}-([0-9a-f]{8})\.json", name)
     return m is None or m.group(1) == h.get("models_digest")
@@ -207,6 +222,7 @@ def cmd_files(args):
             h = recording_hashes(rec)
             h["name"] = name_match(os.path.basename(path), h)
             h["digest_ok"] = digest_ok(os.path.basename(path), h)
+            h["test_id_not_recorded"] = test_id_not_recorded(rec, os.path.basename(path), h)
         except (ValueError, UnicodeDecodeError, RecursionError) as e:
             h = {"kind": "unloadable", "error": str(e)}
         result[path] = h

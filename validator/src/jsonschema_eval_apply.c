@@ -185,14 +185,16 @@ static bool eval_one_of(js_vctx *cx, const js_schema *s, const js_kw *kw, json_o
         return true;
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
-        if (matched == 0 && !describe_alternatives(&msg, kw, inst, "oneOf"))
-            sb_printf(&msg, "value does not match any of the %zu alternatives of oneOf",
-                      kw->u.list.count);
-        else
+        if (matched == 0) {
+            if (!describe_alternatives(&msg, kw, inst, "oneOf"))
+                sb_printf(&msg, "value does not match any of the %zu alternatives of oneOf",
+                          kw->u.list.count);
+        } else {
             sb_printf(&msg,
                       "value matches both alternatives %zu and %zu of oneOf, expected "
                       "exactly one",
                       first, second);
+        }
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
     return false;

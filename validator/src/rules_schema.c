@@ -242,8 +242,10 @@ static bool explain_tool_param_type(const rv_file *f, const char *ptr, strbuf *m
     sb_printf(msg, "tool %s declares ", tool_name ? tool_name : "(unnamed)");
     if (last)
         sb_printf(msg, "parameter %.*s", (int)(param_path + plen - last), last);
+    else if (plen == 0)
+        sb_puts(msg, "its parameters object");
     else
-        sb_printf(msg, "its parameters (at %.*s)", (int)plen, plen ? param_path : "/");
+        sb_printf(msg, "its parameters (at %.*s)", (int)plen, param_path);
     sb_printf(msg, " with type \"%s\", which is not a JSON Schema type", type);
     if (meant)
         sb_printf(msg, " (did you mean \"%s\"?)", meant);
