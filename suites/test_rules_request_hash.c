@@ -664,9 +664,28 @@ static void tool_test_id_scheme_is_stale(void **state)
     recval_result_free(&r);
 }
 
+/* A file rewritten by the llama-stack -> OGX rename after it was named:
+ * still name-mismatch (no replay reaches it), and the message says why. */
+static void rename_rewrite_is_explained(void **state)
+{
+    (void)state;
+    recval_result r = rvt_check(
+        rvt_path("recordings/invalid/request-hash/name-mismatch-ogx-rename/tests/integration/"
+                 "responses/recordings/"
+                 "e375026fce13d70f6f29d9966b96ae7e70055823cb9b70f5a6aa0b9b80813221.json"));
+    rvt_assert_single(&r, "request-hash/name-mismatch", "", 1, 1, NULL);
+    assert_non_null(strstr(r.diags[0].message,
+                           "; the name is the hash of this request as it was before the "
+                           "llama-stack -> OGX rename rewrote \"llama_stack\" as \"ogx\" and "
+                           "\"Llama Stack\" as \"OGX\": the file was rewritten after it was "
+                           "named, so it is not what was recorded and no replay reaches it"));
+    recval_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rename_rewrite_is_explained),
         cmocka_unit_test(tool_test_id_scheme_is_stale),
         cmocka_unit_test(fixtures_match_expectations),
         cmocka_unit_test(no_diagnostics_without_a_hash_name),

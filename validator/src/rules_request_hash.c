@@ -61,6 +61,72 @@ static void put_schemes(strbuf *sb, const rv_file *f, const reqhash_result *r)
         sb_printf(sb, ", legacy %.*s", f->name_scheme == RV_NAME_HASH12 ? 12 : 64, r->legacy);
 }
 
+/* --- why a name matches no scheme: the llama-stack -> OGX rename ---- */
+
+/* The rewrites of the llama-stack -> OGX rename, undone: the text it
+ * replaced and the text it wrote. */
+static const struct rename_undo {
+    const char *written, *original;
+} rename_undos[] = {
+    {"ogx", "llama_stack"},
+    {"OGX", "Llama Stack"},
+};
+
+/* text with every `from` replaced by `to`, appended to out. */
+static void put_replaced(strbuf *out, const char *text, const char *from, const char *to)
+{
+    size_t n = strlen(from);
+    for (const char *hit; (hit = strstr(text, from)) != NULL; text = hit + n) {
+        sb_put(out, text, (size_t)(hit - text));
+        sb_puts(out, to);
+    }
+    sb_puts(out, text);
+}
+
+/* True when the name is the hash of the recording with the rewrites of
+ * `mask` (bits of rename_undos) undone: the file was rewritten after it
+ * was named. Only called for names that match no scheme. */
+static bool named_before_rewrite(const rv_file *f, unsigned mask)
+{
+    strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+    sb_puts(&a, json_object_to_json_string_ext(f->root, JSON_C_TO_STRING_PLAIN));
+    for (size_t i = 0; i < sizeof rename_undos / sizeof rename_undos[0]; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        sb_truncate(&b, 0);
+        put_replaced(&b, a.data ? a.data : "", rename_undos[i].written, rename_undos[i].original);
+        strbuf t = a;
+        a = b;
+        b = t;
+    }
+    json_object *old = a.data ? json_tokener_parse(a.data) : NULL;
+    reqhash_result r;
+    bool match = old && (int)reqhash_compute_for_name(old, NULL, 0, f->name_hash, &r, NULL) > 0;
+    json_object_put(old);
+    sb_free(&a);
+    sb_free(&b);
+    return match;
+}
+
+/* Appends why the name matches no scheme, when recval can tell. */
+static void put_mismatch_reason(strbuf *msg, const rv_file *f)
+{
+    static const unsigned masks[] = {1u, 2u, 3u};
+    for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
+        if (!named_before_rewrite(f, masks[i]))
+            continue;
+        sb_puts(msg, "; the name is the hash of this request as it was before the llama-stack -> "
+                     "OGX rename rewrote ");
+        for (size_t k = 0, shown = 0; k < sizeof rename_undos / sizeof rename_undos[0]; k++)
+            if (masks[i] & (1u << k))
+                sb_printf(msg, "%s\"%s\" as \"%s\"", shown++ ? " and " : "",
+                          rename_undos[k].original, rename_undos[k].written);
+        sb_puts(msg, ": the file was rewritten after it was named, so it is not what was "
+                     "recorded and no replay reaches it");
+        return;
+    }
+}
+
 static void report_name_mismatch(rv_file *f, const reqhash_result *r)
 {
     strbuf msg = STRBUF_INIT;
@@ -71,6 +137,8 @@ static void report_name_mismatch(rv_file *f, const reqhash_result *r)
     put_schemes(&msg, f, r);
     sb_puts(&msg, ": the recorder names it ");
     put_expected_name(&msg, f, r);
+    if (r->kind == REQHASH_KIND_INFERENCE && f->name_scheme == RV_NAME_HASH64)
+        put_mismatch_reason(&msg, f);
     rv_emit(f, RV_REQUEST_HASH_NAME_MISMATCH, "", "%s", msg.data);
     sb_free(&msg);
 }
