@@ -16,6 +16,7 @@ Schemes (see docs in reqhash.h):
                file_search substitutions); given only when that differs
   legacy       sha256(json.dumps({method, endpoint, body}, sort_keys=True)), file = first 12 hex
   tool         sha256(json.dumps({provider, tool_name, kwargs}, sort_keys=True))
+  tool_test_id sha256(json.dumps({provider, tool_name, kwargs, test_id}, sort_keys=True)) (stale)
   http         sha256(json.dumps({test_id, url, method, payload: normalize(payload)}, sort_keys=True))
 """
 
@@ -154,6 +155,8 @@ def recording_hashes(rec):
                 out["models_digest"] = None
     elif kind == "tool":
         out["current"] = sha({k: request[k] for k in ("provider", "tool_name", "kwargs")})
+        out["tool_test_id"] = sha({k: request[k] for k in ("provider", "tool_name", "kwargs")}
+                                  | {"test_id": rec.get("test_id")})
     elif kind == "http":
         base = {"test_id": rec.get("test_id"), "url": request["url"],
                 "method": str(request.get("method", "")).upper()}
@@ -170,12 +173,28 @@ def name_match(name, h):
     if m:
         stem = m.group(1)
     if len(stem) == 64:
-        for scheme in ("current", "current_raw", "older_fs_partial", "older_fs_none"):
+        for scheme in ("current", "current_raw", "older_fs_partial", "older_fs_none",
+                       "tool_test_id"):
             if stem == h.get(scheme):
                 return scheme
     if len(stem) == 12 and h.get("legacy", "").startswith(stem):
         return "legacy"
     return "none"
+
+
+def test_id_not_recorded(rec, name, h):
+    """A current-layout inference file named by no scheme, without a test_id
+    member, whose ids are rec- + the hash without one (legacy): its name was
+    computed with a test id the file does not record (C: rules_request_hash.c)."""
+    if h.get("kind") != "inference" or h.get("name") != "none" or "test_id" in rec:
+        return False
+    if not re.fullmatch(r"[0-9a-f]{64}\.json", name):
+        return False
+    body = rec.get("response", {}).get("body")
+    items = body if isinstance(body, list) else [body]
+    want = "rec-" + h["legacy"][:12]
+    return any(isinstance(i, dict) and isinstance(i.get("__data__"), dict)
+               and i["__data__"].get("id") == want for i in items)
 
 
 def digest_ok(name, h):
@@ -203,6 +222,7 @@ def cmd_files(args):
             h = recording_hashes(rec)
             h["name"] = name_match(os.path.basename(path), h)
             h["digest_ok"] = digest_ok(os.path.basename(path), h)
+            h["test_id_not_recorded"] = test_id_not_recorded(rec, os.path.basename(path), h)
         except (ValueError, UnicodeDecodeError, RecursionError) as e:
             h = {"kind": "unloadable", "error": str(e)}
         result[path] = h

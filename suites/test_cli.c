@@ -162,6 +162,15 @@ static void ignore_switches_rules_and_families_off(void **state)
         0);
     assert_non_null(strstr(out, "[parse/duplicate-key]\n"));
     free(out), free(err);
+    /* An old rule name still works, with a note saying what became of it. */
+    assert_int_equal(rvt_recval(&out, &err, "validate", "--strict",
+                                "--ignore=usage/inconsistent-repeat,parse/duplicate-key",
+                                DUPKEY_DIR, NULL),
+                     0);
+    assert_string_equal(err, "recval: note: --ignore=usage/inconsistent-repeat: "
+                             "usage/inconsistent-repeat was renamed usage/not-cumulative: growing "
+                             "usage is now valid\n");
+    free(out), free(err);
     recval_options opts = {.ignore = "usage,request-hash/duplicate"};
     recval_validator *v = recval_validator_new(&opts);
     assert_non_null(v);

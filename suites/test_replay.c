@@ -241,6 +241,27 @@ static void seed_000_answers_both_choices(void **state)
     recval_replay_result_free(&r);
 }
 
+/* LiteLLM-typed streams fold and replay like chat completion chunks; a
+ * cumulative usage (Databricks: on every chunk) replays as its last entry. */
+static void litellm_and_cumulative_usage_replay(void **state)
+{
+    (void)state;
+    recval_replay_result r = replay_valid(
+        "recordings/valid/kinds/litellm-model-response-stream/tests/integration/responses/"
+        "recordings/616882799c9ab1565154bb487449819f3fa617cd7d8b895fad2c6c764d0c088f.json");
+    assert_string_equal(r.kind, "chat-completion-stream");
+    assert_int_equal(r.nchoices, 1);
+    assert_choice(&r.choices[0], 0, "Two plus two is four.", "stop");
+    assert_non_null(strstr(r.usage_json, "\"prompt_tokens\":30,\"total_tokens\":34"));
+    recval_replay_result_free(&r);
+    r = replay_valid("recordings/valid/usage-cumulative-databricks/tests/integration/inference/"
+                     "recordings/"
+                     "b0de624cd472a4f45c9376eceb94880db1cef76f651f2878fc7d968da64ed31c.json");
+    assert_choice(&r.choices[0], 0, "Bonjour!", "stop");
+    assert_non_null(strstr(r.usage_json, "\"completion_tokens\":3,\"prompt_tokens\":14"));
+    recval_replay_result_free(&r);
+}
+
 static void seed_002_answer_and_usage(void **state)
 {
     (void)state;
@@ -780,6 +801,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_valid_recording_is_found_again),
         cmocka_unit_test(seed_000_answers_both_choices),
+        cmocka_unit_test(litellm_and_cumulative_usage_replay),
         cmocka_unit_test(seed_002_answer_and_usage),
         cmocka_unit_test(seed_004_answer_after_tools),
         cmocka_unit_test(tool_calls_come_back_whole),

@@ -456,8 +456,8 @@ static void seed_legacy_name(void **state)
 typedef struct corpus_run {
     json_object *oracle; /* path -> hashes, from hash_oracle.py */
     size_t files, mismatches, unreproducible;
-    size_t counts[2][REQHASH_MATCH_LEGACY + 1]; /* [legacy tree or not][match] */
-    size_t kind_counts[REQHASH_KIND_FILE_PROCESSOR + 1][REQHASH_MATCH_LEGACY + 1];
+    size_t counts[2][REQHASH_MATCH_COUNT]; /* [legacy tree or not][match] */
+    size_t kind_counts[REQHASH_KIND_FILE_PROCESSOR + 1][REQHASH_MATCH_COUNT];
     size_t digest_bad;
     double parse_s, hash_s;
     size_t bytes;

@@ -196,9 +196,32 @@ static void corpus_has_no_envelope_errors(void **state)
     rvt_corpus_errors_free(&found);
 }
 
+/* LiteLLM's ModelResponseStream is checked as a chat stream: no
+ * unknown-type note, and the other families see its chunks. */
+#define LITELLM_FIXTURE                                                                            \
+    "recordings/valid/kinds/litellm-model-response-stream/tests/integration/responses/"            \
+    "recordings/616882799c9ab1565154bb487449819f3fa617cd7d8b895fad2c6c764d0c088f.json"
+
+static void litellm_stream_is_checked_as_chat(void **state)
+{
+    (void)state;
+    recval_result r = rvt_check(rvt_path(LITELLM_FIXTURE));
+    rvt_assert_clean(&r);
+    assert_string_equal(r.kind, "chat-completion-stream");
+    recval_result_free(&r);
+    r = rvt_check_variant(LITELLM_FIXTURE, "\"finish_reason\": \"stop\"",
+                          "\"finish_reason\": \"done\"", false);
+    assert_int_equal(rvt_count(&r, "finish-reason/invalid-value"), 1);
+    recval_result_free(&r);
+    r = rvt_check_variant(LITELLM_FIXTURE, "\"total_tokens\": 34", "\"total_tokens\": 35", false);
+    assert_int_equal(rvt_count(&r, "usage/total-mismatch"), 1);
+    recval_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(litellm_stream_is_checked_as_chat),
         cmocka_unit_test(envelope_fixtures),
         cmocka_unit_test(root_must_be_an_object),
         cmocka_unit_test(list_body_recorded_as_single),

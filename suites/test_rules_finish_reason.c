@@ -207,9 +207,36 @@ static void corpus_errors_are_known(void **state)
     assert_int_equal(warnings, CORPUS_MISMATCH_WARNINGS);
 }
 
+/* TGI marks unfinished chunks with finish_reason "": one warning for the
+ * stream, no invalid-value, repeated or after-finish; a stream that never
+ * gets a real reason is still missing its finish. */
+#define TGI_FIXTURE                                                                                \
+    "recordings/invalid/finish-reason/empty-string-tgi-completion/tests/integration/inference/"    \
+    "recordings/3f1b4428a6820ac3e3e96d7ae9813056af04d4d2d36a82d32b950f9d3eb116a1.json"
+
+static void tgi_empty_finish_reason_is_one_warning(void **state)
+{
+    (void)state;
+    recval_result r = rvt_check(rvt_path(TGI_FIXTURE));
+    rvt_assert_single(&r, "finish-reason/empty-string",
+                      "/response/body/0/__data__/choices/0/finish_reason", 24, 32,
+                      "the stream marks 3 unfinished chunks with finish_reason \"\" instead of "
+                      "null, from chunk 0 on (text-generation-inference does); clients read \"\" "
+                      "as \"not finished\", and recval treats it as null");
+    assert_int_equal(r.diags[0].severity, RECVAL_WARNING);
+    recval_result_free(&r);
+    r = rvt_check_variant(TGI_FIXTURE, "\"finish_reason\": \"length\"", "\"finish_reason\": \"\"",
+                          false);
+    assert_int_equal(rvt_count(&r, "finish-reason/"), 2);
+    assert_int_equal(rvt_count(&r, "finish-reason/empty-string"), 1);
+    assert_int_equal(rvt_count(&r, "finish-reason/missing"), 1);
+    recval_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tgi_empty_finish_reason_is_one_warning),
         cmocka_unit_test(fixtures_match_expectations),
         cmocka_unit_test(stream_without_finish_is_missing),
         cmocka_unit_test(second_finish_and_late_content),

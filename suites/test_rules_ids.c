@@ -259,9 +259,31 @@ static void corpus_ids_errors_are_the_known_defects(void **state)
     rvt_corpus_errors_free(&found);
 }
 
+/* Azure OpenAI filter chunks (preamble, content-filter-only) carry id ""
+ * and no choices: they are not part of the stream's identity. The same
+ * chunk without its filter results is an ordinary chunk with another id. */
+#define AZURE_FIXTURE                                                                              \
+    "recordings/valid/provider-azure-filter-chunks/tests/integration/inference/recordings/"        \
+    "662799773220c27732ba4977f1029969af89012d94c10f4a0553889c8a50c615.json"
+
+static void azure_filter_chunks_are_not_stream_identity(void **state)
+{
+    (void)state;
+    recval_result r = rvt_check(rvt_path(AZURE_FIXTURE));
+    rvt_assert_clean(&r);
+    recval_result_free(&r);
+    r = rvt_check_variant(AZURE_FIXTURE, "\"prompt_filter_results\"", "\"filter_results\"", true);
+    assert_int_equal(rvt_count(&r, "ids/inconsistent-stream-id"), 1);
+    const recval_diag *d =
+        rvt_find_diag(&r, "ids/inconsistent-stream-id", "/response/body/1/__data__/id");
+    assert_int_equal(d->severity, RECVAL_ERROR);
+    recval_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(azure_filter_chunks_are_not_stream_identity),
         cmocka_unit_test(ids_fixtures),
         cmocka_unit_test(deviation_runs_are_reported_once),
         cmocka_unit_test(normalized_id_follows_the_file_name),

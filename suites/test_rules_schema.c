@@ -352,6 +352,23 @@ static void collect_path(const char *path, void *ud)
     (*list)[n + 1] = NULL;
 }
 
+/* The diagnostics the .expect file next to a fixture lists. */
+static size_t expected_diags(const char *json_path)
+{
+    char expect[4096];
+    snprintf(expect, sizeof expect, "%.*s.expect", (int)(strlen(json_path) - 5), json_path);
+    char *text = rvt_read_file(expect, NULL);
+    size_t n = 0;
+    for (char *line = text; line && *line;) {
+        char *end = strchr(line, '\n');
+        if (*line != '#' && *line != '\n')
+            n++;
+        line = end ? end + 1 : line + strlen(line);
+    }
+    free(text);
+    return n;
+}
+
 static void threads_share_one_validator(void **state)
 {
     (void)state;
@@ -368,7 +385,10 @@ static void threads_share_one_validator(void **state)
         pthread_join(threads[i], NULL);
     for (int i = 1; i < 4; i++)
         assert_int_equal(runs[i].diags, runs[0].diags);
-    assert_int_equal(runs[0].diags, 5 * n); /* one diagnostic per fixture */
+    size_t want = 0;
+    for (size_t i = 0; i < n; i++)
+        want += expected_diags(paths[i]);
+    assert_int_equal(runs[0].diags, 5 * want); /* what the fixtures expect */
     for (size_t i = 0; i < n; i++)
         free(paths[i]);
     free(paths);
@@ -476,9 +496,67 @@ static void corpus_passes_and_arguments_match_the_reference(void **state)
     }
 }
 
+/* Together's "completion.chunk" on every chunk is a habit (a warning);
+ * on one chunk among "text_completion" siblings it is an inconsistency
+ * (schema/data). Ignoring schema/data, the old name, ignores both. */
+#define TOGETHER_FIXTURE                                                                           \
+    "recordings/invalid/schema/provider-deviation-together-stream/tests/integration/inference/"    \
+    "recordings/00e3d2477fc173fb45a83b3d7f96c0109899ad303440c5fd2eba408c5885b134.json"
+
+static void together_deviation_is_a_warning_only_when_consistent(void **state)
+{
+    (void)state;
+    recval_result r = rvt_check(rvt_path(TOGETHER_FIXTURE));
+    rvt_assert_single(&r, "schema/provider-deviation", "/response/body/0/__data__/object", 33, 21,
+                      NULL);
+    assert_int_equal(r.diags[0].severity, RECVAL_WARNING);
+    recval_result_free(&r);
+    r = rvt_check_variant(TOGETHER_FIXTURE, "\"completion.chunk\"", "\"text_completion\"", false);
+    assert_int_equal(rvt_count(&r, "schema/provider-deviation"), 0);
+    assert_int_equal(rvt_count(&r, "schema/data"), 1);
+    recval_result_free(&r);
+    recval_options o = {.ignore = "schema/data"};
+    recval_validator *v = recval_validator_new(&o);
+    assert_int_equal(recval_validator_reports(v, "schema/provider-deviation"), 0);
+    recval_validator_free(v);
+}
+
+/* Tool parameters typed with Python names: the message names the tool,
+ * the parameter and the type meant. */
+#define PYTHON_TYPE_FIXTURE                                                                        \
+    "recordings/invalid/schema/recording-tool-param-python-type/tests/integration/agents/"         \
+    "recordings/9cf41123c78b7c5ef15968759eaa259ddfa4e60b2a04b97275682b32206c61f7.json"
+
+static void python_type_in_tool_parameters_is_explained(void **state)
+{
+    (void)state;
+    recval_result r = rvt_check(rvt_path(PYTHON_TYPE_FIXTURE));
+    assert_int_equal(r.ndiags, 2);
+    rvt_assert_diag(
+        &r, "schema/recording", RECVAL_ERROR,
+        "/request/body/tools/0/function/parameters/properties/liquid_name/type", 25, 27,
+        "tool get_boiling_point declares parameter liquid_name with type \"str\", which "
+        "is not a JSON Schema type (did you mean \"string\"?)");
+    rvt_assert_diag(&r, "schema/recording", RECVAL_ERROR,
+                    "/request/body/tools/0/function/parameters/properties/celsius/type", 29, 27,
+                    "tool get_boiling_point declares parameter celsius with type \"bool\", which "
+                    "is not a JSON Schema type (did you mean \"boolean\"?)");
+    recval_result_free(&r);
+    /* The parameters object itself typed "dict". */
+    r = rvt_check_variant(PYTHON_TYPE_FIXTURE, "\"type\": \"object\"", "\"type\": \"dict\"", false);
+    const recval_diag *d =
+        rvt_find_diag(&r, "schema/recording", "/request/body/tools/0/function/parameters/type");
+    assert_string_equal(d->message, "tool get_boiling_point declares its parameters object with "
+                                    "type \"dict\", which is not a JSON Schema type (did you mean "
+                                    "\"object\"?)");
+    recval_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(together_deviation_is_a_warning_only_when_consistent),
+        cmocka_unit_test(python_type_in_tool_parameters_is_explained),
         cmocka_unit_test(fixtures_match_expectations),
         cmocka_unit_test(fixture_diagnostics_are_exact),
         cmocka_unit_test(data_error_points_into_the_file),

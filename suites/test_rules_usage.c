@@ -80,7 +80,9 @@ static void absent_completion_counts_as_zero(void **state)
     recval_result_free(&r);
 }
 
-static void repeated_usage_must_agree(void **state)
+/* Databricks and Fireworks (n > 1) repeat usage cumulatively: growing
+ * counts are valid, a decrease is not. */
+static void repeated_usage_may_grow(void **state)
 {
     (void)state;
     recval_result r = rvt_check_inline(STREAM_REQUEST("") CHUNK(
@@ -88,13 +90,39 @@ static void repeated_usage_must_agree(void **state)
         "{\"prompt_tokens\": 5, \"completion_tokens\": 2, "
         "\"total_tokens\": 7}") ",\n" CHUNK("", "{\"prompt_tokens\": 5, \"completion_tokens\": 3, "
                                                 "\"total_tokens\": 8}") STREAM_END);
-    assert_int_equal(rvt_count(&r, FAMILY), 1);
-    rvt_assert_diag(
-        &r, "usage/inconsistent-repeat", RECVAL_ERROR,
-        "/response/body/1/__data__/usage/completion_tokens", 4, 230,
-        "usage of chunk 1 (prompt 5, completion 3, total 8) disagrees with the usage of "
-        "chunk 0 (prompt 5, completion 2, total 7)");
+    assert_int_equal(rvt_count(&r, FAMILY), 0);
     recval_result_free(&r);
+}
+
+static void repeated_usage_must_not_decrease(void **state)
+{
+    (void)state;
+    recval_result r = rvt_check_inline(STREAM_REQUEST("") CHUNK(
+        FINISH,
+        "{\"prompt_tokens\": 5, \"completion_tokens\": 3, "
+        "\"total_tokens\": 8}") ",\n" CHUNK("", "{\"prompt_tokens\": 5, \"completion_tokens\": 2, "
+                                                "\"total_tokens\": 7}") STREAM_END);
+    assert_int_equal(rvt_count(&r, FAMILY), 1);
+    rvt_assert_diag(&r, "usage/not-cumulative", RECVAL_ERROR,
+                    "/response/body/1/__data__/usage/completion_tokens", 4, 230,
+                    "usage of chunk 1 (prompt 5, completion 2, total 7) decreases the completion "
+                    "count from chunk 0 (prompt 5, completion 3, total 8): usage repeated in a "
+                    "stream may only grow, with one prompt count");
+    recval_result_free(&r);
+}
+
+/* The old name still switches the rule off, as an alias. */
+static void old_name_is_an_alias(void **state)
+{
+    (void)state;
+    recval_options o = {.ignore = "usage/inconsistent-repeat"};
+    recval_validator *v = recval_validator_new(&o);
+    assert_non_null(v);
+    assert_int_equal(recval_validator_reports(v, "usage/not-cumulative"), 0);
+    assert_int_equal(recval_validator_reports(v, "usage/total-mismatch"), 1);
+    recval_validator_free(v);
+    assert_non_null(strstr(recval_rule_alias_note("usage/inconsistent-repeat"), "renamed"));
+    assert_null(recval_rule_alias_note("usage/not-cumulative"));
 }
 
 /* vLLM's stream_options.continuous_usage_stats puts a growing usage on
@@ -201,7 +229,9 @@ int main(void)
         cmocka_unit_test(total_mismatch_points_at_total),
         cmocka_unit_test(null_total_is_invalid),
         cmocka_unit_test(absent_completion_counts_as_zero),
-        cmocka_unit_test(repeated_usage_must_agree),
+        cmocka_unit_test(repeated_usage_may_grow),
+        cmocka_unit_test(repeated_usage_must_not_decrease),
+        cmocka_unit_test(old_name_is_an_alias),
         cmocka_unit_test(continuous_usage_stats_may_grow),
         cmocka_unit_test(include_usage_without_usage),
         cmocka_unit_test(include_usage_false_or_exception),

@@ -163,6 +163,35 @@ static void more_messages(void **state)
     js_registry_free(reg);
 }
 
+/* anyOf/oneOf whose alternatives are enum, const or type name what they
+ * expect and what was found; others keep the generic message. */
+static void alternatives_over_values_are_named(void **state)
+{
+    (void)state;
+    js_registry *reg = new_registry(0);
+    const js_schema *s = compile_ok(
+        reg, "{\"$defs\": {\"kinds\": {\"enum\": [\"a\", \"b\"]}}, \"properties\": {"
+             " \"k\": {\"anyOf\": [{\"$ref\": \"#/$defs/kinds\"}, {\"type\": \"array\"}]},"
+             " \"c\": {\"oneOf\": [{\"const\": 1}, {\"type\": [\"string\", \"null\"]}]},"
+             " \"g\": {\"anyOf\": [{\"minimum\": 5}, {\"type\": \"string\"}]}}}");
+    json_object *inst = parse("{\"k\": \"str\", \"c\": 2, \"g\": 1}");
+    js_error_list errors = JS_ERROR_LIST_INIT;
+    assert_false(js_validate_collect(s, inst, 0, &errors));
+    assert_int_equal(errors.count, 3);
+    assert_string_equal(
+        errors.items[0].message,
+        "\"str\" matches none of the 2 alternatives of anyOf: expected one of \"a\", "
+        "\"b\", or a value of type array");
+    assert_string_equal(errors.items[1].message,
+                        "2 matches none of the 2 alternatives of oneOf: expected 1, or a value of "
+                        "type null or string");
+    assert_string_equal(errors.items[2].message,
+                        "value does not match any of the 2 alternatives of anyOf");
+    js_error_list_free(&errors);
+    json_object_put(inst);
+    js_registry_free(reg);
+}
+
 static void long_values_are_cut_in_messages(void **state)
 {
     (void)state;
@@ -537,6 +566,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(error_output_is_exact),
         cmocka_unit_test(more_messages),
+        cmocka_unit_test(alternatives_over_values_are_named),
         cmocka_unit_test(long_values_are_cut_in_messages),
         cmocka_unit_test(unknown_keyword_fails_at_load),
         cmocka_unit_test(other_compile_errors),

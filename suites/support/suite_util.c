@@ -275,3 +275,38 @@ json_object *rvt_corpus_oracle(const char **corpus)
     assert_non_null(oracle);
     return oracle;
 }
+
+/* --- fixture variants -------------------------------------------------- */
+
+char *rvt_replace(const char *text, const char *from, const char *to, bool all)
+{
+    size_t nf = strlen(from), nt = strlen(to), cap = strlen(text) + 1, len = 0;
+    const char *p = text, *hit = strstr(p, from);
+    assert_non_null(hit);
+    char *out = malloc(cap);
+    assert_non_null(out);
+    for (; hit; hit = all ? strstr(p, from) : NULL) {
+        size_t keep = (size_t)(hit - p);
+        cap += nt;
+        out = realloc(out, cap);
+        assert_non_null(out);
+        memcpy(out + len, p, keep);
+        memcpy(out + len + keep, to, nt);
+        len += keep + nt;
+        p = hit + nf;
+    }
+    strcpy(out + len, p);
+    return out;
+}
+
+recval_result rvt_check_variant(const char *rel, const char *from, const char *to, bool all)
+{
+    const char *path = rvt_path(rel);
+    char *text = rvt_read_file(path, NULL);
+    assert_non_null(text);
+    char *variant = rvt_replace(text, from, to, all);
+    recval_result r = rvt_check_text(path, variant);
+    free(variant);
+    free(text);
+    return r;
+}

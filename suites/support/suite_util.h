@@ -64,6 +64,16 @@ void rvt_mark_skipped(const char *what);
 #define RVT_SKIP_CODE 77
 int rvt_exit_status(int failures);
 
+/* --- fixture variants -------------------------------------------------- */
+
+/* A malloc'd copy of text with the first (all: every) occurrence of from
+ * replaced by to; fails the current test when from does not occur. */
+char *rvt_replace(const char *text, const char *from, const char *to, bool all);
+
+/* Checks the variant of the fixture at rel (under the source tree) that
+ * rvt_replace() makes, as if it were the fixture's file. */
+recval_result rvt_check_variant(const char *rel, const char *from, const char *to, bool all);
+
 /* --- the shared material (../shared) ---------------------------------- */
 
 /* "<shared>/<rel>" in a static buffer (one of four), or NULL when the

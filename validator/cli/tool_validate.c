@@ -128,8 +128,23 @@ static void validate_help(void)
           stdout);
 }
 
+/* Tells on stderr what became of each old rule name in names. */
+static void note_aliases(const char *names)
+{
+    for (const char *p = names; *p;) {
+        size_t n = strcspn(p, ",");
+        char name[128];
+        snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), p);
+        const char *note = recval_rule_alias_note(name);
+        if (note)
+            fprintf(stderr, "recval: note: --ignore=%s: %s\n", name, note);
+        p += n + (p[n] == ',');
+    }
+}
+
 static void add_ignore(validate_opts *o, const char *names)
 {
+    note_aliases(names);
     size_t have = o->ignore ? strlen(o->ignore) + 1 : 0, n = strlen(names);
     o->ignore = realloc(o->ignore, have + n + 1);
     if (!o->ignore)

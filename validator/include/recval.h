@@ -215,6 +215,12 @@ typedef struct recval_fingerprint {
 recval_status recval_fingerprints(const recval_validator *v, const recval_result *r,
                                   recval_fingerprint *out);
 
+/** When `name` is an old rule name that recval_options.ignore still
+ * accepts (a rule renamed, or split into several), a static note saying
+ * what became of it; NULL for current names and unknown ones. Thread-safe
+ * (reads a constant table). */
+const char *recval_rule_alias_note(const char *name);
+
 /** "error", "warning" or "note". */
 const char *recval_severity_name(recval_severity s);
 

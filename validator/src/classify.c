@@ -45,6 +45,9 @@ static const struct {
 } known_types[] = {
     {"ChatCompletionChunk", RV_KIND_CHAT_STREAM, RV_KIND_CHAT_STREAM},
     {"ChatCompletion", RV_KIND_CHAT, RV_KIND_CHAT_STREAM},
+    /* LiteLLM's OpenAI-shaped types (IBM watsonx through LiteLLM). */
+    {"ModelResponseStream", RV_KIND_CHAT_STREAM, RV_KIND_CHAT_STREAM},
+    {"ModelResponse", RV_KIND_CHAT, RV_KIND_CHAT_STREAM},
     {"Completion", RV_KIND_COMPLETION, RV_KIND_COMPLETION_STREAM},
     {"CreateEmbeddingResponse", RV_KIND_EMBEDDINGS, RV_KIND_EMBEDDINGS},
     {"Model", RV_KIND_MODEL_LIST, RV_KIND_MODEL_LIST},

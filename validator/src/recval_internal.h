@@ -24,6 +24,13 @@ typedef enum rv_rule_id {
 
 const recval_rule *rv_rule(rv_rule_id id);
 
+/* The rule the old name name[0..n) stands for (rules.def's ALIAS() rows),
+ * searching the alias table from *next on; *next is moved past the row
+ * found, so repeated calls give every rule one old name stands for. NULL
+ * when no further row has that name. *note (when note is not NULL) gets
+ * the row's note. */
+const recval_rule *rv_rule_alias(const char *name, size_t n, size_t *next, const char **note);
+
 /* What a recording holds. Keep in step with rv_kind_name(). */
 typedef enum rv_kind {
     RV_KIND_INVALID, /* not JSON */

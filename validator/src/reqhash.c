@@ -412,19 +412,22 @@ static void hash_http_doc(request_parts *p, const strbuf *payload, char hex[65])
     sb_free(&url);
 }
 
-/* sha256 of {"kwargs", "provider", "tool_name"}, nothing normalized. */
-static void hash_tool(request_parts *p)
+/* sha256 of {"kwargs", "provider", "tool_name"}, nothing normalized, and
+ * with the test_id as well when with_test_id (an earlier recorder). */
+static void hash_tool(request_parts *p, int with_test_id, char hex[65])
 {
     json_object *doc = json_object_new_object();
     static const char *const keys[] = {"provider", "tool_name", "kwargs"};
     for (size_t i = 0; i < 3; i++)
         json_object_object_add(doc, keys[i], json_object_get(rv_get(p->req, keys[i])));
+    if (with_test_id)
+        json_object_object_add(doc, "test_id", json_object_get(p->test_id));
     int bad = 0;
     sb_truncate(&p->doc, 0);
     pyjson_dumps(doc, &p->doc, &bad);
     if (bad)
         mark_unreproducible(p->out, "/request", "a string is not valid UTF-8");
-    sha256_hex(p->doc.data, p->doc.len, p->out->current);
+    sha256_hex(p->doc.data, p->doc.len, hex);
     json_object_put(doc);
 }
 
@@ -441,7 +444,7 @@ static void compute_current(request_parts *p)
         hash_http_doc(p, norm_body(p), p->out->current);
         break;
     case REQHASH_KIND_TOOL:
-        hash_tool(p);
+        hash_tool(p, 0, p->out->current);
         break;
     default:
         break;
@@ -479,6 +482,8 @@ static void compute_all(request_parts *p)
             hash_older(p, REQHASH_NORM_FLOATS, out->older_fs_none);
     } else if (out->kind == REQHASH_KIND_HTTP && !out->current_raw[0]) {
         hash_http_doc(p, raw_body(p), out->current_raw);
+    } else if (out->kind == REQHASH_KIND_TOOL && !out->tool_test_id[0]) {
+        hash_tool(p, 1, out->tool_test_id);
     }
 }
 
@@ -580,8 +585,9 @@ static reqhash_match match_stale(request_parts *p, const char *hex)
         if ((m = reqhash_match_hash(out, hex)) != REQHASH_MATCH_NONE)
             return m;
     }
-    if (out->kind == REQHASH_KIND_INFERENCE || out->kind == REQHASH_KIND_HTTP) {
-        compute_all(p); /* current_raw and legacy */
+    if (out->kind == REQHASH_KIND_INFERENCE || out->kind == REQHASH_KIND_HTTP ||
+        out->kind == REQHASH_KIND_TOOL) {
+        compute_all(p); /* current_raw and legacy, or tool_test_id */
         m = reqhash_match_hash(out, hex);
     }
     return m;
@@ -704,6 +710,8 @@ reqhash_match reqhash_match_hash(const reqhash_result *r, const char *h)
             return REQHASH_MATCH_OLDER_FS_NONE;
         if (r->legacy[0] && memcmp(h, r->legacy, 64) == 0)
             return REQHASH_MATCH_LEGACY; /* the whole legacy hash as a current-style name */
+        if (r->tool_test_id[0] && memcmp(h, r->tool_test_id, 64) == 0)
+            return REQHASH_MATCH_TOOL_TEST_ID;
     } else if (n == 12 && r->legacy[0] && memcmp(h, r->legacy, 12) == 0) {
         return REQHASH_MATCH_LEGACY;
     }
@@ -736,7 +744,8 @@ reqhash_match reqhash_match_name(const reqhash_result *r, const char *basename, 
 const char *reqhash_match_name_str(reqhash_match m)
 {
     static const char *const names[] = {
-        "none", "current", "current_raw", "older_fs_partial", "older_fs_none", "legacy"};
+        "none",          "current", "current_raw", "older_fs_partial",
+        "older_fs_none", "legacy",  "tool_test_id"};
     return (size_t)m < sizeof names / sizeof names[0] ? names[m] : "none";
 }
 

@@ -16,11 +16,14 @@
  *                which lacked the file_search substitutions (see reqhash_norm_level).
  * Tool invocations (request has tool_name, kwargs):
  *   current      sha256 of {"provider", "tool_name", "kwargs"} (nothing normalized).
+ *   tool_test_id sha256 of {"provider", "tool_name", "kwargs", "test_id"}: an earlier
+ *                recorder put the test id in the hash; a file named by it is stale.
  * Raw HTTP (request has url, method, payload):
  *   current      sha256 of {"test_id", "url", "method": METHOD.upper(),
  *                "payload": normalize(payload)}; current_raw without normalize().
  * File processor (request has api, file_id): no formula is known (the recorder
- *   that wrote them is not public and the obvious constructions do not match). */
+ *   that wrote them is not public and the obvious constructions do not match);
+ *   the current recorder runs file-processor calls live and reads none. */
 #ifndef RECVAL_REQHASH_H
 #define RECVAL_REQHASH_H
 
@@ -57,6 +60,7 @@ typedef struct reqhash_result {
      * normalization rewrites (else they equal current). */
     char older_fs_partial[65]; /* REQHASH_NORM_FS_PARTIAL */
     char older_fs_none[65];    /* REQHASH_NORM_FLOATS */
+    char tool_test_id[65];     /* tool invocations: with the test_id, "" otherwise */
     int is_model_list;         /* request.endpoint is a model-list endpoint */
     char models_digest[9];     /* for models-<hash>-<digest>.json, "" if n/a */
     /* Set when the recorder's Python could not have hashed the same
@@ -84,6 +88,8 @@ typedef enum reqhash_match {
     REQHASH_MATCH_OLDER_FS_PARTIAL, /* stale: earlier normalization */
     REQHASH_MATCH_OLDER_FS_NONE,    /* stale: earlier normalization */
     REQHASH_MATCH_LEGACY,
+    REQHASH_MATCH_TOOL_TEST_ID, /* stale: a tool invocation hashed with its test_id */
+    REQHASH_MATCH_COUNT
 } reqhash_match;
 
 /* reqhash_compute() made lazy for checking a file name whose hex digits

@@ -53,6 +53,21 @@ static void check_values(rv_file *f, const rv_stream *s)
     }
 }
 
+/* finish-reason/empty-string: one warning per stream that marks its
+ * unfinished chunks with "" (folded as null). */
+static void check_empty_strings(rv_file *f, const rv_stream *s)
+{
+    if (s->nempty_finishes == 0)
+        return;
+    char ptr[RV_PTR_MAX];
+    rv_emit(f, RV_FINISH_REASON_EMPTY_STRING,
+            rv_choice_ptr(ptr, f, s->first_empty_finish, "/finish_reason"),
+            "the stream marks %zu unfinished chunk%s with finish_reason \"\" instead of null, "
+            "from chunk %zu on (text-generation-inference does); clients read \"\" as \"not "
+            "finished\", and recval treats it as null",
+            s->nempty_finishes, s->nempty_finishes == 1 ? "" : "s", s->first_empty_finish.item);
+}
+
 /* finish-reason/missing: no non-null finish_reason for this choice. Points
  * at the null finish_reason of the choice's last chunk, or at that choice
  * when it has no finish_reason member at all. */
@@ -133,6 +148,7 @@ void rv_check_finish_reason(rv_file *f)
     if (!s)
         return;
     check_values(f, s);
+    check_empty_strings(f, s);
     for (size_t i = 0; i < s->nchoices; i++) {
         const rv_choice *c = &s->choices[i];
         check_missing(f, s, c);

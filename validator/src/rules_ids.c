@@ -126,7 +126,7 @@ static void walk_item(id_walk *w, json_object *item, size_t i)
     const char *id = rv_get_string(data, "id");
     if (!id)
         return; /* absent or not a string: the schema's business */
-    if (w->stream)
+    if (w->stream && !rv_is_filter_chunk(data))
         stream_step(w, id, i);
     if (w->expected && is_normalized_id(id) && strcmp(id + 4, w->expected) != 0 &&
         recorder_normalizes(item, data))

@@ -61,6 +61,72 @@ static void put_schemes(strbuf *sb, const rv_file *f, const reqhash_result *r)
         sb_printf(sb, ", legacy %.*s", f->name_scheme == RV_NAME_HASH12 ? 12 : 64, r->legacy);
 }
 
+/* --- why a name matches no scheme: the llama-stack -> OGX rename ---- */
+
+/* The rewrites of the llama-stack -> OGX rename, undone: the text it
+ * replaced and the text it wrote. */
+static const struct rename_undo {
+    const char *written, *original;
+} rename_undos[] = {
+    {"ogx", "llama_stack"},
+    {"OGX", "Llama Stack"},
+};
+
+/* text with every `from` replaced by `to`, appended to out. */
+static void put_replaced(strbuf *out, const char *text, const char *from, const char *to)
+{
+    size_t n = strlen(from);
+    for (const char *hit; (hit = strstr(text, from)) != NULL; text = hit + n) {
+        sb_put(out, text, (size_t)(hit - text));
+        sb_puts(out, to);
+    }
+    sb_puts(out, text);
+}
+
+/* True when the name is the hash of the recording with the rewrites of
+ * `mask` (bits of rename_undos) undone: the file was rewritten after it
+ * was named. Only called for names that match no scheme. */
+static bool named_before_rewrite(const rv_file *f, unsigned mask)
+{
+    strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+    sb_puts(&a, json_object_to_json_string_ext(f->root, JSON_C_TO_STRING_PLAIN));
+    for (size_t i = 0; i < sizeof rename_undos / sizeof rename_undos[0]; i++) {
+        if (!(mask & (1u << i)))
+            continue;
+        sb_truncate(&b, 0);
+        put_replaced(&b, a.data ? a.data : "", rename_undos[i].written, rename_undos[i].original);
+        strbuf t = a;
+        a = b;
+        b = t;
+    }
+    json_object *old = a.data ? json_tokener_parse(a.data) : NULL;
+    reqhash_result r;
+    bool match = old && (int)reqhash_compute_for_name(old, NULL, 0, f->name_hash, &r, NULL) > 0;
+    json_object_put(old);
+    sb_free(&a);
+    sb_free(&b);
+    return match;
+}
+
+/* Appends why the name matches no scheme, when recval can tell. */
+static void put_mismatch_reason(strbuf *msg, const rv_file *f)
+{
+    static const unsigned masks[] = {1u, 2u, 3u};
+    for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
+        if (!named_before_rewrite(f, masks[i]))
+            continue;
+        sb_puts(msg, "; the name is the hash of this request as it was before the llama-stack -> "
+                     "OGX rename rewrote ");
+        for (size_t k = 0, shown = 0; k < sizeof rename_undos / sizeof rename_undos[0]; k++)
+            if (masks[i] & (1u << k))
+                sb_printf(msg, "%s\"%s\" as \"%s\"", shown++ ? " and " : "",
+                          rename_undos[k].original, rename_undos[k].written);
+        sb_puts(msg, ": the file was rewritten after it was named, so it is not what was "
+                     "recorded and no replay reaches it");
+        return;
+    }
+}
+
 static void report_name_mismatch(rv_file *f, const reqhash_result *r)
 {
     strbuf msg = STRBUF_INIT;
@@ -71,6 +137,8 @@ static void report_name_mismatch(rv_file *f, const reqhash_result *r)
     put_schemes(&msg, f, r);
     sb_puts(&msg, ": the recorder names it ");
     rv_request_hash_expected_name(&msg, f, r);
+    if (r->kind == REQHASH_KIND_INFERENCE && f->name_scheme == RV_NAME_HASH64)
+        put_mismatch_reason(&msg, f);
     rv_emit(f, RV_REQUEST_HASH_NAME_MISMATCH, "", "%s", msg.data);
     sb_free(&msg);
 }
@@ -88,6 +156,9 @@ static const char *scheme_description(reqhash_match m)
     case REQHASH_MATCH_OLDER_FS_NONE:
         return "older_fs_none hash (an earlier normalization, without the file_search "
                "substitutions)";
+    case REQHASH_MATCH_TOOL_TEST_ID:
+        return "tool_test_id hash (provider, tool_name, kwargs and the test_id: tool invocations "
+               "were once hashed with their test id)";
     default:
         return "legacy hash (method, endpoint and raw body, no test_id)";
     }
@@ -119,6 +190,53 @@ static void report_unreproducible(rv_file *f, const reqhash_result *r)
             "the recorder's Python would hash another value than recval reads here (%s), so the "
             "file name is not checked against the request hash",
             why);
+}
+
+/* --- a test id hashed but not recorded ------------------------------- */
+
+/* True when some normalized id of the body is rec-<hex12>. */
+static bool body_has_id(const rv_file *f, const char *hex12)
+{
+    char want[17];
+    snprintf(want, sizeof want, "rec-%.12s", hex12);
+    bool list = json_object_is_type(f->body, json_type_array);
+    size_t n = list ? json_object_array_length(f->body) : f->body != NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_object *item = list ? json_object_array_get_idx(f->body, i) : f->body;
+        const char *id = rv_get_string(rv_get_object(item, "__data__"), "id");
+        if (id && strcmp(id, want) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A current-layout inference file with no test_id member whose ids are
+ * rec-<legacy>: recorded without a test id, then named by a hash with one
+ * (a migration that renamed files and left their ids). The test id hashed
+ * is not in the file, so the name cannot be recomputed; the ids family
+ * still reports the ids that contradict the name. */
+static bool test_id_not_recorded(const rv_file *f, const reqhash_result *r)
+{
+    return r->kind == REQHASH_KIND_INFERENCE && f->name_scheme == RV_NAME_HASH64 &&
+           !rv_has(f->root, "test_id") && r->legacy[0] && body_has_id(f, r->legacy);
+}
+
+static void report_test_id_not_recorded(rv_file *f, const reqhash_result *r)
+{
+    rv_emit(f, RV_REQUEST_HASH_UNREPRODUCIBLE, "",
+            "the recording has no test_id, but its ids are rec-%.12s, the hash of its request "
+            "without one: its name was computed with a test id the file does not record, so the "
+            "name is not checked against the request hash",
+            r->legacy);
+}
+
+/* --- request-hash/unread-kind ---------------------------------------- */
+
+static void report_unread_kind(rv_file *f)
+{
+    rv_emit(f, RV_REQUEST_HASH_UNREAD_KIND, "",
+            "a file-processor recording: the current OGX recorder runs file-processor calls live "
+            "and neither records nor replays them, so no test reads this file; delete it");
 }
 
 /* --- normalized ids against the hash --------------------------------- */
@@ -192,12 +310,20 @@ void rv_check_request_hash(rv_file *f)
     reqhash_result r;
     reqhash_match m;
     f->request_hash[0] = '\0';
+    if (f->root && f->kind == RV_KIND_FILE_PROCESSOR) {
+        report_unread_kind(f);
+        return;
+    }
     rv_name_verdict verdict = rv_request_hash_verdict(f, &r, &m);
     if (verdict == RV_VERDICT_UNCHECKED)
         return;
     check_models_digest(f);
     if (verdict == RV_VERDICT_UNREPRODUCIBLE) {
         report_unreproducible(f, &r);
+        return;
+    }
+    if (verdict == RV_VERDICT_MISMATCH && test_id_not_recorded(f, &r)) {
+        report_test_id_not_recorded(f, &r);
         return;
     }
     if (verdict == RV_VERDICT_MISMATCH) {

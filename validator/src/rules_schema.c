@@ -9,6 +9,7 @@
 #include "jsonschema.h"
 #include "rules_schema.h"
 #include "schema_bundle.h"
+#include "stream.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +122,133 @@ typedef struct pending_list {
 
 static size_t rule_slot(rv_rule_id rule)
 {
-    return rule == RV_SCHEMA_DATA;
+    return rule == RV_SCHEMA_DATA || rule == RV_SCHEMA_PROVIDER_DEVIATION;
+}
+
+/* --- schema/provider-deviation ------------------------------------- */
+
+/* A provider's habit that breaks the OpenAI reference schema of a type
+ * but that clients tolerate (docs/providers.md): when the only thing wrong
+ * at `member` of the __data__ is the value `value` (JSON text), and every
+ * item of the body carries that same value there, it is reported as
+ * schema/provider-deviation instead of schema/data. */
+static const struct deviation {
+    const char *type_name;
+    const char *member; /* pointer under __data__ */
+    const char *value;  /* JSON text */
+    const char *reference, *provider;
+} deviations[] = {
+    {"openai.types.completion.Completion", "/object", "\"text.completion\"", "\"text_completion\"",
+     "Together (completions)"},
+    {"openai.types.completion.Completion", "/object", "\"completion.chunk\"", "\"text_completion\"",
+     "Together (streamed completions)"},
+    {"openai.types.create_embedding_response.CreateEmbeddingResponse", "/usage", "null",
+     "a usage object", "Together (embeddings)"},
+};
+
+static bool same_json(json_object *v, const char *text)
+{
+    return strcmp(json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN), text) == 0;
+}
+
+/* The member of __data__ a deviation names ("/object" -> "object"). */
+static json_object *deviation_member(json_object *data, const struct deviation *d)
+{
+    json_object *v = NULL;
+    return json_object_object_get_ex(data, d->member + 1, &v) ? v : NULL;
+}
+
+/* True when every item of the body carries the deviation's value: a habit
+ * is consistent across the file; one item that differs is corruption. */
+static bool deviation_consistent(const rv_file *f, const struct deviation *d)
+{
+    size_t n =
+        json_object_is_type(f->body, json_type_array) ? json_object_array_length(f->body) : 1;
+    for (size_t i = 0; i < n; i++) {
+        json_object *data = rv_body_data(f, i);
+        json_object *v = NULL;
+        if (!data || !json_object_object_get_ex(data, d->member + 1, &v) || !same_json(v, d->value))
+            return false;
+    }
+    return true;
+}
+
+/* The deviation that explains a schema error at `where` (under __data__)
+ * of an item of type type_name, or NULL. */
+static const struct deviation *find_deviation(const rv_file *f, const char *type_name,
+                                              json_object *data, const char *where)
+{
+    for (size_t i = 0; i < sizeof deviations / sizeof deviations[0]; i++) {
+        const struct deviation *d = &deviations[i];
+        if (strcmp(d->type_name, type_name) != 0 || strcmp(d->member, where) != 0 ||
+            !json_object_object_get_ex(data, d->member + 1, NULL) ||
+            !same_json(deviation_member(data, d), d->value) || !deviation_consistent(f, d))
+            continue;
+        return d;
+    }
+    return NULL;
+}
+
+/* --- tool parameters with a Python type name ----------------------- */
+
+/* The JSON Schema type a Python-ish type name means, or NULL. */
+static const char *json_type_for(const char *name)
+{
+    static const char *const map[][2] = {
+        {"str", "string"},  {"bool", "boolean"},  {"int", "integer"},     {"float", "number"},
+        {"dict", "object"}, {"list", "array"},    {"None", "null"},       {"NoneType", "null"},
+        {"tuple", "array"}, {"String", "string"}, {"Integer", "integer"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i][0], name) == 0)
+            return map[i][1];
+    return NULL;
+}
+
+static bool is_json_schema_type(const char *name)
+{
+    static const char *const types[] = {"array",  "boolean", "integer", "null",
+                                        "number", "object",  "string"};
+    return rv_str_in(types, sizeof types / sizeof types[0], name);
+}
+
+/* When ptr is a "type" inside the parameters of a request tool
+ * (/request/body/tools/<n>/function/parameters/.../type) and holds a
+ * string that is not a JSON Schema type, writes a message naming the tool,
+ * the parameter and the type meant, and returns true. */
+static bool explain_tool_param_type(const rv_file *f, const char *ptr, strbuf *msg)
+{
+    static const char prefix[] = "/request/body/tools/";
+    int tool = -1, used = 0;
+    if (!ptr || strncmp(ptr, prefix, sizeof prefix - 1) != 0 ||
+        sscanf(ptr + sizeof prefix - 1, "%d/function/parameters%n", &tool, &used) < 1 || !used ||
+        !rv_ends_with(ptr, "/type"))
+        return false;
+    json_object *v = NULL;
+    if (json_pointer_get(f->root, ptr, &v) != 0 || !json_object_is_type(v, json_type_string) ||
+        is_json_schema_type(json_object_get_string(v)))
+        return false;
+    const char *param_path = ptr + sizeof prefix - 1 + used; /* "/properties/x/type" */
+    size_t plen = strlen(param_path) - strlen("/type");
+    const char *last = NULL;
+    for (const char *q = param_path; (q = strstr(q, "/properties/")) && q < param_path + plen; q++)
+        last = q + strlen("/properties/");
+    json_object *fn = rv_get_object(
+        json_object_array_get_idx(rv_get_array(f->request_body, "tools"), (size_t)tool),
+        "function");
+    const char *tool_name = rv_get_string(fn, "name");
+    const char *type = json_object_get_string(v), *meant = json_type_for(type);
+    sb_printf(msg, "tool %s declares ", tool_name ? tool_name : "(unnamed)");
+    if (last)
+        sb_printf(msg, "parameter %.*s", (int)(param_path + plen - last), last);
+    else if (plen == 0)
+        sb_puts(msg, "its parameters object");
+    else
+        sb_printf(msg, "its parameters (at %.*s)", (int)plen, param_path);
+    sb_printf(msg, " with type \"%s\", which is not a JSON Schema type", type);
+    if (meant)
+        sb_printf(msg, " (did you mean \"%s\"?)", meant);
+    return true;
 }
 
 /* A pattern recval's schema could not evaluate: reported at once, as
@@ -136,9 +263,11 @@ static void emit_pattern_error(rv_file *f, const js_error *e, const char *prefix
 }
 
 /* Keeps the errors of `instance`, which is not valid against `schema`;
- * `prefix` is the instance's pointer in the file. */
+ * `prefix` is the instance's pointer in the file. For __data__ (type_name
+ * not NULL), errors a known provider deviation explains are kept as
+ * schema/provider-deviation. */
 static void collect_errors(rv_file *f, pending_list *l, rv_rule_id rule, const js_schema *schema,
-                           json_object *instance, const char *prefix)
+                           json_object *instance, const char *prefix, const char *type_name)
 {
     size_t slot = rule_slot(rule);
     if (l->kept[slot] == SCHEMA_PENDING_MAX) {
@@ -160,8 +289,18 @@ static void collect_errors(rv_file *f, pending_list *l, rv_rule_id rule, const j
         }
         strbuf ptr = STRBUF_INIT, msg = STRBUF_INIT;
         sb_printf(&ptr, "%s%s", prefix, e->instance_location);
-        sb_printf(&msg, "%s (schema: %s)", e->message, e->absolute_keyword_location);
-        l->items[l->count] = (pending){.rule = rule,
+        const struct deviation *d =
+            type_name ? find_deviation(f, type_name, instance, e->instance_location) : NULL;
+        if (rule == RV_SCHEMA_RECORDING && explain_tool_param_type(f, ptr.data, &msg))
+            ;
+        else if (d)
+            sb_printf(&msg,
+                      "%s is %s where the OpenAI reference has %s: a habit of %s, the same in "
+                      "every item of the file; clients do not dispatch on it (docs/providers.md)",
+                      d->member + 1, d->value, d->reference, d->provider);
+        else
+            sb_printf(&msg, "%s (schema: %s)", e->message, e->absolute_keyword_location);
+        l->items[l->count] = (pending){.rule = d ? RV_SCHEMA_PROVIDER_DEVIATION : rule,
                                        .pointer = sb_detach(&ptr),
                                        .message = sb_detach(&msg),
                                        .keyword = xstrdup(e->absolute_keyword_location),
@@ -203,7 +342,7 @@ static bool reported_elsewhere(const rv_file *f, const char *ptr)
     for (size_t i = 0; i < f->ndiags; i++) {
         const recval_rule *r = f->diags[i].rule;
         if (r != rv_rule(RV_SCHEMA_DATA) && r != rv_rule(RV_SCHEMA_RECORDING) &&
-            tells_of(f->diags[i].pointer, ptr))
+            r != rv_rule(RV_SCHEMA_PROVIDER_DEVIATION) && tells_of(f->diags[i].pointer, ptr))
             return true;
     }
     return false;
@@ -297,7 +436,8 @@ static void pending_free(pending_list *l)
 static void check_recording(rv_file *f, pending_list *l)
 {
     if (!js_is_valid(f->validator->recording_schema, f->root))
-        collect_errors(f, l, RV_SCHEMA_RECORDING, f->validator->recording_schema, f->root, "");
+        collect_errors(f, l, RV_SCHEMA_RECORDING, f->validator->recording_schema, f->root, "",
+                       NULL);
 }
 
 /* --- schema/data --------------------------------------------------- */
@@ -334,7 +474,7 @@ static void check_item(rv_file *f, pending_list *l, size_t *last_type, json_obje
         rv_ptr(prefix, "/response/body/%zu/__data__", index);
     else
         rv_ptr(prefix, "/response/body/__data__");
-    collect_errors(f, l, RV_SCHEMA_DATA, schema, data, prefix);
+    collect_errors(f, l, RV_SCHEMA_DATA, schema, data, prefix, type_name);
 }
 
 static void check_data(rv_file *f, pending_list *l)
@@ -361,6 +501,7 @@ void rv_check_schema(rv_file *f)
         group_errors(f, &l);
         emit_rule(f, &l, RV_SCHEMA_RECORDING, "");
         emit_rule(f, &l, RV_SCHEMA_DATA, "/response/body");
+        emit_rule(f, &l, RV_SCHEMA_PROVIDER_DEVIATION, "/response/body");
     }
     pending_free(&l);
 }

@@ -2,9 +2,9 @@
  * OpenAI-typed usage object (chat, text completion, embeddings; streamed
  * or single): totals add up, cached and reasoning counts fit in their
  * parents, counts are non-negative integers, usage repeated on several
- * chunks agrees, and a stream whose request asked for usage carries it.
- * Provider-native usage (Gemini, Anthropic, Ollama) is not OpenAI usage and
- * is left alone. */
+ * chunks is cumulative (grows, one prompt count), and a stream whose request asked for usage
+ * carries it. Provider-native usage (Gemini, Anthropic, Ollama) is not OpenAI usage and is left
+ * alone. */
 #include "stream.h"
 
 #include "jsonscan.h"
@@ -216,59 +216,66 @@ static void check_parts(rv_file *f, const usage_at *u, const usage_counts *c)
     }
 }
 
-static bool counts_agree(const usage_counts *a, const usage_counts *b)
-{
-    return a->prompt.value == b->prompt.value && a->completion.value == b->completion.value &&
-           a->total.value == b->total.value;
-}
-
 static bool counts_all_valid(const usage_counts *c)
 {
     return c->prompt.valid && c->completion.valid && c->total.valid;
 }
 
-/* The member of b that first differs from a, for the pointer. */
-static const char *first_difference(const usage_counts *a, const usage_counts *b)
+/* How usage b, later in the stream than a, breaks the cumulative
+ * pattern; NULL when it does not. Sets *member to the count to point at. */
+static const char *cumulative_break(const usage_counts *a, const usage_counts *b,
+                                    const char **member)
 {
-    if (a->prompt.value != b->prompt.value)
-        return "prompt_tokens";
-    if (a->completion.value != b->completion.value)
-        return b->completion.present ? "completion_tokens" : NULL;
-    return "total_tokens";
+    if (a->prompt.value != b->prompt.value) {
+        *member = "prompt_tokens";
+        return "changes the prompt count";
+    }
+    if (b->completion.value < a->completion.value) {
+        *member = b->completion.present ? "completion_tokens" : NULL;
+        return "decreases the completion count";
+    }
+    return NULL;
 }
 
-/* usage/inconsistent-repeat: every usage of a stream agrees with the
- * first one on prompt, completion and total. One diagnostic per stream,
- * at the first chunk that disagrees. */
-static void check_repeats(rv_file *f, const usage_at *all, size_t n)
+/* usage/not-cumulative: usage repeated in a stream is cumulative, as
+ * Databricks (every chunk) and Fireworks with n > 1 (each choice's last
+ * chunk) send it: the prompt count stays, the completion count never
+ * goes down, and the last one is the stream's usage (a total that is not
+ * their sum is usage/total-mismatch's business). One
+ * diagnostic per stream, at the first usage that breaks the pattern
+ * (compared with the usage before it). */
+static void check_cumulative(rv_file *f, const usage_at *all, size_t n)
 {
-    const usage_at *first = NULL, *bad = NULL;
-    usage_counts c0 = {0}, cbad = {0};
-    size_t nbad = 0;
+    const usage_at *prev = NULL, *bad = NULL;
+    usage_counts cprev = {0}, cbad = {0}, cbefore = {0};
+    const char *what = NULL, *member = NULL;
+    size_t nbad = 0, before_item = 0;
     for (size_t i = 0; i < n; i++) {
         usage_counts c = read_counts(all[i].usage);
         if (!counts_all_valid(&c))
             continue;
-        if (!first) {
-            first = &all[i];
-            c0 = c;
-        } else if (!counts_agree(&c0, &c) && nbad++ == 0) {
+        const char *m = NULL, *w = prev ? cumulative_break(&cprev, &c, &m) : NULL;
+        if (w && nbad++ == 0) {
             bad = &all[i];
             cbad = c;
+            cbefore = cprev;
+            before_item = prev->item;
+            what = w;
+            member = m;
         }
+        prev = &all[i];
+        cprev = c;
     }
     if (!bad)
         return;
-    const char *member = first_difference(&c0, &cbad);
     char ptr[RV_PTR_MAX];
-    rv_emit(f, RV_USAGE_INCONSISTENT_REPEAT,
-            member ? rv_ptr(ptr, "%s/%s", bad->ptr, member) : bad->ptr,
+    rv_emit(f, RV_USAGE_NOT_CUMULATIVE, member ? rv_ptr(ptr, "%s/%s", bad->ptr, member) : bad->ptr,
             "usage of chunk %zu (prompt %" PRId64 ", completion %" PRId64 ", total %" PRId64
-            ") disagrees with the usage of chunk %zu (prompt %" PRId64 ", completion %" PRId64
-            ", total %" PRId64 ")%s",
-            bad->item, cbad.prompt.value, cbad.completion.value, cbad.total.value, first->item,
-            c0.prompt.value, c0.completion.value, c0.total.value,
-            nbad > 1 ? "; later chunks disagree too" : "");
+            ") %s from chunk %zu (prompt %" PRId64 ", completion %" PRId64 ", total %" PRId64
+            "): usage repeated in a stream may only grow, with one prompt count%s",
+            bad->item, cbad.prompt.value, cbad.completion.value, cbad.total.value, what,
+            before_item, cbefore.prompt.value, cbefore.completion.value, cbefore.total.value,
+            nbad > 1 ? "; later chunks break it too" : "");
 }
 
 static bool is_stream_kind(rv_kind k)
@@ -301,14 +308,16 @@ static void check_missing_in_stream(rv_file *f, size_t nusage)
             json_object_array_length(f->body), json_object_array_length(f->body) == 1 ? "" : "s");
 }
 
-/* Adds the usage of body item i when the item is OpenAI-typed. */
+/* Adds the usage of body item i when the item is OpenAI-typed (LiteLLM's
+ * types are OpenAI's shape). */
 static void add_usage(const rv_file *f, size_t i, usage_at **all, size_t *n)
 {
     bool streamed = json_object_is_type(f->body, json_type_array);
     json_object *item = streamed ? json_object_array_get_idx(f->body, i) : f->body;
     const char *type = rv_get_string(item, "__type__");
     json_object *usage = rv_get_object(rv_get_object(item, "__data__"), "usage");
-    if (!usage || !type || strncmp(type, "openai.", 7) != 0)
+    if (!usage || !type ||
+        (strncmp(type, "openai.", 7) != 0 && strncmp(type, "litellm.types.", 14) != 0))
         return;
     *all = xrealloc(*all, (*n + 1) * sizeof **all);
     usage_at *u = &(*all)[(*n)++];
@@ -351,8 +360,8 @@ void rv_check_usage(rv_file *f)
         check_total(f, &all[i], &c);
         check_parts(f, &all[i], &c);
     }
-    if (n > 1 && !stream_option(f, "continuous_usage_stats"))
-        check_repeats(f, all, n);
+    if (n > 1)
+        check_cumulative(f, all, n);
     check_missing_in_stream(f, n);
     free(all);
 }

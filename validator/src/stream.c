@@ -17,6 +17,14 @@ json_object *rv_body_data(const rv_file *f, size_t i)
     return rv_get_object(item, "__data__");
 }
 
+bool rv_is_filter_chunk(json_object *data)
+{
+    json_object *choices = rv_get_array(data, "choices");
+    const char *id = rv_get_string(data, "id");
+    return choices && json_object_array_length(choices) == 0 && (!id || !*id) &&
+           (rv_has(data, "prompt_filter_results") || rv_has(data, "content_filter_results"));
+}
+
 const char *rv_choice_ptr(char buf[RV_PTR_MAX], const rv_file *f, rv_loc loc, const char *suffix)
 {
     if (json_object_is_type(f->body, json_type_array))
@@ -172,10 +180,22 @@ bool rv_finish_reason_known(json_object *v)
     return false;
 }
 
+/* True for finish_reason "", which TGI sends on every unfinished chunk
+ * and clients read as "not finished". */
+static bool is_empty_string(json_object *v)
+{
+    return json_object_is_type(v, json_type_string) && json_object_get_string_len(v) == 0;
+}
+
 static void fold_finish(rv_stream *s, rv_choice *c, json_object *fr, rv_loc loc)
 {
     if (!fr)
         return;
+    if (s->streamed && is_empty_string(fr)) {
+        if (s->nempty_finishes++ == 0)
+            s->first_empty_finish = loc;
+        return;
+    }
     if (!rv_finish_reason_known(fr)) {
         s->bad_finishes =
             xrealloc(s->bad_finishes, (s->nbad_finishes + 1) * sizeof *s->bad_finishes);
@@ -266,11 +286,14 @@ rv_stream *rv_stream_fold(const rv_file *f)
     s->chat = chat;
     s->streamed = json_object_is_type(f->body, json_type_array);
     s->nitems = s->streamed ? json_object_array_length(f->body) : 1;
+    bool decided = false;
     for (size_t i = 0; i < s->nitems; i++) {
         json_object *data = rv_body_data(f, i);
         if (data) {
-            /* Completions streamed by some providers carry chat deltas. */
-            if (!s->chat && i == 0 && s->streamed) {
+            /* Completions streamed by some providers carry chat deltas
+             * (decided on the first chunk with choices). */
+            if (!s->chat && !decided && s->streamed && !rv_is_filter_chunk(data)) {
+                decided = true;
                 json_object *choices = rv_get_array(data, "choices");
                 json_object *ch0 = choices && json_object_array_length(choices)
                                        ? json_object_array_get_idx(choices, 0)

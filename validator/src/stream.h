@@ -71,6 +71,9 @@ typedef struct rv_stream {
     size_t *usage_items;  /* those items, in order */
     rv_loc *bad_finishes; /* every non-null finish_reason that is not a known value */
     size_t nbad_finishes;
+    /* finish_reason "" (TGI's "not finished"), folded as null. */
+    size_t nempty_finishes;
+    rv_loc first_empty_finish;
 } rv_stream;
 
 /* Folds f->body when f->kind is a chat or completion kind; NULL otherwise.
@@ -83,6 +86,13 @@ void rv_stream_free(rv_stream *s);
 /* True when v is one of the finish_reason values OpenAI defines: stop,
  * length, tool_calls, content_filter, function_call. */
 bool rv_finish_reason_known(json_object *v);
+
+/* True when data (a chunk's __data__) is an Azure OpenAI filter chunk: the
+ * stream's preamble with prompt_filter_results, or a content-filter-only
+ * chunk; id "" (or none), no choices. Such chunks are not part of the
+ * stream's identity: rules reading id, model, object or choices skip
+ * them. */
+bool rv_is_filter_chunk(json_object *data);
 
 /* The __data__ of body item i (for single responses, i is 0), or NULL. */
 json_object *rv_body_data(const rv_file *f, size_t i);

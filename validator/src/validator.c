@@ -26,9 +26,21 @@ static const char *const family_names[RV_FAMILY_COUNT] = {
     [RV_FAMILY_REPLAY] = "replay",
 };
 
+/* Marks every rule the old name name[0..n) stands for; false when it is
+ * no alias. */
+static bool mark_alias(const char *name, size_t n, bool *rules)
+{
+    size_t next = 0;
+    bool found = false;
+    for (const recval_rule *r; (r = rv_rule_alias(name, n, &next, NULL)) != NULL; found = true)
+        rules[r - rv_rule(0)] = true;
+    return found;
+}
+
 int rv_mark_rules(const char *name, size_t n, const char *verb, const char *participle, bool *rules,
                   bool *families)
 {
+    bool alias = mark_alias(name, n, rules);
     for (int fam = 0; fam < RV_FAMILY_COUNT; fam++) {
         size_t fl = strlen(family_names[fam]);
         if (fl != n || strncmp(family_names[fam], name, n) != 0)
@@ -58,6 +70,8 @@ int rv_mark_rules(const char *name, size_t n, const char *verb, const char *part
         rules[r] = true;
         return 0;
     }
+    if (alias)
+        return 0;
     rv_set_error("cannot %s '%.*s': no such rule or family (see recval rules)", verb, (int)n, name);
     return -1;
 }

@@ -73,6 +73,86 @@ static bool eval_branch(js_vctx *cx, const js_kw *kw, size_t i, json_object *ins
     return ok;
 }
 
+/* --- readable messages for anyOf/oneOf over type, enum and const ----- */
+
+#define ALT_VALUES_SHOWN 12
+#define ALT_VALUE_MAX 40
+
+/* The keyword of schema s with operation op, following $ref chains of
+ * schemas that do not have one, or NULL. */
+static const js_kw *find_value_kw(const js_schema *s, js_op op)
+{
+    for (int depth = 0; s && !s->is_bool && depth < 8; depth++) {
+        const js_schema *next = NULL;
+        for (size_t i = 0; i < s->nkw; i++) {
+            if (s->kws[i].op == op)
+                return &s->kws[i];
+            if (s->kws[i].op == JS_OP_REF)
+                next = s->kws[i].u.schema;
+        }
+        s = next;
+    }
+    return NULL;
+}
+
+/* "string", "an integer or null", ... for a type mask. */
+static void put_types(strbuf *sb, unsigned mask)
+{
+    static const unsigned bits[] = {JS_T_NULL,   JS_T_BOOLEAN, JS_T_INTEGER, JS_T_NUMBER,
+                                    JS_T_STRING, JS_T_ARRAY,   JS_T_OBJECT};
+    size_t shown = 0;
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
+        if (mask & bits[i])
+            sb_printf(sb, "%s%s", shown++ ? " or " : "a value of type ", js_type_name(bits[i]));
+}
+
+/* Describes what one alternative allows, from its enum, const or type;
+ * false when it has none of them. */
+static bool put_alternative(strbuf *sb, const js_schema *alt)
+{
+    const js_kw *kw;
+    if ((kw = find_value_kw(alt, JS_OP_ENUM)) != NULL) {
+        size_t n = kw->u.enumeration.count;
+        sb_puts(sb, n == 1 ? "" : "one of ");
+        for (size_t i = 0; i < n && i < ALT_VALUES_SHOWN; i++) {
+            sb_puts(sb, i ? ", " : "");
+            js_render_json(sb, kw->u.enumeration.values[i], ALT_VALUE_MAX);
+        }
+        if (n > ALT_VALUES_SHOWN)
+            sb_printf(sb, " (and %zu more)", n - ALT_VALUES_SHOWN);
+        return true;
+    }
+    if ((kw = find_value_kw(alt, JS_OP_CONST)) != NULL) {
+        js_render_json(sb, kw->u.value, ALT_VALUE_MAX);
+        return true;
+    }
+    if ((kw = find_value_kw(alt, JS_OP_TYPE)) != NULL) {
+        put_types(sb, kw->u.type_mask);
+        return true;
+    }
+    return false;
+}
+
+/* When every alternative of kw constrains the value by enum, const or
+ * type, writes "<found> matches none of the N alternatives of <word>:
+ * expected <a>, or <b>" to msg and returns true. */
+static bool describe_alternatives(strbuf *msg, const js_kw *kw, json_object *inst, const char *word)
+{
+    strbuf alts = STRBUF_INIT;
+    for (size_t i = 0; i < kw->u.list.count; i++) {
+        sb_puts(&alts, i == 0 ? "" : i + 1 == kw->u.list.count ? ", or " : ", ");
+        if (!put_alternative(&alts, kw->u.list.schemas[i])) {
+            sb_free(&alts);
+            return false;
+        }
+    }
+    js_render_json(msg, inst, ALT_VALUE_MAX);
+    sb_printf(msg, " matches none of the %zu alternatives of %s: expected %s", kw->u.list.count,
+              word, alts.data ? alts.data : "");
+    sb_free(&alts);
+    return true;
+}
+
 static bool eval_any_of(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
                         const js_frame *fr, js_evalset *ev)
 {
@@ -81,8 +161,9 @@ static bool eval_any_of(js_vctx *cx, const js_schema *s, const js_kw *kw, json_o
         any |= eval_branch(cx, kw, i, inst, fr, ev);
     if (!any && js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
-        sb_printf(&msg, "value does not match any of the %zu alternatives of anyOf",
-                  kw->u.list.count);
+        if (!describe_alternatives(&msg, kw, inst, "anyOf"))
+            sb_printf(&msg, "value does not match any of the %zu alternatives of anyOf",
+                      kw->u.list.count);
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
     return any;
@@ -104,14 +185,16 @@ static bool eval_one_of(js_vctx *cx, const js_schema *s, const js_kw *kw, json_o
         return true;
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
-        if (matched == 0)
-            sb_printf(&msg, "value does not match any of the %zu alternatives of oneOf",
-                      kw->u.list.count);
-        else
+        if (matched == 0) {
+            if (!describe_alternatives(&msg, kw, inst, "oneOf"))
+                sb_printf(&msg, "value does not match any of the %zu alternatives of oneOf",
+                          kw->u.list.count);
+        } else {
             sb_printf(&msg,
                       "value matches both alternatives %zu and %zu of oneOf, expected "
                       "exactly one",
                       first, second);
+        }
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
     return false;
