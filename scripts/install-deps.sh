@@ -11,6 +11,8 @@ packages=(
     libxml2-utils                      # xmllint: JUnit reports against the XSD
     python3 python3-junitparser        # JUnit reader used by the CLI suite
     python3-jsonschema                 # schema cross-checks (scripts/)
+    clang libclang-rt-14-dev           # libFuzzer harnesses (fuzz/, RECVAL_FUZZ=ON)
+    valgrind                           # the memcheck step of .ci/run
 )
 
 missing=()

@@ -411,10 +411,11 @@ static bool scan_scalar(scan *s)
             p = skip_digits(p, end);
         }
     } else {
-        size_t avail = (size_t)(end - p);
-        size_t n = *p == 'f' ? 5 : 4;
-        ok = avail >= n &&
-             (memcmp(p, "true", 4) == 0 || memcmp(p, "null", 4) == 0 || memcmp(p, "false", 5) == 0);
+        /* Compare only the literal p's first byte can start: a text that
+         * ends early must not be read past its end. */
+        const char *word = *p == 'f' ? "false" : *p == 't' ? "true" : "null";
+        size_t n = strlen(word);
+        ok = (size_t)(end - p) >= n && memcmp(p, word, n) == 0;
         p += ok ? n : 0;
     }
     ok = ok && (p == end || ends_scalar[(unsigned char)*p]);
