@@ -10,6 +10,10 @@
 # library.
 option(RECVAL_FUZZ "Build the libFuzzer harnesses of fuzz/ (needs clang)" OFF)
 
+# Harnesses reach internals (the engine, the base layer, json-c) as the
+# suites do.
+set(RECVAL_FUZZ_LIBS recvalcore recval_jsonschema recval_base PkgConfig::JSONC PkgConfig::PCRE2)
+
 # One entry per harness: fuzz/fuzz_<name>.c defines LLVMFuzzerTestOneInput.
 #   check   recval_check_buffer() under several path styles
 #   schema  the JSON Schema engine: schema + instance, fast vs collecting
@@ -30,8 +34,10 @@ if(RECVAL_FUZZ)
   endif()
   # The library gets coverage instrumentation and the sanitizers; whatever
   # links it gets the sanitizer runtime.
-  target_compile_options(recvalcore PRIVATE -fsanitize=fuzzer-no-link ${RECVAL_FUZZ_SANITIZERS})
-  target_link_options(recvalcore INTERFACE -fsanitize=address,undefined)
+  foreach(lib recvalcore recval_jsonschema recval_base)
+    target_compile_options(${lib} PRIVATE -fsanitize=fuzzer-no-link ${RECVAL_FUZZ_SANITIZERS})
+    target_link_options(${lib} INTERFACE -fsanitize=address,undefined)
+  endforeach()
 endif()
 
 find_program(RECVAL_PYTHON3 python3)
@@ -46,7 +52,7 @@ foreach(harness ${RECVAL_FUZZ_HARNESSES})
   set(sources ${RECVAL_FUZZ_DIR}/fuzz_${harness}.c ${RECVAL_FUZZ_DIR}/harness.c)
   add_executable(fuzz_driver_${harness} ${RECVAL_FUZZ_DIR}/driver.c ${sources})
   target_include_directories(fuzz_driver_${harness} PRIVATE ${PROJECT_SOURCE_DIR}/validator/src)
-  target_link_libraries(fuzz_driver_${harness} PRIVATE recvalcore)
+  target_link_libraries(fuzz_driver_${harness} PRIVATE ${RECVAL_FUZZ_LIBS})
   add_test(NAME fuzz_regressions_${harness}
     COMMAND fuzz_driver_${harness} ${RECVAL_FUZZ_DIR}/regressions/${harness}
             ?${RECVAL_FUZZ_SEEDS}/${harness}
@@ -62,6 +68,6 @@ foreach(harness ${RECVAL_FUZZ_HARNESSES})
     target_include_directories(fuzz_${harness} PRIVATE ${PROJECT_SOURCE_DIR}/validator/src)
     target_compile_options(fuzz_${harness} PRIVATE -fsanitize=fuzzer ${RECVAL_FUZZ_SANITIZERS})
     target_link_options(fuzz_${harness} PRIVATE -fsanitize=fuzzer,address,undefined)
-    target_link_libraries(fuzz_${harness} PRIVATE recvalcore)
+    target_link_libraries(fuzz_${harness} PRIVATE ${RECVAL_FUZZ_LIBS})
   endif()
 endforeach()

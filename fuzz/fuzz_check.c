@@ -91,8 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_check_result(&results[n]);
     n++;
 
-    int added = recval_check_duplicates(results, n);
-    FUZZ_ASSERT(added >= 0, "recval_check_duplicates = %d", added);
+    size_t added = 0;
+    recval_status st = recval_check_duplicates(results, n, &added);
+    FUZZ_ASSERT(st == RECVAL_OK, "recval_check_duplicates = %d", (int)st);
     for (size_t i = 0; i < n; i++) {
         fuzz_check_result(&results[i]);
         recval_result_free(&results[i]);
