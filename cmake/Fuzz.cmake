@@ -18,10 +18,10 @@ set(RECVAL_FUZZ_LIBS recvalcore recval_jsonschema recval_base PkgConfig::JSONC P
 #   check   recval_check_buffer() under several path styles
 #   schema  the JSON Schema engine: schema + instance, fast vs collecting
 #   replay  request hashing and replay folding
-# Still to come, once their parsers exist: "config" (the config file) and
-# "manifest" (the --tests manifest); add fuzz/fuzz_<name>.c, list it here,
-# and give it fuzz/regressions/<name>/ and seeds in fuzz/make_seeds.py.
-set(RECVAL_FUZZ_HARNESSES check schema replay)
+#   config  the configuration file and the --tests list parsers
+# A new harness: add fuzz/fuzz_<name>.c, list it here, and give it
+# fuzz/regressions/<name>/ and seeds in fuzz/make_seeds.py.
+set(RECVAL_FUZZ_HARNESSES check schema replay config)
 
 set(RECVAL_FUZZ_DIR ${PROJECT_SOURCE_DIR}/fuzz)
 set(RECVAL_FUZZ_SEEDS ${PROJECT_BINARY_DIR}/fuzz-seeds)

@@ -6,6 +6,7 @@
                  and every 10th file of ../shared/corpus
   OUTDIR/schema  one input per JSON-Schema-Test-Suite test: schema, NUL,
                  instance; plus recval's recording schema against recordings
+  OUTDIR/config  a 0 byte then a configuration file, a 1 byte then a --tests list
   OUTDIR/replay  recordings/, and pairs of recordings (first, NUL, second)
                  of the same directory, which replay diffs and merges
 
@@ -64,7 +65,7 @@ def main():
     if not has_shared:
         print(f"make_seeds: {shared} absent: seeds from recordings/ only")
 
-    out = {k: os.path.join(args.outdir, k) for k in ("check", "schema", "replay")}
+    out = {k: os.path.join(args.outdir, k) for k in ("check", "schema", "replay", "config")}
     for d in out.values():
         os.makedirs(d, exist_ok=True)
 
@@ -82,6 +83,17 @@ def main():
     rec_schema = read(os.path.join(args.source, "schema", "recording.schema.json"))
     for path in recordings[::8]:
         write(out["schema"], rec_schema + b"\0" + read(path))
+
+    # config: a 0 byte then a configuration file, a 1 byte then a test list.
+    for path in json_files(os.path.join(args.source, "suites")):
+        if os.path.basename(path) == "recval.json":
+            write(out["config"], b"\0" + read(path))
+    write(out["config"], b"\0" + json.dumps({
+        "ignore": ["schema/data", "request-hash"], "strict": True,
+        "per-path-ignores": {"tests/*/recordings/*.json": ["ids"]},
+        "severity": {"request-hash/duplicate": "error", "tool-calls": "warning"},
+        "tests": ["collected.txt"]}).encode())
+    write(out["config"], b"\1tests/integration/a.py::test_b[x-y]\n\n1 test collected in 0.01s\n")
 
     if has_shared:
         parsing = os.path.join(shared, "conformance", "json-parsing-test-suite", "test_parsing")

@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define CONFIG_SCHEMA_URI "https://recval.dev/schema/config.schema.json"
@@ -122,6 +123,12 @@ int rv_test_set_read(rv_test_set *s, const char *path)
     FILE *fp = fopen(path, "r"); /* stdio: a pipe (--tests=<(pytest ...)) works too */
     if (!fp) {
         rv_set_error("cannot read the test list %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st; /* a device (/dev/zero) would never end a line */
+    if (fstat(fileno(fp), &st) == 0 && (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode))) {
+        fclose(fp);
+        rv_set_error("cannot read the test list %s: a device, not a file or pipe", path);
         return -1;
     }
     char *line = NULL;
