@@ -68,6 +68,20 @@ static size_t skip_string(const char *text, size_t len, size_t *i, size_t *non_a
     return k - start;
 }
 
+/* The most any one byte of text adds to an estimate: each value counted
+ * takes a byte of its own at least (a string its opening quote, with its
+ * per-byte costs), and every byte is counted once more as text. */
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MAX_COST_PER_BYTE                                                                          \
+    (1 + MAX(MAX(MAX(COST_OBJECT, COST_ARRAY), MAX(COST_MEMBER, COST_LITERAL)),                    \
+             MAX(MAX(COST_INTEGER, COST_DOUBLE),                                                   \
+                 COST_STRING + STRING_BYTE_COST + NON_ASCII_BYTE_COST + LONGEST_STRING_COST)))
+
+bool rv_estimate_fits(size_t len, size_t budget)
+{
+    return len <= budget / MAX_COST_PER_BYTE;
+}
+
 /* The index of the first byte at or after i that is not a space, a word
  * at a time: indentation is nearly half the bytes of a recording. */
 static size_t skip_spaces(const char *text, size_t len, size_t i)

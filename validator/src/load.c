@@ -76,6 +76,8 @@ static bool within_budget(rv_file *f)
         rv_emit_size_error(f, &info);
         return false;
     }
+    if (rv_estimate_fits(f->len, f->validator->max_memory))
+        return true; /* nearly every file: no need to count */
     rv_memory_estimate est = rv_estimate_memory(f->text, f->len);
     if (est.bytes > f->validator->max_memory) {
         rv_emit_at(f, RV_PARSE_TOO_LARGE, "", 0,
