@@ -57,6 +57,38 @@ static void rfc8259_numbers_are_enforced(void **state)
     recval_result_free(&r);
 }
 
+/* The loader parses with lenient json-c first; whatever that lets
+ * through (comments, trailing commas, literals in any case, \v, raw
+ * control characters, duplicates before an error) still gets the strict
+ * parse's diagnostic, and only it. */
+static void lenient_parse_keeps_strict_diagnostics(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *rule, *pointer;
+        unsigned column;
+        const char *message;
+    } cases[] = {
+        {"{} /* c */", "parse/invalid-json", "", 4, "invalid JSON: unexpected character"},
+        {"[1,]", "parse/invalid-json", "/1", 4, "invalid JSON: unexpected character"},
+        {"{\"a\":1 /*x*/}", "parse/invalid-json", "/a", 8,
+         "invalid JSON: object value separator ',' expected"},
+        {"[True]", "parse/invalid-json", "/0", 2, "invalid JSON: boolean expected"},
+        {"[\"a\tb\"]", "parse/invalid-json", "/0", 4,
+         "invalid JSON: control character in string (must be escaped)"},
+        {"\v[1]", "parse/invalid-json", "", 1, "invalid JSON: unexpected character"},
+        {"{\"a\":1,\"a\":2,}", "parse/invalid-json", "/a", 14,
+         "invalid JSON: unexpected character"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        recval_result r = rvt_check_inline(cases[i].text);
+        rvt_assert_single(&r, cases[i].rule, cases[i].pointer, 1, cases[i].column,
+                          cases[i].message);
+        assert_string_equal(r.kind, "invalid");
+        recval_result_free(&r);
+    }
+}
+
 static void scalars_at_top_level_are_json(void **state)
 {
     (void)state;
@@ -190,6 +222,7 @@ int main(void)
         cmocka_unit_test(truncated_file_points_at_open_container),
         cmocka_unit_test(column_counts_code_points),
         cmocka_unit_test(rfc8259_numbers_are_enforced),
+        cmocka_unit_test(lenient_parse_keeps_strict_diagnostics),
         cmocka_unit_test(scalars_at_top_level_are_json),
         cmocka_unit_test(duplicate_keys_warn_with_position),
         cmocka_unit_test(depth_limit_is_exact),

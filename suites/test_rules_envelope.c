@@ -116,6 +116,28 @@ static void unknown_member_names_are_escaped(void **state)
     recval_result_free(&r);
 }
 
+/* Several diagnostics on one line (a compact file): each column is
+ * counted on from the previous one, code points and not bytes. */
+static void columns_on_one_line_count_on(void **state)
+{
+    (void)state;
+    const char *text = "{" REQ ", \"response\": {\"body\": null, \"is_streaming\": false, "
+                       "\"\xc3\xa9\": 1, \"x\": [2], \"y\": 3}}";
+    recval_result r = rvt_check_text("x.json", text);
+    assert_int_equal(r.ndiags, 3);
+    const char *msg = "the response has a member \"%s\" that the recorder never writes; replay "
+                      "ignores it";
+    char want[160];
+    snprintf(want, sizeof want, msg, "\xc3\xa9");
+    rvt_assert_diag(&r, "envelope/unknown-field", RECVAL_WARNING, "/response/\xc3\xa9", 1, 239,
+                    want);
+    snprintf(want, sizeof want, msg, "x");
+    rvt_assert_diag(&r, "envelope/unknown-field", RECVAL_WARNING, "/response/x", 1, 247, want);
+    snprintf(want, sizeof want, msg, "y");
+    rvt_assert_diag(&r, "envelope/unknown-field", RECVAL_WARNING, "/response/y", 1, 257, want);
+    recval_result_free(&r);
+}
+
 /* Shapes the recorder writes that look odd but are right. */
 static void recorder_shapes_stay_silent(void **state)
 {
@@ -224,6 +246,7 @@ int main(void)
         cmocka_unit_test(litellm_stream_is_checked_as_chat),
         cmocka_unit_test(envelope_fixtures),
         cmocka_unit_test(root_must_be_an_object),
+        cmocka_unit_test(columns_on_one_line_count_on),
         cmocka_unit_test(list_body_recorded_as_single),
         cmocka_unit_test(repeated_defect_is_reported_once),
         cmocka_unit_test(unknown_type_is_a_note),

@@ -106,7 +106,10 @@ def bench_corpus(build, corpus, runs, insns):
         if insns and "--jobs=2" not in argv:
             n = instructions(argv)
             plain_insns = plain_insns or n
-            line += f" {n:15,} {n / plain_insns:6.2f}x"
+            if n is None or plain_insns is None:
+                line += f" {'n/a':>15}"  # callgrind failed; the wall time stands
+            else:
+                line += f" {n:15,} {n / plain_insns:6.2f}x"
         print(line, flush=True)
     os.unlink(listfile)
 

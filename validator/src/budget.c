@@ -6,6 +6,7 @@
  * jscan do that afterwards, for files within the budget. */
 #include "recval_internal.h"
 
+#include <stdint.h>
 #include <string.h>
 
 /* Bytes per value of each kind, json-c's object and its share of the
@@ -30,11 +31,32 @@ enum {
 /* The longest string also passes through json-c's doubling buffer. */
 #define LONGEST_STRING_COST 2
 
+/* The number of bytes of [p, p + n) at 0x80 or above, in a loop the
+ * compiler vectorizes. */
+static size_t count_high(const unsigned char *p, size_t n)
+{
+    size_t high = 0;
+    for (size_t i = 0; i < n; i++)
+        high += p[i] >> 7;
+    return high;
+}
+
 /* Moves past the string whose opening quote is at text[*i], leaving *i on
- * its closing quote; counts its bytes and its non-ASCII bytes. */
+ * its closing quote; counts its bytes and its non-ASCII bytes (not the
+ * byte after a backslash). Up to the first backslash, memchr finds the
+ * end; from there on, byte by byte. */
 static size_t skip_string(const char *text, size_t len, size_t *i, size_t *non_ascii)
 {
     size_t start = *i + 1, k = start, high = 0;
+    if (start < len) {
+        const char *q = memchr(text + start, '"', len - start);
+        size_t plain = q ? (size_t)(q - text) - start : len - start;
+        const char *bs = memchr(text + start, '\\', plain);
+        if (bs)
+            plain = (size_t)(bs - text) - start;
+        high = count_high((const unsigned char *)text + start, plain);
+        k = start + plain;
+    }
     while (k < len && text[k] != '"') {
         high += (unsigned char)text[k] >= 0x80;
         k += text[k] == '\\' ? 2 : 1;
@@ -44,6 +66,33 @@ static size_t skip_string(const char *text, size_t len, size_t *i, size_t *non_a
     *i = k;
     *non_ascii += high;
     return k - start;
+}
+
+/* The most any one byte of text adds to an estimate: each value counted
+ * takes a byte of its own at least (a string its opening quote, with its
+ * per-byte costs), and every byte is counted once more as text. */
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define MAX_COST_PER_BYTE                                                                          \
+    (1 + MAX(MAX(MAX(COST_OBJECT, COST_ARRAY), MAX(COST_MEMBER, COST_LITERAL)),                    \
+             MAX(MAX(COST_INTEGER, COST_DOUBLE),                                                   \
+                 COST_STRING + STRING_BYTE_COST + NON_ASCII_BYTE_COST + LONGEST_STRING_COST)))
+
+bool rv_estimate_fits(size_t len, size_t budget)
+{
+    return len <= budget / MAX_COST_PER_BYTE;
+}
+
+/* The index of the first byte at or after i that is not a space, a word
+ * at a time: indentation is nearly half the bytes of a recording. */
+static size_t skip_spaces(const char *text, size_t len, size_t i)
+{
+    static const uint64_t spaces = 0x2020202020202020ULL;
+    uint64_t w;
+    while (len - i >= 8 && (memcpy(&w, text + i, 8), w == spaces))
+        i += 8;
+    while (i < len && text[i] == ' ')
+        i++;
+    return i;
 }
 
 static bool is_number_byte(char c)
@@ -57,7 +106,9 @@ rv_memory_estimate rv_estimate_memory(const char *text, size_t len)
     size_t literals = 0, string_bytes = 0, longest = 0, non_ascii = 0;
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
-        if (c == '{') {
+        if (c == ' ') {
+            i = skip_spaces(text, len, i) - 1;
+        } else if (c == '{') {
             objects++;
         } else if (c == '[') {
             arrays++;

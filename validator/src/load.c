@@ -1,6 +1,7 @@
 /* load.c - reads a recording and parses it strictly: the whole file into
- * memory, json-c (strict, UTF-8) with a shallow stack first, then the scan
- * for what RFC 8259 forbids but json-c lets pass, and duplicate keys.
+ * memory, json-c (lenient, fast) with a shallow stack first, then the scan
+ * for what RFC 8259 forbids but json-c lets pass, and duplicate keys; text
+ * that fails is parsed again in json-c's strict mode for its diagnostics.
  * Also loading without the rules, for replay. */
 #include "recval_internal.h"
 #include "jsonscan.h"
@@ -26,14 +27,14 @@ static void on_duplicate(void *ud, const char *pointer, size_t offset, const cha
     sb_free(&k);
 }
 
-/* One json-c pass over text with the given depth limit. */
-static json_object *parse_with_depth(const char *text, size_t len, int depth,
+/* One json-c pass over text with the given depth limit and flags. */
+static json_object *parse_with_depth(const char *text, size_t len, int depth, int flags,
                                      enum json_tokener_error *err, size_t *end)
 {
     struct json_tokener *tok = json_tokener_new_ex(depth);
     if (!tok)
         rv_out_of_memory(sizeof(struct json_tokener));
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_tokener_set_flags(tok, flags);
     json_object *root = json_tokener_parse_ex(tok, text, (int)len);
     *err = json_tokener_get_error(tok);
     *end = json_tokener_get_parse_end(tok);
@@ -51,26 +52,30 @@ static json_object *parse_with_depth(const char *text, size_t len, int depth,
 /* Parses strictly with json-c. json-c allocates and clears its whole
  * parse stack up front, so a first pass uses a shallow stack and only a
  * file nested deeper is parsed again with the configured limit. */
-static json_object *parse_json(const char *text, size_t len, int max_depth,
+static json_object *parse_json(const char *text, size_t len, int max_depth, int flags,
                                enum json_tokener_error *err, size_t *end)
 {
     enum { SHALLOW_DEPTH = 128 };
     if (max_depth > SHALLOW_DEPTH) {
-        json_object *root = parse_with_depth(text, len, SHALLOW_DEPTH, err, end);
+        json_object *root = parse_with_depth(text, len, SHALLOW_DEPTH, flags, err, end);
         if (*err != json_tokener_error_depth)
             return root;
         json_object_put(root);
     }
-    return parse_with_depth(text, len, max_depth, err, end);
+    return parse_with_depth(text, len, max_depth, flags, err, end);
 }
 
-static bool parse_text(rv_file *f)
+/* False, with the diagnostic, when the file is over the size limit or
+ * the memory budget. */
+static bool within_budget(rv_file *f)
 {
     if (f->len > rv_read_limit(f->validator)) {
         rv_read_info info = {.status = RV_READ_TOO_LARGE, .size = f->len};
         rv_emit_size_error(f, &info);
         return false;
     }
+    if (rv_estimate_fits(f->len, f->validator->max_memory))
+        return true; /* nearly every file: no need to count */
     rv_memory_estimate est = rv_estimate_memory(f->text, f->len);
     if (est.bytes > f->validator->max_memory) {
         rv_emit_at(f, RV_PARSE_TOO_LARGE, "", 0,
@@ -81,9 +86,17 @@ static bool parse_text(rv_file *f)
                    f->validator->max_memory >> 20);
         return false;
     }
+    return true;
+}
+
+/* Parses f->text with json-c in strict mode, UTF-8 validated: the parse
+ * whose diagnostics are the reference for text that is not JSON. */
+static bool parse_text(rv_file *f)
+{
     enum json_tokener_error err;
     size_t end;
-    f->root = parse_json(f->text, f->len, (int)f->validator->max_depth, &err, &end);
+    f->root = parse_json(f->text, f->len, (int)f->validator->max_depth,
+                         JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8, &err, &end);
     if (err == json_tokener_success && end < f->len) {
         /* Only whitespace may follow the value. */
         size_t i = end;
@@ -123,8 +136,46 @@ static bool parse_text(rv_file *f)
 /* Parses f->text into f->root, strictly: json-c, then the scan for what
  * RFC 8259 forbids but json-c lets pass, which also reports duplicate
  * keys. False, with the diagnostic, when the text is not JSON. */
+/* Frees the diagnostics emitted after the first n. */
+static void drop_diags_after(rv_file *f, size_t n)
+{
+    for (size_t i = n; i < f->ndiags; i++) {
+        free(f->diags[i].message);
+        free(f->diags[i].pointer);
+    }
+    f->ndiags = n;
+}
+
+/* The fast path: json-c without its strict mode and UTF-8 validation,
+ * then jscan_check, which rejects all they let through (comments,
+ * trailing commas, single quotes, NaN, case-insensitive literals, raw
+ * control characters, ill-formed UTF-8; data after the value is checked
+ * here, as lenient json-c eats trailing comments). True with f->root
+ * set, and the duplicate-key diagnostics, when the text is RFC 8259
+ * JSON; false, with nothing kept, otherwise: the strict path then gives
+ * the diagnostics it always gave. */
+static bool parse_lenient(rv_file *f)
+{
+    enum json_tokener_error err;
+    size_t end, bad_at, before = f->ndiags;
+    f->root = parse_json(f->text, f->len, (int)f->validator->max_depth, 0, &err, &end);
+    if (err == json_tokener_success && !jscan_check(f->text, f->len, on_duplicate, f, &bad_at) &&
+        bad_at >= f->len)
+        return true;
+    drop_diags_after(f, before);
+    json_object_put(f->root);
+    f->root = NULL;
+    return false;
+}
+
 bool rv_parse_tree(rv_file *f)
 {
+    if (!within_budget(f)) {
+        f->kind = RV_KIND_INVALID;
+        return false;
+    }
+    if (parse_lenient(f))
+        return true;
     if (!parse_text(f)) {
         f->kind = RV_KIND_INVALID;
         return false;

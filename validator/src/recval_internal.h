@@ -174,6 +174,9 @@ typedef struct rv_memory_estimate {
     size_t values; /* JSON values counted */
 } rv_memory_estimate;
 rv_memory_estimate rv_estimate_memory(const char *text, size_t len);
+/* True when no text of len bytes can be estimated over budget bytes, so
+ * that the pass can be skipped: every byte costs at most a fixed amount. */
+bool rv_estimate_fits(size_t len, size_t budget);
 
 /* json-c accessors that treat a wrong type like absence. */
 json_object *rv_get(json_object *obj, const char *key);

@@ -46,6 +46,8 @@ typedef struct scan {
     unsigned *lines, *columns;
     unsigned line;
     size_t line_start;
+    size_t col_pos;    /* SCAN_LOCATE: the last position given a column, */
+    unsigned col_val;  /* and that column: counting resumes from there */
     size_t until;      /* SCAN_UNTIL */
     const char *error; /* SCAN_CHECK: what is wrong at s->pos */
     bool bad_utf8;     /* ... and it is ill-formed UTF-8 */
@@ -473,6 +475,20 @@ static unsigned column_of(const char *text, size_t line_start, size_t pos)
     return col;
 }
 
+/* The column of s->pos, counted from the last position located on the
+ * same line: a compact file is one line, and counting each column from
+ * its start made locating many diagnostics quadratic. */
+static unsigned column_at(scan *s)
+{
+    if (s->col_val == 0 || s->col_pos < s->line_start || s->col_pos > s->pos) {
+        s->col_pos = s->line_start;
+        s->col_val = 1;
+    }
+    s->col_val += column_of(s->text, s->col_pos, s->pos) - 1;
+    s->col_pos = s->pos;
+    return s->col_val;
+}
+
 /* SCAN_LOCATE: called at the first character of every value. */
 static void at_value(scan *s)
 {
@@ -492,7 +508,7 @@ static void at_value(scan *s)
     if (hit) {
         size_t i = (size_t)(hit - s->want);
         s->lines[i] = s->line;
-        s->columns[i] = column_of(s->text, s->line_start, s->pos);
+        s->columns[i] = column_at(s);
     }
 }
 
