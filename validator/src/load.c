@@ -158,8 +158,10 @@ static bool parse_lenient(rv_file *f)
 {
     enum json_tokener_error err;
     size_t end, bad_at, before = f->ndiags;
+    const char *bad;
     f->root = parse_json(f->text, f->len, (int)f->validator->max_depth, 0, &err, &end);
-    if (err == json_tokener_success && !jscan_check(f->text, f->len, on_duplicate, f, &bad_at) &&
+    if (err == json_tokener_success &&
+        jscan_check(f->text, f->len, on_duplicate, f, &bad_at, &bad) == JSCAN_OK &&
         bad_at >= f->len)
         return true;
     drop_diags_after(f, before);
