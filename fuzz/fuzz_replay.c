@@ -2,7 +2,7 @@
  * The input is a recording (or a bare request), optionally followed by a
  * NUL byte and a second one. Each part is hashed (recval_hash_request(),
  * with and without a test id), loaded and folded into the answer replay
- * hands back (replay_fill_answer(), also merging the two when both are
+ * hands back (rv_replay_fill_answer(), also merging the two when both are
  * model lists), and the request bodies of the two are diffed as a miss
  * report does. Then the first part is stored under its own current-scheme
  * name in a private temporary tree and both parts are replayed against
@@ -96,12 +96,12 @@ static int load_part(const char *text, size_t len, rv_file *f)
     return rv_file_load_text(fuzz_validator(), "recordings/fuzz.json", copy, len, f);
 }
 
-/* Folds the loaded files as replay_fill_answer() does for n recordings. */
+/* Folds the loaded files as rv_replay_fill_answer() does for n recordings. */
 static void fold(rv_file *files, size_t n)
 {
     recval_replay_result out;
     memset(&out, 0, sizeof out);
-    replay_fill_answer(files, n, &out);
+    rv_replay_fill_answer(files, n, &out);
     check_answer(&out);
     recval_replay_result_free(&out);
     for (size_t i = 0; i < n; i++) {
@@ -112,11 +112,11 @@ static void fold(rv_file *files, size_t n)
 
 static void diff_bodies(rv_file *a, rv_file *b)
 {
-    json_object *x = replay_hashed_body(a->request), *y = replay_hashed_body(b->request);
+    json_object *x = rv_replay_hashed_body(a->request), *y = rv_replay_hashed_body(b->request);
     recval_body_diff *diffs = NULL;
     size_t ndiffs = 0;
     strbuf at = STRBUF_INIT;
-    size_t total = replay_diff(x, y, &at, &diffs, &ndiffs, REPLAY_MAX_DIFFS);
+    size_t total = rv_replay_diff(x, y, &at, &diffs, &ndiffs, REPLAY_MAX_DIFFS);
     FUZZ_ASSERT(ndiffs <= REPLAY_MAX_DIFFS && ndiffs <= total, "%zu diffs of %zu kept", ndiffs,
                 total);
     for (size_t i = 0; i < ndiffs; i++) {
@@ -125,7 +125,7 @@ static void diff_bodies(rv_file *a, rv_file *b)
         free(diffs[i].message);
     }
     free(diffs);
-    sb_free(&at);
+    rv_sb_free(&at);
 }
 
 /* Stores the part under the name replay looks it up by; 0 when stored. */

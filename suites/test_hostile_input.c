@@ -331,14 +331,14 @@ static void match_limit_is_a_pattern_error_not_a_mismatch(void **state)
 static void a_reserved_buffer_is_a_string(void **state)
 {
     (void)state;
-    /* Leave a dirty block of the size sb_reserve will ask for. */
+    /* Leave a dirty block of the size rv_sb_reserve will ask for. */
     char *dirty = malloc(64);
     memset(dirty, 'x', 64);
     free(dirty);
     strbuf sb = STRBUF_INIT;
-    sb_reserve(&sb, 10);
+    rv_sb_reserve(&sb, 10);
     assert_int_equal(sb.data[0], '\0');
-    sb_free(&sb);
+    rv_sb_free(&sb);
 }
 
 static void schema_errors_are_clean_under_valgrind(void **state)

@@ -55,15 +55,15 @@ static void check_canonical_body(json_object *vec, json_object *rec)
     json_object *req = json_object_object_get(rec, "request");
     const char *url = str_member(req, "url");
     int bedrock = strstr(url, "bedrock") != NULL;
-    json_object *norm = reqhash_normalize(json_object_object_get(req, "body"), REQHASH_NORM_CURRENT,
-                                          bedrock, NULL, NULL);
+    json_object *norm = rv_reqhash_normalize(json_object_object_get(req, "body"),
+                                             REQHASH_NORM_CURRENT, bedrock, NULL, NULL);
     strbuf sb = STRBUF_INIT;
-    pyjson_dumps(norm, &sb, NULL);
+    rv_pyjson_dumps(norm, &sb, NULL);
     if (strcmp(sb.data, want) != 0)
         print_error("vector %s: canonical body\n  want %s\n  got  %s\n", str_member(vec, "name"),
                     want, sb.data);
     assert_string_equal(sb.data, want);
-    sb_free(&sb);
+    rv_sb_free(&sb);
     json_object_put(norm);
 }
 
@@ -83,8 +83,8 @@ static void check_vector(json_object *vec)
     assert_non_null(rec);
     reqhash_result r;
     char *err = NULL;
-    assert_int_equal(reqhash_compute(rec, text, strlen(text), &r, &err), 0);
-    assert_string_equal(reqhash_kind_str(r.kind), str_member(vec, "kind"));
+    assert_int_equal(rv_reqhash_compute(rec, text, strlen(text), &r, &err), 0);
+    assert_string_equal(rv_reqhash_kind_str(r.kind), str_member(vec, "kind"));
     if (json_object_get_boolean(json_object_object_get(vec, "unreproducible"))) {
         assert_true(r.unreproducible);
         assert_true(strstr(r.reason, "/request/body/") == r.reason);
@@ -198,34 +198,34 @@ static void float_repr(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[PYJSON_REPR_MAX];
-        pyjson_float_repr(cases[i].x, buf);
+        rv_pyjson_float_repr(cases[i].x, buf);
         assert_string_equal(buf, cases[i].repr);
     }
     char buf[PYJSON_REPR_MAX];
-    pyjson_float_repr(NAN, buf);
+    rv_pyjson_float_repr(NAN, buf);
     assert_string_equal(buf, "nan");
 
     json_object *arr = json_tokener_parse("[1e400, -1e400, 1.0, 1e5, -0.0, 0.5]");
     strbuf sb = STRBUF_INIT;
-    pyjson_dumps(arr, &sb, NULL);
+    rv_pyjson_dumps(arr, &sb, NULL);
     assert_string_equal(sb.data, "[Infinity, -Infinity, 1.0, 100000.0, -0.0, 0.5]");
-    sb_free(&sb);
+    rv_sb_free(&sb);
     json_object_put(arr);
 }
 
 static void python_round(void **state)
 {
     (void)state;
-    assert_true(pyjson_round(0.7000001, 5) == 0.7);
-    assert_true(pyjson_round(0.125, 2) == 0.12); /* exact tie: half to even */
-    assert_true(pyjson_round(0.375, 2) == 0.38);
-    assert_true(pyjson_round(2.675, 2) == 2.67); /* 2.67499999... in binary */
-    assert_true(pyjson_round(1e300, 5) == 1e300);
-    assert_true(pyjson_round(1.7976931348623157e308, 5) == 1.7976931348623157e308);
-    double z = pyjson_round(-0.000001, 5);
+    assert_true(rv_pyjson_round(0.7000001, 5) == 0.7);
+    assert_true(rv_pyjson_round(0.125, 2) == 0.12); /* exact tie: half to even */
+    assert_true(rv_pyjson_round(0.375, 2) == 0.38);
+    assert_true(rv_pyjson_round(2.675, 2) == 2.67); /* 2.67499999... in binary */
+    assert_true(rv_pyjson_round(1e300, 5) == 1e300);
+    assert_true(rv_pyjson_round(1.7976931348623157e308, 5) == 1.7976931348623157e308);
+    double z = rv_pyjson_round(-0.000001, 5);
     assert_true(z == 0 && signbit(z));
-    assert_true(isinf(pyjson_round(HUGE_VAL, 5)));
-    assert_true(isnan(pyjson_round(NAN, 5)));
+    assert_true(isinf(rv_pyjson_round(HUGE_VAL, 5)));
+    assert_true(isnan(rv_pyjson_round(NAN, 5)));
 }
 
 /* --- strings, urls, scan --------------------------------------------- */
@@ -233,10 +233,10 @@ static void python_round(void **state)
 static void assert_normalized(const char *in, const char *want)
 {
     strbuf sb = STRBUF_INIT;
-    int rc = reqhash_normalize_string(in, strlen(in), REQHASH_NORM_CURRENT, &sb, NULL);
+    int rc = rv_reqhash_normalize_string(in, strlen(in), REQHASH_NORM_CURRENT, &sb, NULL);
     assert_true(rc >= 0);
     assert_string_equal(rc ? sb.data : in, want);
-    sb_free(&sb);
+    rv_sb_free(&sb);
 }
 
 static void string_normalization(void **state)
@@ -253,15 +253,15 @@ static void string_normalization(void **state)
     assert_normalized("\xd9\xa1.\xd9\xa2\xd9\xa3\xd9\xa4\xd9\xa5\xd9\xa6", "1.23456");
     /* NUL inside: lengths, not strlen. */
     strbuf sb = STRBUF_INIT;
-    assert_int_equal(reqhash_normalize_string("x\0score: 1", 10, REQHASH_NORM_CURRENT, &sb, NULL),
-                     1);
+    assert_int_equal(
+        rv_reqhash_normalize_string("x\0score: 1", 10, REQHASH_NORM_CURRENT, &sb, NULL), 1);
     assert_int_equal(sb.len, 23);
     assert_memory_equal(sb.data, "x\0score: __NORMALIZED__", 23);
-    sb_free(&sb);
+    rv_sb_free(&sb);
     /* Invalid UTF-8 cannot come from Python. */
-    assert_int_equal(reqhash_normalize_string("\xff score: 1", 10, REQHASH_NORM_CURRENT, &sb, NULL),
-                     -1);
-    sb_free(&sb);
+    assert_int_equal(
+        rv_reqhash_normalize_string("\xff score: 1", 10, REQHASH_NORM_CURRENT, &sb, NULL), -1);
+    rv_sb_free(&sb);
 }
 
 static void urlparse_path(void **state)
@@ -289,16 +289,16 @@ static void urlparse_path(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         strbuf netloc = STRBUF_INIT, path = STRBUF_INIT;
-        assert_int_equal(reqhash_urlparse(cases[i][0], strlen(cases[i][0]), &netloc, &path), 0);
+        assert_int_equal(rv_reqhash_urlparse(cases[i][0], strlen(cases[i][0]), &netloc, &path), 0);
         assert_string_equal(netloc.data ? netloc.data : "", cases[i][1]);
         assert_string_equal(path.data ? path.data : "", cases[i][2]);
-        sb_free(&netloc);
-        sb_free(&path);
+        rv_sb_free(&netloc);
+        rv_sb_free(&path);
     }
     strbuf netloc = STRBUF_INIT, path = STRBUF_INIT;
-    assert_int_equal(reqhash_urlparse("http://[::1/x", 13, &netloc, &path), -1);
-    sb_free(&netloc);
-    sb_free(&path);
+    assert_int_equal(rv_reqhash_urlparse("http://[::1/x", 13, &netloc, &path), -1);
+    rv_sb_free(&netloc);
+    rv_sb_free(&path);
 }
 
 static int count_issue(const pyjson_issue *issue, void *ud)
@@ -325,7 +325,7 @@ static void divergence_scan(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int n = 0;
-        size_t got = pyjson_scan(cases[i].text, strlen(cases[i].text), count_issue, &n);
+        size_t got = rv_pyjson_scan(cases[i].text, strlen(cases[i].text), count_issue, &n);
         assert_int_equal((int)got, cases[i].issues);
         assert_int_equal(n, cases[i].issues);
     }
@@ -343,11 +343,11 @@ static void unreproducible_only_in_request(void **state)
         "\"body\": {\"n\": [1, 99999999999999999999999]}}}";
     reqhash_result r;
     json_object *rec = parse(in_response, strlen(in_response));
-    assert_int_equal(reqhash_compute(rec, in_response, strlen(in_response), &r, NULL), 0);
+    assert_int_equal(rv_reqhash_compute(rec, in_response, strlen(in_response), &r, NULL), 0);
     assert_false(r.unreproducible);
     json_object_put(rec);
     rec = parse(in_request, strlen(in_request));
-    assert_int_equal(reqhash_compute(rec, in_request, strlen(in_request), &r, NULL), 0);
+    assert_int_equal(rv_reqhash_compute(rec, in_request, strlen(in_request), &r, NULL), 0);
     assert_true(r.unreproducible);
     assert_string_equal(
         r.reason,
@@ -368,7 +368,7 @@ static void bad_requests(void **state)
         json_object *rec = parse(texts[i], strlen(texts[i]));
         reqhash_result r;
         char *err = NULL;
-        assert_int_equal(reqhash_compute(rec, NULL, 0, &r, &err), -1);
+        assert_int_equal(rv_reqhash_compute(rec, NULL, 0, &r, &err), -1);
         assert_non_null(err);
         free(err);
         json_object_put(rec);
@@ -393,15 +393,15 @@ static void models_digest(void **state)
         "{\"request\": {\"endpoint\": \"/v1/models\"}, \"response\": {\"body\": []}}";
     char digest[9];
     json_object *rec = json_tokener_parse(openai);
-    assert_int_equal(reqhash_models_digest(rec, digest), 0);
+    assert_int_equal(rv_reqhash_models_digest(rec, digest), 0);
     assert_string_equal(digest, "0eab8a0a"); /* sha256("a|b") */
     json_object_put(rec);
     rec = json_tokener_parse(ollama);
-    assert_int_equal(reqhash_models_digest(rec, digest), 0);
+    assert_int_equal(rv_reqhash_models_digest(rec, digest), 0);
     assert_string_equal(digest, "0eab8a0a");
     json_object_put(rec);
     rec = json_tokener_parse(empty);
-    assert_int_equal(reqhash_models_digest(rec, digest), 0);
+    assert_int_equal(rv_reqhash_models_digest(rec, digest), 0);
     assert_string_equal(digest, "e3b0c442"); /* sha256("") */
     json_object_put(rec);
 }
@@ -417,19 +417,19 @@ static void name_matching(void **state)
     strcpy(r.models_digest, "0123abcd");
     char name[128];
     snprintf(name, sizeof name, "%s.json", r.current);
-    assert_int_equal(reqhash_match_name(&r, name, NULL), REQHASH_MATCH_CURRENT);
+    assert_int_equal(rv_reqhash_match_name(&r, name, NULL), REQHASH_MATCH_CURRENT);
     snprintf(name, sizeof name, "%s.json", r.current_raw);
-    assert_int_equal(reqhash_match_name(&r, name, NULL), REQHASH_MATCH_CURRENT_RAW);
-    assert_int_equal(reqhash_match_name(&r, "cccccccccccc.json", NULL), REQHASH_MATCH_LEGACY);
-    assert_int_equal(reqhash_match_name(&r, "aaaaaaaaaaaa.json", NULL), REQHASH_MATCH_NONE);
+    assert_int_equal(rv_reqhash_match_name(&r, name, NULL), REQHASH_MATCH_CURRENT_RAW);
+    assert_int_equal(rv_reqhash_match_name(&r, "cccccccccccc.json", NULL), REQHASH_MATCH_LEGACY);
+    assert_int_equal(rv_reqhash_match_name(&r, "aaaaaaaaaaaa.json", NULL), REQHASH_MATCH_NONE);
     int ok = 0;
     snprintf(name, sizeof name, "models-%s-0123abcd.json", r.current);
-    assert_int_equal(reqhash_match_name(&r, name, &ok), REQHASH_MATCH_CURRENT);
+    assert_int_equal(rv_reqhash_match_name(&r, name, &ok), REQHASH_MATCH_CURRENT);
     assert_true(ok);
     snprintf(name, sizeof name, "models-%s-0123abce.json", r.current);
-    assert_int_equal(reqhash_match_name(&r, name, &ok), REQHASH_MATCH_CURRENT);
+    assert_int_equal(rv_reqhash_match_name(&r, name, &ok), REQHASH_MATCH_CURRENT);
     assert_false(ok);
-    assert_int_equal(reqhash_match_name(&r, "notes.txt", NULL), REQHASH_MATCH_NONE);
+    assert_int_equal(rv_reqhash_match_name(&r, "notes.txt", NULL), REQHASH_MATCH_NONE);
 }
 
 /* --- shared material ------------------------------------------------- */
@@ -445,10 +445,10 @@ static void seed_legacy_name(void **state)
     json_object *rec = parse(text, len);
     assert_non_null(rec);
     reqhash_result r;
-    assert_int_equal(reqhash_compute(rec, text, len, &r, NULL), 0);
+    assert_int_equal(rv_reqhash_compute(rec, text, len, &r, NULL), 0);
     assert_int_equal(r.kind, REQHASH_KIND_INFERENCE);
     assert_memory_equal(r.legacy, "e22f98c05933", 12);
-    assert_int_equal(reqhash_match_name(&r, "e22f98c05933.json", NULL), REQHASH_MATCH_LEGACY);
+    assert_int_equal(rv_reqhash_match_name(&r, "e22f98c05933.json", NULL), REQHASH_MATCH_LEGACY);
     json_object_put(rec);
     free(text);
 }
@@ -484,7 +484,7 @@ static void corpus_file(const char *path, void *ud)
     json_object *rec = parse(text, len);
     double t1 = seconds();
     reqhash_result r;
-    int rc = rec ? reqhash_compute(rec, text, len, &r, NULL) : -1;
+    int rc = rec ? rv_reqhash_compute(rec, text, len, &r, NULL) : -1;
     run->parse_s += t1 - t0;
     run->hash_s += seconds() - t1;
     run->bytes += len;
@@ -499,19 +499,19 @@ static void corpus_file(const char *path, void *ud)
                                              "older_fs_partial", "older_fs_none", "models_digest"};
         const char *got[] = {r.current,          r.current_raw,   r.legacy,
                              r.older_fs_partial, r.older_fs_none, r.models_digest};
-        compare_field(run, path, want, "kind", reqhash_kind_str(r.kind));
+        compare_field(run, path, want, "kind", rv_reqhash_kind_str(r.kind));
         for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
             compare_field(run, path, want, fields[i], got[i]);
         const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
         int digest_ok = 1;
-        reqhash_match m = reqhash_match_name(&r, base, &digest_ok);
-        compare_field(run, path, want, "name", reqhash_match_name_str(m));
+        reqhash_match m = rv_reqhash_match_name(&r, base, &digest_ok);
+        compare_field(run, path, want, "name", rv_reqhash_match_name_str(m));
         run->counts[strstr(path, "/legacy/") ? 0 : 1][m]++;
         run->kind_counts[r.kind][m]++;
         run->digest_bad += !digest_ok;
         run->unreproducible += r.unreproducible;
         if (m == REQHASH_MATCH_NONE)
-            sb_printf(&run->unmatched, "  %s (%s)\n", path, reqhash_kind_str(r.kind));
+            rv_sb_printf(&run->unmatched, "  %s (%s)\n", path, rv_reqhash_kind_str(r.kind));
     }
     json_object_put(rec);
     free(text);
@@ -547,7 +547,7 @@ static void corpus_differential(void **state)
     assert_int_equal(run.mismatches, 0);
     assert_int_equal(run.files, (size_t)json_object_object_length(run.oracle));
     assert_int_equal(run.digest_bad, 0);
-    sb_free(&run.unmatched);
+    rv_sb_free(&run.unmatched);
     json_object_put(run.oracle);
 }
 

@@ -47,7 +47,7 @@ static void current_hash(const char *text, char hex[65])
     json_object *rec = parse(text, strlen(text));
     assert_non_null(rec);
     reqhash_result r;
-    assert_int_equal(reqhash_compute(rec, text, strlen(text), &r, NULL), 0);
+    assert_int_equal(rv_reqhash_compute(rec, text, strlen(text), &r, NULL), 0);
     memcpy(hex, r.current, 65);
     json_object_put(rec);
 }
@@ -233,7 +233,7 @@ static void models_digest_is_checked_when_computable(void **state)
     char hex[65], path[256], digest[9];
     current_hash(list, hex);
     json_object *rec = parse(list, strlen(list));
-    assert_int_equal(reqhash_models_digest(rec, digest), 0);
+    assert_int_equal(rv_reqhash_models_digest(rec, digest), 0);
     json_object_put(rec);
     snprintf(path, sizeof path, "c/models-%s-%s.json", hex, digest);
     recval_result r = check_text(path, list);
@@ -336,20 +336,20 @@ static void check_dumps(json_object *body, agreement *a)
     for (size_t l = 0; l < 3; l++)
         for (int bedrock = 0; bedrock < 2; bedrock++) {
             strbuf tree = STRBUF_INIT, direct = STRBUF_INIT;
-            json_object *norm = reqhash_normalize(body, levels[l], bedrock, NULL, NULL);
-            pyjson_dumps(norm, &tree, NULL);
+            json_object *norm = rv_reqhash_normalize(body, levels[l], bedrock, NULL, NULL);
+            rv_pyjson_dumps(norm, &tree, NULL);
             json_object_put(norm);
             reqhash_norm_info info = {0};
-            reqhash_dump_normalized(body, levels[l], bedrock, &direct, &info);
+            rv_reqhash_dump_normalized(body, levels[l], bedrock, &direct, &info);
             assert_string_equal(tree.data, direct.data);
             if (!info.changed) { /* then the plain dump is the same */
                 strbuf raw = STRBUF_INIT;
-                pyjson_dumps(body, &raw, NULL);
+                rv_pyjson_dumps(body, &raw, NULL);
                 assert_string_equal(raw.data, direct.data);
-                sb_free(&raw);
+                rv_sb_free(&raw);
             }
-            sb_free(&tree);
-            sb_free(&direct);
+            rv_sb_free(&tree);
+            rv_sb_free(&direct);
             a->dumps++;
         }
 }
@@ -362,14 +362,14 @@ static void agree_on_file(const char *path, void *ud)
     json_object *rec = text ? parse(text, len) : NULL;
     a->files++;
     reqhash_result full, lazy;
-    if (rec && reqhash_compute(rec, text, len, &full, NULL) == 0) {
+    if (rec && rv_reqhash_compute(rec, text, len, &full, NULL) == 0) {
         json_object *req = rv_get(rec, "request");
         check_dumps(rv_get(req, full.kind == REQHASH_KIND_HTTP ? "payload" : "body"), a);
         name_hex(path, hex);
         if (hex[0]) {
             a->named++;
-            reqhash_match want = reqhash_match_hash(&full, hex);
-            reqhash_match got = reqhash_compute_for_name(rec, text, len, hex, &lazy, NULL);
+            reqhash_match want = rv_reqhash_match_hash(&full, hex);
+            reqhash_match got = rv_reqhash_compute_for_name(rec, text, len, hex, &lazy, NULL);
             if (got != want)
                 print_error("%s: lazy %d, full %d\n", path, got, want);
             assert_int_equal(got, want);
@@ -436,30 +436,30 @@ static void prefilter_agrees_with_python(void **state)
         "a:b:c.d:e",
         "1\\u0660.0000"};
     strbuf arr = STRBUF_INIT;
-    sb_putc(&arr, '[');
+    rv_sb_putc(&arr, '[');
     for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
-        sb_printf(&arr, "%s\"%s\"", i ? ", " : "", strings[i]);
-    sb_putc(&arr, ']');
+        rv_sb_printf(&arr, "%s\"%s\"", i ? ", " : "", strings[i]);
+    rv_sb_putc(&arr, ']');
     char *out = rvt_hash_oracle("canon", arr.data);
     if (!out) {
-        sb_free(&arr);
+        rv_sb_free(&arr);
         rvt_skip_for("python3");
     }
     json_object *v = parse(arr.data, arr.len);
-    json_object *norm = reqhash_normalize(v, REQHASH_NORM_CURRENT, 0, NULL, NULL);
+    json_object *norm = rv_reqhash_normalize(v, REQHASH_NORM_CURRENT, 0, NULL, NULL);
     strbuf c = STRBUF_INIT;
     reqhash_norm_info info = {0};
-    reqhash_dump_normalized(v, REQHASH_NORM_CURRENT, 0, &c, &info);
-    sb_putc(&c, '\n');
+    rv_reqhash_dump_normalized(v, REQHASH_NORM_CURRENT, 0, &c, &info);
+    rv_sb_putc(&c, '\n');
     assert_string_equal(c.data, out);
-    sb_truncate(&c, 0);
-    pyjson_dumps(norm, &c, NULL);
-    sb_putc(&c, '\n');
+    rv_sb_truncate(&c, 0);
+    rv_pyjson_dumps(norm, &c, NULL);
+    rv_sb_putc(&c, '\n');
     assert_string_equal(c.data, out);
     json_object_put(norm);
     json_object_put(v);
-    sb_free(&c);
-    sb_free(&arr);
+    rv_sb_free(&c);
+    rv_sb_free(&arr);
     free(out);
 }
 

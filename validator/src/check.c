@@ -47,7 +47,7 @@ static void finish_result(rv_file *f, recval_result *out)
         qsort(f->diags, f->ndiags, sizeof *f->diags, rv_diag_cmp);
     rv_apply_settings(f->validator, f->path, f->diags, &f->ndiags);
     memset(out, 0, sizeof *out);
-    out->path = xstrdup(f->path);
+    out->path = rv_xstrdup(f->path);
     out->kind = rv_kind_name(f->kind);
     out->diags = f->diags;
     out->ndiags = f->ndiags;

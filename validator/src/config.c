@@ -52,25 +52,25 @@ static char *lexical_absolute(const char *path)
     strbuf in = STRBUF_INIT, out = STRBUF_INIT;
     if (path[0] != '/') {
         char cwd[PATH_MAX];
-        sb_puts(&in, getcwd(cwd, sizeof cwd) ? cwd : "");
-        sb_putc(&in, '/');
+        rv_sb_puts(&in, getcwd(cwd, sizeof cwd) ? cwd : "");
+        rv_sb_putc(&in, '/');
     }
-    sb_puts(&in, path);
+    rv_sb_puts(&in, path);
     for (const char *p = in.data; *p;) {
         size_t n = strcspn(p, "/");
         if (n == 2 && p[0] == '.' && p[1] == '.') {
             char *slash = out.data ? strrchr(out.data, '/') : NULL;
-            sb_truncate(&out, slash ? (size_t)(slash - out.data) : 0);
+            rv_sb_truncate(&out, slash ? (size_t)(slash - out.data) : 0);
         } else if (n > 0 && !(n == 1 && p[0] == '.')) {
-            sb_putc(&out, '/');
-            sb_put(&out, p, n);
+            rv_sb_putc(&out, '/');
+            rv_sb_put(&out, p, n);
         }
         p += n + (p[n] == '/');
     }
-    sb_free(&in);
+    rv_sb_free(&in);
     if (!out.data || !out.data[0])
-        sb_puts(&out, "/");
-    return sb_detach(&out);
+        rv_sb_puts(&out, "/");
+    return rv_sb_detach(&out);
 }
 
 /* The absolute path of path, links resolved when it exists. */
@@ -84,7 +84,8 @@ static char *absolute_path(const char *path)
 static char *absolute_dir(const char *path)
 {
     const char *slash = strrchr(path, '/');
-    char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup(".");
+    char *dir =
+        slash ? rv_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : rv_xstrdup(".");
     char *abs = absolute_path(dir);
     free(dir);
     return abs;
@@ -94,10 +95,10 @@ static char *absolute_dir(const char *path)
 static char *path_from(const char *dir, const char *rel)
 {
     if (rel[0] == '/')
-        return xstrdup(rel);
+        return rv_xstrdup(rel);
     strbuf sb = STRBUF_INIT;
-    sb_printf(&sb, "%s/%s", dir, rel);
-    return sb_detach(&sb);
+    rv_sb_printf(&sb, "%s/%s", dir, rel);
+    return rv_sb_detach(&sb);
 }
 
 /* --- test lists ------------------------------------------------------ */
@@ -106,9 +107,9 @@ static void add_test(rv_test_set *s, const char *id, size_t n)
 {
     if (s->n == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 64;
-        s->ids = xrealloc(s->ids, s->cap * sizeof *s->ids);
+        s->ids = rv_xrealloc(s->ids, s->cap * sizeof *s->ids);
     }
-    s->ids[s->n++] = xstrndup(id, n);
+    s->ids[s->n++] = rv_xstrndup(id, n);
 }
 
 /* True for a line of `pytest --collect-only -q` that is a node id: it
@@ -232,7 +233,7 @@ static void move_to_key(const rv_file *f, recval_diag *d)
         if (f->text[i] == '"' && slashes % 2 == 0)
             break;
     }
-    jscan_position(f->text, f->len, i, &d->line, &d->column);
+    rv_jscan_position(f->text, f->len, i, &d->line, &d->column);
 }
 
 /* The first token of pointer, unescaped: the top-level key. */
@@ -240,9 +241,9 @@ static void put_top_key(strbuf *sb, const char *pointer)
 {
     for (const char *p = pointer + 1; *p && *p != '/'; p++) {
         if (p[0] == '~' && (p[1] == '0' || p[1] == '1'))
-            sb_putc(sb, *++p == '0' ? '~' : '/');
+            rv_sb_putc(sb, *++p == '0' ? '~' : '/');
         else
-            sb_putc(sb, *p);
+            rv_sb_putc(sb, *p);
     }
 }
 
@@ -259,16 +260,17 @@ static void report_problems(problems *p)
     strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < f->ndiags; i++) {
         const recval_diag *d = &f->diags[i];
-        sb_printf(&sb, "%s%s:%u:%u: ", i ? "\n" : "", f->path, d->line, d->column);
+        rv_sb_printf(&sb, "%s%s:%u:%u: ", i ? "\n" : "", f->path, d->line, d->column);
         if (d->pointer[0]) {
-            sb_puts(&sb, "key \"");
+            rv_sb_puts(&sb, "key \"");
             put_top_key(&sb, d->pointer);
-            sb_puts(&sb, "\": ");
+            rv_sb_puts(&sb, "\": ");
         }
-        sb_printf(&sb, "%s (at %s)", d->message, d->pointer[0] ? d->pointer : "the document root");
+        rv_sb_printf(&sb, "%s (at %s)", d->message,
+                     d->pointer[0] ? d->pointer : "the document root");
     }
     rv_set_error("%s", sb.data ? sb.data : "");
-    sb_free(&sb);
+    rv_sb_free(&sb);
 }
 
 /* --- reading a config --------------------------------------------------- */
@@ -324,20 +326,21 @@ static void read_path_ignores(recval_config *c, problems *p, json_object *map)
 {
     if (!map)
         return;
-    c->path_ignores = xcalloc((size_t)json_object_object_length(map) + 1, sizeof *c->path_ignores);
+    c->path_ignores =
+        rv_xcalloc((size_t)json_object_object_length(map) + 1, sizeof *c->path_ignores);
     json_object_object_foreach(map, glob, list)
     {
         rv_path_ignore *pi = &c->path_ignores[c->npath_ignores++];
-        pi->glob = xstrdup(strncmp(glob, "./", 2) == 0 ? glob + 2 : glob);
+        pi->glob = rv_xstrdup(strncmp(glob, "./", 2) == 0 ? glob + 2 : glob);
         bool families[RV_FAMILY_COUNT] = {false};
         for (size_t i = 0; i < json_object_array_length(list); i++) {
             strbuf ptr = STRBUF_INIT;
-            sb_puts(&ptr, "/per-path-ignores/");
-            sb_put_pointer_token(&ptr, glob, strlen(glob));
-            sb_printf(&ptr, "/%zu", i);
+            rv_sb_puts(&ptr, "/per-path-ignores/");
+            rv_sb_put_pointer_token(&ptr, glob, strlen(glob));
+            rv_sb_printf(&ptr, "/%zu", i);
             mark(p, ptr.data, false, json_object_get_string(json_object_array_get_idx(list, i)),
                  "ignore", "ignored", pi->rule, families);
-            sb_free(&ptr);
+            rv_sb_free(&ptr);
         }
     }
 }
@@ -351,8 +354,8 @@ static void read_severity(recval_config *c, problems *p, json_object *map)
         static const char *const names[] = {"note", "warning", "error"};
         bool rules[RV_RULE_COUNT] = {false}, families[RV_FAMILY_COUNT] = {false};
         strbuf ptr = STRBUF_INIT;
-        sb_puts(&ptr, "/severity/");
-        sb_put_pointer_token(&ptr, name, strlen(name));
+        rv_sb_puts(&ptr, "/severity/");
+        rv_sb_put_pointer_token(&ptr, name, strlen(name));
         if (mark(p, ptr.data, true, name, "change the severity of", "given another severity", rules,
                  families)) {
             unsigned char sev = 0;
@@ -363,7 +366,7 @@ static void read_severity(recval_config *c, problems *p, json_object *map)
                 if (rules[r])
                     c->severity[r] = sev;
         }
-        sb_free(&ptr);
+        rv_sb_free(&ptr);
     }
 }
 
@@ -396,8 +399,8 @@ static void read_settings(recval_config *c, problems *p, json_object *root)
 /* Takes text over (malloc'd, NUL-terminated). */
 static recval_config *parse_config(const char *path, char *text, size_t len)
 {
-    recval_config *c = xcalloc(1, sizeof *c);
-    c->path = xstrdup(path);
+    recval_config *c = rv_xcalloc(1, sizeof *c);
+    c->path = rv_xstrdup(path);
     c->dir = absolute_dir(path);
     rv_file f;
     problems p = {.f = &f};
@@ -405,7 +408,7 @@ static recval_config *parse_config(const char *path, char *text, size_t len)
         for (size_t i = 0; i < f.ndiags; i++) /* a repeated key: a warning for recordings */
             if (f.diags[i].rule == rv_rule(RV_PARSE_DUPLICATE_KEY)) {
                 free(f.diags[i].message);
-                f.diags[i].message = xstrdup("the key is repeated");
+                f.diags[i].message = rv_xstrdup("the key is repeated");
             }
         size_t before = f.ndiags;
         check_schema(&p, f.root);
@@ -427,7 +430,7 @@ recval_config *recval_config_parse(const char *path, const char *text, size_t le
         rv_set_error("recval_config_parse: NULL argument");
         return NULL;
     }
-    char *copy = xmalloc(len + 1);
+    char *copy = rv_xmalloc(len + 1);
     memcpy(copy, text, len);
     copy[len] = '\0';
     return parse_config(path, copy, len);
@@ -488,11 +491,11 @@ static void copy_config(recval_validator *v, const recval_config *c)
     for (size_t fam = 0; fam < RV_FAMILY_COUNT; fam++)
         v->ignored_family[fam] |= c->ignore_family[fam];
     memcpy(v->severity, c->severity, sizeof v->severity);
-    v->config_dir = xstrdup(c->dir);
-    v->path_ignores = xcalloc(c->npath_ignores + 1, sizeof *v->path_ignores);
+    v->config_dir = rv_xstrdup(c->dir);
+    v->path_ignores = rv_xcalloc(c->npath_ignores + 1, sizeof *v->path_ignores);
     for (size_t i = 0; i < c->npath_ignores; i++) {
         v->path_ignores[i] = c->path_ignores[i];
-        v->path_ignores[i].glob = xstrdup(c->path_ignores[i].glob);
+        v->path_ignores[i].glob = rv_xstrdup(c->path_ignores[i].glob);
     }
     v->npath_ignores = c->npath_ignores;
 }

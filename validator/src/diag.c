@@ -14,15 +14,15 @@ static void emit_v(rv_file *f, rv_rule_id rule, recval_severity sev, const char 
         return;
     if (f->ndiags == f->cap) {
         f->cap = f->cap ? f->cap * 2 : 8;
-        f->diags = xrealloc(f->diags, f->cap * sizeof *f->diags);
+        f->diags = rv_xrealloc(f->diags, f->cap * sizeof *f->diags);
     }
     strbuf msg = STRBUF_INIT;
-    sb_vprintf(&msg, fmt, ap);
+    rv_sb_vprintf(&msg, fmt, ap);
     recval_diag *d = &f->diags[f->ndiags++];
     d->rule = rv_rule(rule);
     d->severity = sev;
-    d->message = sb_detach(&msg);
-    d->pointer = xstrdup(pointer ? pointer : "");
+    d->message = rv_sb_detach(&msg);
+    d->pointer = rv_xstrdup(pointer ? pointer : "");
     d->line = 0;
     d->column = 0;
 }
@@ -56,7 +56,7 @@ void rv_emit_at(rv_file *f, rv_rule_id rule, const char *pointer, size_t offset,
     if (f->ndiags == before) /* an ignored rule */
         return;
     recval_diag *d = &f->diags[f->ndiags - 1];
-    jscan_position(f->text, f->len, offset, &d->line, &d->column);
+    rv_jscan_position(f->text, f->len, offset, &d->line, &d->column);
 }
 
 static int cmp_cstr(const void *a, const void *b)
@@ -76,14 +76,14 @@ static void locate_document_diags(rv_file *f)
         root++;
     for (size_t i = 0; i < f->ndiags; i++)
         if (f->diags[i].line == 0 && f->diags[i].pointer[0] == '\0')
-            jscan_position(f->text, f->len, root, &f->diags[i].line, &f->diags[i].column);
+            rv_jscan_position(f->text, f->len, root, &f->diags[i].line, &f->diags[i].column);
 }
 
 void rv_locate_diags(rv_file *f)
 {
     locate_document_diags(f);
     size_t n = 0;
-    const char **want = xmalloc((f->ndiags + 1) * sizeof *want);
+    const char **want = rv_xmalloc((f->ndiags + 1) * sizeof *want);
     for (size_t i = 0; i < f->ndiags; i++)
         if (f->diags[i].line == 0)
             want[n++] = f->diags[i].pointer;
@@ -96,8 +96,8 @@ void rv_locate_diags(rv_file *f)
     for (size_t i = 0; i < n; i++)
         if (m == 0 || strcmp(want[m - 1], want[i]) != 0)
             want[m++] = want[i];
-    unsigned *lines = xmalloc(m * sizeof *lines), *cols = xmalloc(m * sizeof *cols);
-    jscan_locate(f->text, f->len, want, m, lines, cols);
+    unsigned *lines = rv_xmalloc(m * sizeof *lines), *cols = rv_xmalloc(m * sizeof *cols);
+    rv_jscan_locate(f->text, f->len, want, m, lines, cols);
     for (size_t i = 0; i < f->ndiags; i++) {
         recval_diag *d = &f->diags[i];
         if (d->line)

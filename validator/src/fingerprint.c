@@ -30,13 +30,13 @@ static char *offending_text(json_object *root, const recval_diag *d)
     json_object *value = NULL;
     strbuf sb = STRBUF_INIT;
     if (root && d->pointer[0] && json_pointer_get(root, d->pointer, &value) == 0) {
-        sb_puts(&sb, "value:");
-        sb_puts(&sb, json_object_to_json_string_ext(value, JSON_C_TO_STRING_PLAIN |
-                                                               JSON_C_TO_STRING_NOSLASHESCAPE));
+        rv_sb_puts(&sb, "value:");
+        rv_sb_puts(&sb, json_object_to_json_string_ext(value, JSON_C_TO_STRING_PLAIN |
+                                                                  JSON_C_TO_STRING_NOSLASHESCAPE));
     } else {
-        sb_printf(&sb, "finding:%s\n%s", d->rule->name, d->message);
+        rv_sb_printf(&sb, "finding:%s\n%s", d->rule->name, d->message);
     }
-    return sb_detach(&sb);
+    return rv_sb_detach(&sb);
 }
 
 static void fingerprint_diag(json_object *root, const recval_result *r, const recval_diag *d,
@@ -46,13 +46,13 @@ static void fingerprint_diag(json_object *root, const recval_result *r, const re
     sha256_hex(text, strlen(text), out->value, sizeof out->value);
     free(text);
     strbuf sb = STRBUF_INIT;
-    sb_printf(&sb, "%s\n%s\n", d->rule->name, d->pointer);
+    rv_sb_printf(&sb, "%s\n%s\n", d->rule->name, d->pointer);
     if (r->request_hash[0])
-        sb_printf(&sb, "request:%s", r->request_hash);
+        rv_sb_printf(&sb, "request:%s", r->request_hash);
     else
-        sb_printf(&sb, "value:%s", out->value);
+        rv_sb_printf(&sb, "value:%s", out->value);
     sha256_hex(sb.data, sb.len, out->finding, sizeof out->finding);
-    sb_free(&sb);
+    rv_sb_free(&sb);
 }
 
 recval_status recval_fingerprints(const recval_validator *v, const recval_result *r,

@@ -41,11 +41,11 @@ static void collect_id(void *ud, const char *id, const char *pointer)
     id_list *l = ud;
     if (l->n == l->cap) {
         l->cap = l->cap ? 2 * l->cap : 16;
-        l->ids = xrealloc(l->ids, l->cap * sizeof *l->ids);
-        l->pointers = xrealloc(l->pointers, l->cap * sizeof *l->pointers);
+        l->ids = rv_xrealloc(l->ids, l->cap * sizeof *l->ids);
+        l->pointers = rv_xrealloc(l->pointers, l->cap * sizeof *l->pointers);
     }
-    l->ids[l->n] = xstrdup(id + 4);
-    l->pointers[l->n++] = xstrdup(pointer);
+    l->ids[l->n] = rv_xstrdup(id + 4);
+    l->pointers[l->n++] = rv_xstrdup(pointer);
 }
 
 static void id_list_free(id_list *l)
@@ -93,15 +93,16 @@ static int cmp_cstr(const void *a, const void *b)
 static bool add_edits(const rv_file *f, const id_list *l, const char *from, const char *to,
                       recval_fix_plan *out, const char **bad)
 {
-    const char **want = xmalloc((l->n + 1) * sizeof *want);
+    const char **want = rv_xmalloc((l->n + 1) * sizeof *want);
     size_t n = 0;
     for (size_t i = 0; i < l->n; i++)
         if (strcmp(l->ids[i], from) == 0)
             want[n++] = l->pointers[i];
     qsort(want, n, sizeof *want, cmp_cstr); /* pointers of distinct items are distinct */
-    unsigned *lines = xmalloc((n + 1) * sizeof *lines), *cols = xmalloc((n + 1) * sizeof *cols);
-    jscan_locate(f->text, f->len, want, n, lines, cols);
-    out->edits = xcalloc(n + 1, sizeof *out->edits);
+    unsigned *lines = rv_xmalloc((n + 1) * sizeof *lines),
+             *cols = rv_xmalloc((n + 1) * sizeof *cols);
+    rv_jscan_locate(f->text, f->len, want, n, lines, cols);
+    out->edits = rv_xcalloc(n + 1, sizeof *out->edits);
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++) {
         size_t at = offset_of(f->text, f->len, lines[i], cols[i]);
@@ -138,10 +139,10 @@ static void set_reason(recval_fix_plan *p, recval_fix_safety safety, const char 
     strbuf sb = STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
+    rv_sb_vprintf(&sb, fmt, ap);
     va_end(ap);
     free(p->reason);
-    p->reason = sb_detach(&sb);
+    p->reason = rv_sb_detach(&sb);
     p->safety = safety;
 }
 
@@ -208,9 +209,9 @@ static char *sibling_path(const char *path, const char *name)
     const char *slash = strrchr(path, '/');
     strbuf sb = STRBUF_INIT;
     if (slash)
-        sb_put(&sb, path, (size_t)(slash - path) + 1);
-    sb_puts(&sb, name);
-    return sb_detach(&sb);
+        rv_sb_put(&sb, path, (size_t)(slash - path) + 1);
+    rv_sb_puts(&sb, name);
+    return rv_sb_detach(&sb);
 }
 
 /* True when path's directory is a legacy recording dir (.../responses/),
@@ -234,7 +235,7 @@ static void plan_new_path(const rv_file *f, const reqhash_result *r, recval_fix_
     strbuf name = STRBUF_INIT;
     rv_request_hash_expected_name(&name, &as_named, r);
     p->new_path = sibling_path(f->path, name.data);
-    sb_free(&name);
+    rv_sb_free(&name);
 }
 
 static void plan_rename(const rv_file *f, const reqhash_result *r, reqhash_match m,
@@ -253,7 +254,7 @@ static void plan_rename(const rv_file *f, const reqhash_result *r, reqhash_match
         set_reason(p, RECVAL_FIX_SAFE,
                    "the name is the request's %s hash, a scheme the current "
                    "recorder no longer uses",
-                   reqhash_match_name_str(m));
+                   rv_reqhash_match_name_str(m));
     else
         judge_mismatch(p, &l, old12, new12, legacy12, &from);
     const char *known[3] = {old12, new12, verdict == RV_VERDICT_MISMATCH ? legacy12 : ""};
@@ -334,7 +335,7 @@ recval_status recval_fix_plan_file(const recval_validator *v, const char *path,
         rv_file_release(&f);
         return rc;
     }
-    out->path = xstrdup(path);
+    out->path = rv_xstrdup(path);
     out->size = (unsigned long long)st.st_size;
     out->inode = (unsigned long long)st.st_ino;
     out->mtime_sec = (long long)st.st_mtim.tv_sec;
@@ -379,7 +380,7 @@ recval_status recval_fix_conflicts(recval_fix_plan *plans, size_t n, unsigned fl
         rv_set_error("recval_fix_conflicts: NULL plans");
         return RECVAL_EINVAL;
     }
-    recval_fix_plan **e = xmalloc((n + 1) * sizeof *e);
+    recval_fix_plan **e = rv_xmalloc((n + 1) * sizeof *e);
     size_t k = 0, grouped = 0;
     for (size_t i = 0; i < n; i++) {
         plans[i].conflict_group = 0;

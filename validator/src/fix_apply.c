@@ -55,8 +55,8 @@ static char *dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash)
-        return xstrdup(".");
-    return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+        return rv_xstrdup(".");
+    return slash == path ? rv_xstrdup("/") : rv_xstrndup(path, (size_t)(slash - path));
 }
 
 static int fsync_dir(const char *dir)
@@ -159,11 +159,11 @@ static char *write_temp(const char *dir, const recval_fix_plan *p, char *text, s
     for (size_t i = 0; i < p->nedits; i++)
         memcpy(text + p->edits[i].offset, p->edits[i].to, 12);
     strbuf tmp = STRBUF_INIT;
-    sb_printf(&tmp, "%s/.recval-fix-XXXXXX", dir);
+    rv_sb_printf(&tmp, "%s/.recval-fix-XXXXXX", dir);
     int fd = mkstemp(tmp.data);
     if (fd < 0) {
         rv_set_error("%s: cannot create a temporary file: %s", dir, strerror(errno));
-        sb_free(&tmp);
+        rv_sb_free(&tmp);
         return NULL;
     }
     const char *failed = write_synced(fd, text, len, st);
@@ -176,10 +176,10 @@ static char *write_temp(const char *dir, const recval_fix_plan *p, char *text, s
         rv_set_error("%s: cannot %s the temporary file %s: %s", p->path, failed, tmp.data,
                      strerror(e));
         unlink(tmp.data);
-        sb_free(&tmp);
+        rv_sb_free(&tmp);
         return NULL;
     }
-    return sb_detach(&tmp);
+    return rv_sb_detach(&tmp);
 }
 
 /* --- applying -------------------------------------------------------- */

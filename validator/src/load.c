@@ -20,11 +20,11 @@ static void on_duplicate(void *ud, const char *pointer, size_t offset, const cha
     rv_file *f = ud;
     strbuf k = STRBUF_INIT;
     for (const char *p = key; *p; p++) /* keep messages on one line */
-        sb_putc(&k, (unsigned char)*p < 0x20 ? '?' : *p);
+        rv_sb_putc(&k, (unsigned char)*p < 0x20 ? '?' : *p);
     rv_emit_at(f, RV_PARSE_DUPLICATE_KEY, pointer, offset,
                "duplicate key \"%s\": only the last value is kept by the recorder's reader",
                k.data ? k.data : "");
-    sb_free(&k);
+    rv_sb_free(&k);
 }
 
 /* One json-c pass over text with the given depth limit and flags. */
@@ -105,7 +105,7 @@ static bool parse_text(rv_file *f)
         if (i < f->len) {
             json_object_put(f->root);
             f->root = NULL;
-            char *ptr = xstrdup("");
+            char *ptr = rv_xstrdup("");
             rv_emit_at(f, RV_PARSE_INVALID_JSON, ptr, i, "unexpected data after the JSON value");
             free(ptr);
             return false;
@@ -117,7 +117,7 @@ static bool parse_text(rv_file *f)
     f->root = NULL;
     if (end > f->len)
         end = f->len;
-    char *ptr = jscan_pointer_at(f->text, f->len, end);
+    char *ptr = rv_jscan_pointer_at(f->text, f->len, end);
     if (err == json_tokener_continue)
         rv_emit_at(f, RV_PARSE_INVALID_JSON, ptr, f->len,
                    "unexpected end of file: the JSON value is incomplete (truncated file?)");
@@ -147,7 +147,7 @@ static void drop_diags_after(rv_file *f, size_t n)
 }
 
 /* The fast path: json-c without its strict mode and UTF-8 validation,
- * then jscan_check, which rejects all they let through (comments,
+ * then rv_jscan_check, which rejects all they let through (comments,
  * trailing commas, single quotes, NaN, case-insensitive literals, raw
  * control characters, ill-formed UTF-8; data after the value is checked
  * here, as lenient json-c eats trailing comments). True with f->root
@@ -161,7 +161,7 @@ static bool parse_lenient(rv_file *f)
     const char *bad;
     f->root = parse_json(f->text, f->len, (int)f->validator->max_depth, 0, &err, &end);
     if (err == json_tokener_success &&
-        jscan_check(f->text, f->len, on_duplicate, f, &bad_at, &bad) == JSCAN_OK &&
+        rv_jscan_check(f->text, f->len, on_duplicate, f, &bad_at, &bad) == JSCAN_OK &&
         bad_at >= f->len)
         return true;
     drop_diags_after(f, before);
@@ -184,13 +184,13 @@ bool rv_parse_tree(rv_file *f)
     }
     size_t bad_at;
     const char *bad;
-    jscan_status st = jscan_check(f->text, f->len, on_duplicate, f, &bad_at, &bad);
+    jscan_status st = rv_jscan_check(f->text, f->len, on_duplicate, f, &bad_at, &bad);
     if (st != JSCAN_OK) {
         rv_clear_diags(f);
         json_object_put(f->root);
         f->root = NULL;
         f->kind = RV_KIND_INVALID;
-        char *ptr = jscan_pointer_at(f->text, f->len, bad_at);
+        char *ptr = rv_jscan_pointer_at(f->text, f->len, bad_at);
         if (st == JSCAN_INVALID_UTF8)
             rv_emit_at(f, RV_PARSE_INVALID_UTF8, ptr, bad_at, "%s", bad);
         else
@@ -287,7 +287,7 @@ int rv_file_load(const recval_validator *v, const char *path, rv_file *f)
     f->len = info.size;
     if (!text) {
         rv_emit_read_error(f, &info);
-        f->text = xstrdup("");
+        f->text = rv_xstrdup("");
         f->len = 0;
         return -1;
     }

@@ -67,10 +67,10 @@ static pthread_once_t compile_once = PTHREAD_ONCE_INIT;
 /* Python's \d as a class of the runs in digit_zeros. */
 static void put_digit_class(strbuf *sb)
 {
-    sb_putc(sb, '[');
+    rv_sb_putc(sb, '[');
     for (size_t i = 0; i < N_DIGIT_RUNS; i++)
-        sb_printf(sb, "\\x{%x}-\\x{%x}", (unsigned)digit_zeros[i], (unsigned)digit_zeros[i] + 9);
-    sb_putc(sb, ']');
+        rv_sb_printf(sb, "\\x{%x}-\\x{%x}", (unsigned)digit_zeros[i], (unsigned)digit_zeros[i] + 9);
+    rv_sb_putc(sb, ']');
 }
 
 /* The pattern with each "\\d" replaced by the digit class. */
@@ -82,13 +82,13 @@ static char *expand_pattern(const char *p)
             put_digit_class(&sb);
             p++;
         } else if (p[0] == '\\' && p[1]) {
-            sb_put(&sb, p, 2);
+            rv_sb_put(&sb, p, 2);
             p++;
         } else {
-            sb_putc(&sb, *p);
+            rv_sb_putc(&sb, *p);
         }
     }
-    return sb_detach(&sb);
+    return rv_sb_detach(&sb);
 }
 
 /* Compiles every step; a failure leaves its slot NULL (reported by
@@ -131,11 +131,11 @@ static void put_rounded_decimal(strbuf *out, const char *m, size_t n)
         uint32_t cp = (unsigned char)m[i];
         size_t len = rv_utf8_decode(m + i, n - i, &cp);
         int d = digit_value(cp);
-        sb_putc(&ascii, d >= 0 ? (char)('0' + d) : (char)cp); /* else '-' or '.' */
+        rv_sb_putc(&ascii, d >= 0 ? (char)('0' + d) : (char)cp); /* else '-' or '.' */
         i += len ? len : 1;
     }
-    sb_printf(out, "%.5f", strtod(ascii.data, NULL));
-    sb_free(&ascii);
+    rv_sb_printf(out, "%.5f", strtod(ascii.data, NULL));
+    rv_sb_free(&ascii);
 }
 
 /* Replaces every match of step id in s[0..n) into out (s and out
@@ -153,16 +153,16 @@ static int substitute(step_id id, const char *s, size_t n, pcre2_match_data *md,
             return rc;
         opts |= PCRE2_NO_UTF_CHECK;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-        sb_put(out, s + copied, ov[0] - copied);
+        rv_sb_put(out, s + copied, ov[0] - copied);
         if (steps[id].replacement)
-            sb_puts(out, steps[id].replacement);
+            rv_sb_puts(out, steps[id].replacement);
         else
             put_rounded_decimal(out, s + ov[0], ov[1] - ov[0]);
         copied = ov[1]; /* no pattern matches the empty string */
         count++;
     }
     if (count)
-        sb_put(out, s + copied, n - copied);
+        rv_sb_put(out, s + copied, n - copied);
     return count;
 }
 
@@ -272,10 +272,10 @@ static int valid_utf8(const char *s, size_t n)
     return 1;
 }
 
-/* reqhash_normalize_string() with the caller's match data. PCRE2 checks
+/* rv_reqhash_normalize_string() with the caller's match data. PCRE2 checks
  * UTF-8 on the first step that runs; when the prefilter spares them all,
  * check_utf8 asks for the check anyway (the dump path leaves it to
- * pyjson_put_string). */
+ * rv_pyjson_put_string). */
 static int normalize_string(pcre2_match_data **md, const char *s, size_t n,
                             reqhash_norm_level level, strbuf *out, int *fs_changed, int check_utf8)
 {
@@ -293,7 +293,7 @@ static int normalize_string(pcre2_match_data **md, const char *s, size_t n,
         if (!(may & (1u << i)) && !(changed && (steps_that_may_match(cur, cur_len) & (1u << i))))
             continue;
         strbuf *dst = cur == buf[0].data ? &buf[1] : &buf[0];
-        sb_truncate(dst, 0);
+        rv_sb_truncate(dst, 0);
         if (!*md)
             *md = new_match_data();
         rc = compiled[i] ? substitute((step_id)i, cur, cur_len, *md, opts, dst) : PCRE2_ERROR_NULL;
@@ -309,14 +309,14 @@ static int normalize_string(pcre2_match_data **md, const char *s, size_t n,
     if (rc >= 0 && opts == 0 && check_utf8 && !valid_utf8(s, n))
         rc = -1;
     if (rc >= 0 && changed)
-        sb_put(out, cur, cur_len);
-    sb_free(&buf[0]);
-    sb_free(&buf[1]);
+        rv_sb_put(out, cur, cur_len);
+    rv_sb_free(&buf[0]);
+    rv_sb_free(&buf[1]);
     return rc < 0 ? -1 : changed;
 }
 
-int reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, strbuf *out,
-                             int *fs_changed)
+int rv_reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, strbuf *out,
+                                int *fs_changed)
 {
     pcre2_match_data *md = NULL;
     int rc = normalize_string(&md, s, n, level, out, fs_changed, 1);
@@ -353,7 +353,7 @@ static json_object *norm_array(norm *c, json_object *v)
 
 static json_object *norm_string(norm *c, json_object *v)
 {
-    sb_truncate(&c->scratch, 0);
+    rv_sb_truncate(&c->scratch, 0);
     int rc =
         normalize_string(&c->md, json_object_get_string(v), (size_t)json_object_get_string_len(v),
                          c->level, &c->scratch, &c->fs_changed, 1);
@@ -372,7 +372,7 @@ static json_object *norm_value(norm *c, json_object *v)
     case json_type_array:
         return norm_array(c, v);
     case json_type_double:
-        return json_object_new_double(pyjson_round(json_object_get_double(v), 5));
+        return json_object_new_double(rv_pyjson_round(json_object_get_double(v), 5));
     case json_type_string:
         return norm_string(c, v);
     default: /* null, booleans and integers are kept */
@@ -397,13 +397,13 @@ static void strip_root(json_object *root, int drop_stream_options)
     }
 }
 
-json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int drop_stream_options,
-                               int *fs_changed, int *failed)
+json_object *rv_reqhash_normalize(json_object *body, reqhash_norm_level level,
+                                  int drop_stream_options, int *fs_changed, int *failed)
 {
     norm c = {.level = level, .scratch = STRBUF_INIT};
     json_object *out = norm_value(&c, body);
     strip_root(out, drop_stream_options);
-    sb_free(&c.scratch);
+    rv_sb_free(&c.scratch);
     pcre2_match_data_free(c.md);
     if (fs_changed && c.fs_changed)
         *fs_changed = 1;
@@ -414,7 +414,7 @@ json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int 
 
 /* --- normalizing dump ------------------------------------------------ */
 
-/* The state of one reqhash_dump_normalized(). */
+/* The state of one rv_reqhash_dump_normalized(). */
 typedef struct norm_dump {
     reqhash_norm_level level;
     int drop_stream_options;
@@ -436,7 +436,7 @@ static int dump_string_hook(void *ud, const char *s, size_t n, strbuf *out)
 static double dump_number_hook(void *ud, double x)
 {
     norm_dump *c = ud;
-    double r = pyjson_round(x, 5);
+    double r = rv_pyjson_round(x, 5);
     if (memcmp(&r, &x, sizeof r) != 0)
         c->info->changed = 1;
     return r;
@@ -458,11 +458,11 @@ static int dump_skip_hook(void *ud, int depth, const char *parent_key, const cha
     return skip;
 }
 
-void reqhash_dump_normalized(json_object *body, reqhash_norm_level level, int drop_stream_options,
-                             strbuf *out, reqhash_norm_info *info)
+void rv_reqhash_dump_normalized(json_object *body, reqhash_norm_level level,
+                                int drop_stream_options, strbuf *out, reqhash_norm_info *info)
 {
     norm_dump c = {.level = level, .drop_stream_options = drop_stream_options, .info = info};
     pyjson_hooks hooks = {dump_string_hook, dump_number_hook, dump_skip_hook, &c};
-    pyjson_dumps_with(body, out, &hooks, &info->bad);
+    rv_pyjson_dumps_with(body, out, &hooks, &info->bad);
     pcre2_match_data_free(c.md);
 }

@@ -143,7 +143,7 @@ static size_t format_decimal(const decimal *d, int negative, char *out)
     return (size_t)(p - out);
 }
 
-size_t pyjson_float_repr(double x, char buf[PYJSON_REPR_MAX])
+size_t rv_pyjson_float_repr(double x, char buf[PYJSON_REPR_MAX])
 {
     if (isnan(x))
         return (size_t)sprintf(buf, "nan");
@@ -155,7 +155,7 @@ size_t pyjson_float_repr(double x, char buf[PYJSON_REPR_MAX])
     return format_decimal(&d, signbit(x) != 0, buf);
 }
 
-double pyjson_round(double x, int ndigits)
+double rv_pyjson_round(double x, int ndigits)
 {
     if (!isfinite(x) || ndigits < 0 || ndigits > 17)
         return x;
@@ -174,31 +174,31 @@ static void put_escape(strbuf *out, uint32_t cp)
     static const char shorts[] = "\"\"\\\\\nn\rr\tt\bb\ff";
     for (const char *p = shorts; *p; p += 2) {
         if ((uint32_t)(unsigned char)p[0] == cp) {
-            sb_putc(out, '\\');
-            sb_putc(out, p[1]);
+            rv_sb_putc(out, '\\');
+            rv_sb_putc(out, p[1]);
             return;
         }
     }
     if (cp >= 0x10000) {
         cp -= 0x10000;
-        sb_printf(out, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
+        rv_sb_printf(out, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
         return;
     }
-    sb_printf(out, "\\u%04x", cp);
+    rv_sb_printf(out, "\\u%04x", cp);
 }
 
-int pyjson_put_string(strbuf *out, const char *s, size_t n)
+int rv_pyjson_put_string(strbuf *out, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     int rc = 0;
-    sb_putc(out, '"');
+    rv_sb_putc(out, '"');
     size_t i = 0;
     while (i < n) {
         size_t run = i;
         /* Printable ASCII other than '"' and '\\' goes out as is. */
         while (run < n && u[run] >= 0x20 && u[run] < 0x7F && u[run] != '"' && u[run] != '\\')
             run++;
-        sb_put(out, s + i, run - i);
+        rv_sb_put(out, s + i, run - i);
         i = run;
         if (i == n)
             break;
@@ -212,7 +212,7 @@ int pyjson_put_string(strbuf *out, const char *s, size_t n)
         put_escape(out, cp);
         i += len;
     }
-    sb_putc(out, '"');
+    rv_sb_putc(out, '"');
     return rc;
 }
 
@@ -249,7 +249,7 @@ static void dump_object(dumper *d, json_object *v, int depth, const char *own_ke
 {
     size_t n = (size_t)json_object_object_length(v), k = 0;
     member small[16]; /* most objects: no allocation */
-    member *m = n <= 16 ? small : xmalloc(n * sizeof *m);
+    member *m = n <= 16 ? small : rv_xmalloc(n * sizeof *m);
     json_object_object_foreach(v, key, val)
     {
         if (skip_member(d, depth, own_key, key))
@@ -258,22 +258,22 @@ static void dump_object(dumper *d, json_object *v, int depth, const char *own_ke
         m[k++].value = val;
     }
     if (k == 0) {
-        sb_puts(d->out, "{}");
+        rv_sb_puts(d->out, "{}");
         if (m != small)
             free(m);
         return;
     }
     qsort(m, k, sizeof *m, member_cmp);
-    sb_putc(d->out, '{');
+    rv_sb_putc(d->out, '{');
     for (size_t i = 0; i < k; i++) {
         if (i)
-            sb_puts(d->out, ", ");
-        if (pyjson_put_string(d->out, m[i].key, strlen(m[i].key)) < 0)
+            rv_sb_puts(d->out, ", ");
+        if (rv_pyjson_put_string(d->out, m[i].key, strlen(m[i].key)) < 0)
             d->bad = 1;
-        sb_puts(d->out, ": ");
+        rv_sb_puts(d->out, ": ");
         dump_value(d, m[i].value, depth + 1, m[i].key);
     }
-    sb_putc(d->out, '}');
+    rv_sb_putc(d->out, '}');
     if (m != small)
         free(m);
 }
@@ -281,13 +281,13 @@ static void dump_object(dumper *d, json_object *v, int depth, const char *own_ke
 static void dump_array(dumper *d, json_object *v, int depth)
 {
     size_t n = json_object_array_length(v);
-    sb_putc(d->out, '[');
+    rv_sb_putc(d->out, '[');
     for (size_t i = 0; i < n; i++) {
         if (i)
-            sb_puts(d->out, ", ");
+            rv_sb_puts(d->out, ", ");
         dump_value(d, json_object_array_get_idx(v, i), depth + 1, NULL);
     }
-    sb_putc(d->out, ']');
+    rv_sb_putc(d->out, ']');
 }
 
 /* json-c keeps integers above INT64_MAX as uint64; both getters clamp. */
@@ -295,20 +295,20 @@ static void dump_int(json_object *v, strbuf *out)
 {
     int64_t i = json_object_get_int64(v);
     if (i == INT64_MAX)
-        sb_printf(out, "%llu", (unsigned long long)json_object_get_uint64(v));
+        rv_sb_printf(out, "%llu", (unsigned long long)json_object_get_uint64(v));
     else
-        sb_printf(out, "%lld", (long long)i);
+        rv_sb_printf(out, "%lld", (long long)i);
 }
 
 static void dump_double(double x, strbuf *out)
 {
     if (isnan(x)) {
-        sb_puts(out, "NaN");
+        rv_sb_puts(out, "NaN");
     } else if (isinf(x)) {
-        sb_puts(out, x < 0 ? "-Infinity" : "Infinity");
+        rv_sb_puts(out, x < 0 ? "-Infinity" : "Infinity");
     } else {
         char buf[PYJSON_REPR_MAX];
-        sb_put(out, buf, pyjson_float_repr(x, buf));
+        rv_sb_put(out, buf, rv_pyjson_float_repr(x, buf));
     }
 }
 
@@ -317,13 +317,13 @@ static void dump_string(dumper *d, json_object *v)
     const char *s = json_object_get_string(v);
     size_t n = (size_t)json_object_get_string_len(v);
     if (d->hooks && d->hooks->string) {
-        sb_truncate(&d->scratch, 0);
+        rv_sb_truncate(&d->scratch, 0);
         if (d->hooks->string(d->hooks->ud, s, n, &d->scratch) > 0) {
             s = d->scratch.data;
             n = d->scratch.len;
         }
     }
-    if (pyjson_put_string(d->out, s, n) < 0)
+    if (rv_pyjson_put_string(d->out, s, n) < 0)
         d->bad = 1;
 }
 
@@ -331,10 +331,10 @@ static void dump_value(dumper *d, json_object *v, int depth, const char *key)
 {
     switch (json_object_get_type(v)) {
     case json_type_null:
-        sb_puts(d->out, "null");
+        rv_sb_puts(d->out, "null");
         break;
     case json_type_boolean:
-        sb_puts(d->out, json_object_get_boolean(v) ? "true" : "false");
+        rv_sb_puts(d->out, json_object_get_boolean(v) ? "true" : "false");
         break;
     case json_type_int:
         dump_int(v, d->out);
@@ -356,19 +356,20 @@ static void dump_value(dumper *d, json_object *v, int depth, const char *key)
     }
 }
 
-int pyjson_dumps_with(json_object *v, strbuf *out, const pyjson_hooks *hooks, int *unreproducible)
+int rv_pyjson_dumps_with(json_object *v, strbuf *out, const pyjson_hooks *hooks,
+                         int *unreproducible)
 {
     dumper d = {.out = out, .hooks = hooks, .scratch = STRBUF_INIT};
     dump_value(&d, v, 0, NULL);
-    sb_free(&d.scratch);
+    rv_sb_free(&d.scratch);
     if (unreproducible && d.bad)
         *unreproducible = 1;
     return 0;
 }
 
-int pyjson_dumps(json_object *v, strbuf *out, int *unreproducible)
+int rv_pyjson_dumps(json_object *v, strbuf *out, int *unreproducible)
 {
-    return pyjson_dumps_with(v, out, NULL, unreproducible);
+    return rv_pyjson_dumps_with(v, out, NULL, unreproducible);
 }
 
 /* --- scan ------------------------------------------------------------ */
@@ -471,7 +472,7 @@ static void scan_number(scanner *s)
         report(s, start, "integer outside json-c's int64/uint64 range (json-c clamps it)");
 }
 
-size_t pyjson_scan(const char *text, size_t len, pyjson_issue_fn fn, void *ud)
+size_t rv_pyjson_scan(const char *text, size_t len, pyjson_issue_fn fn, void *ud)
 {
     scanner s = {.text = text, .len = len, .fn = fn, .ud = ud};
     while (s.pos < s.len && !s.stop) {

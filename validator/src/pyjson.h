@@ -11,16 +11,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Longest output of pyjson_float_repr, with its NUL. */
+/* Longest output of rv_pyjson_float_repr, with its NUL. */
 #define PYJSON_REPR_MAX 32
 
 /* Appends json.dumps(v, sort_keys=True) (ensure_ascii, separators ", " and
  * ": ", NaN/Infinity spelled as Python does) to out. NULL is JSON null.
  * Sets *unreproducible (when not NULL) if v holds what Python could not
  * have produced: a string that is not valid UTF-8. Returns 0. */
-int pyjson_dumps(json_object *v, strbuf *out, int *unreproducible);
+int rv_pyjson_dumps(json_object *v, strbuf *out, int *unreproducible);
 
-/* What pyjson_dumps_with() may change while it writes a value: the
+/* What rv_pyjson_dumps_with() may change while it writes a value: the
  * recorder's normalization applied on the way out, without building a
  * normalized copy. Every hook may be NULL. */
 typedef struct pyjson_hooks {
@@ -37,23 +37,24 @@ typedef struct pyjson_hooks {
     void *ud;
 } pyjson_hooks;
 
-/* pyjson_dumps() with hooks (NULL: none). Returns 0. */
-int pyjson_dumps_with(json_object *v, strbuf *out, const pyjson_hooks *hooks, int *unreproducible);
+/* rv_pyjson_dumps() with hooks (NULL: none). Returns 0. */
+int rv_pyjson_dumps_with(json_object *v, strbuf *out, const pyjson_hooks *hooks,
+                         int *unreproducible);
 
 /* Appends the JSON string literal of s[0..n) as Python's ensure_ascii
  * encoder writes it. Returns -1 (having written U+FFFD for the bad bytes)
  * when s is not valid UTF-8, else 0. */
-int pyjson_put_string(strbuf *out, const char *s, size_t n);
+int rv_pyjson_put_string(strbuf *out, const char *s, size_t n);
 
 /* Writes repr(x) of a Python float into buf: the shortest digits that read
  * back as x, e.g. "0.7", "1e-05", "1e+16", "100.0", "-0.0", "inf", "nan".
  * Returns the length. (json.dumps spells inf and nan as Infinity, NaN.) */
-size_t pyjson_float_repr(double x, char buf[PYJSON_REPR_MAX]);
+size_t rv_pyjson_float_repr(double x, char buf[PYJSON_REPR_MAX]);
 
 /* Python's round(x, ndigits) for a float and 0 <= ndigits <= 17: the value
  * correctly rounded (half to even on the exact binary value) to ndigits
  * decimals; non-finite values are returned unchanged. */
-double pyjson_round(double x, int ndigits);
+double rv_pyjson_round(double x, int ndigits);
 
 /* Something in JSON text that json-c reads differently from Python. */
 typedef struct pyjson_issue {
@@ -69,6 +70,6 @@ typedef int (*pyjson_issue_fn)(const pyjson_issue *issue, void *ud);
  * (json-c clamps them), unpaired \uD800-\uDFFF escapes (json-c substitutes
  * U+FFFD) and escaped NUL in member names (json-c cuts the name). Returns
  * the number of issues reported. */
-size_t pyjson_scan(const char *text, size_t len, pyjson_issue_fn fn, void *ud);
+size_t rv_pyjson_scan(const char *text, size_t len, pyjson_issue_fn fn, void *ud);
 
 #endif

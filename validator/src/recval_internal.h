@@ -208,7 +208,7 @@ bool rv_is_hex(const char *s, size_t n);
 
 /* Formats a pointer from a printf format into a caller buffer of size
  * RV_PTR_MAX; member names with '/' or '~' must go through
- * sb_put_pointer_token instead. */
+ * rv_sb_put_pointer_token instead. */
 #define RV_PTR_MAX 512
 const char *rv_ptr(char buf[RV_PTR_MAX], const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -33,11 +33,11 @@ static char *test_recordings_dir(const char *root, const char *test_id)
     while (slash > 0 && test_id[slash - 1] != '/')
         slash--;
     /* slash is one past the last '/', 0 when there is none */
-    char *parent = slash == 0   ? xstrdup(".")
-                   : slash == 1 ? xstrdup("/")
-                                : xstrndup(test_id, slash - 1);
-    char *base = strcmp(parent, ".") == 0 ? xstrdup(root) : replay_join_path(root, parent);
-    char *dir = replay_join_path(base, "recordings");
+    char *parent = slash == 0   ? rv_xstrdup(".")
+                   : slash == 1 ? rv_xstrdup("/")
+                                : rv_xstrndup(test_id, slash - 1);
+    char *base = strcmp(parent, ".") == 0 ? rv_xstrdup(root) : rv_replay_join_path(root, parent);
+    char *dir = rv_replay_join_path(base, "recordings");
     free(parent);
     free(base);
     return dir;
@@ -45,13 +45,13 @@ static char *test_recordings_dir(const char *root, const char *test_id)
 
 static void lookup_dirs_init(lookup_dirs *d, const recval_replay_options *o, const char *test_id)
 {
-    char *rec = o->recording_dir ? replay_join_path(o->root, o->recording_dir)
-                                 : replay_join_path(o->root, "tests/integration/common");
-    char *legacy =
-        o->recording_dir ? xstrdup(rec) : replay_join_path(o->root, "tests/integration/recordings");
+    char *rec = o->recording_dir ? rv_replay_join_path(o->root, o->recording_dir)
+                                 : rv_replay_join_path(o->root, "tests/integration/common");
+    char *legacy = o->recording_dir ? rv_xstrdup(rec)
+                                    : rv_replay_join_path(o->root, "tests/integration/recordings");
     d->test_dir = test_id && *test_id ? test_recordings_dir(o->root, test_id) : NULL;
-    d->fallback_dir = replay_join_path(rec, "recordings");
-    d->legacy_dir = replay_join_path(legacy, "responses");
+    d->fallback_dir = rv_replay_join_path(rec, "recordings");
+    d->legacy_dir = rv_replay_join_path(legacy, "responses");
     free(rec);
     free(legacy);
 }
@@ -65,8 +65,8 @@ static void lookup_dirs_free(lookup_dirs *d)
 
 static void push_path(char ***list, size_t *n, const char *path)
 {
-    *list = xrealloc(*list, (*n + 1) * sizeof **list);
-    (*list)[(*n)++] = xstrdup(path);
+    *list = rv_xrealloc(*list, (*n + 1) * sizeof **list);
+    (*list)[(*n)++] = rv_xstrdup(path);
 }
 
 static bool is_file(const char *path)
@@ -98,11 +98,11 @@ static bool is_models_name(const char *b, const void *hash)
 static void glob_models(const char *dir, const char *hash, recval_replay_result *out)
 {
     size_t n;
-    char **paths = replay_list_dir(dir, is_models_name, hash, &n);
+    char **paths = rv_replay_list_dir(dir, is_models_name, hash, &n);
     for (size_t i = 0; i < n; i++)
         if (is_file(paths[i]))
             push_path(&out->recordings, &out->nrecordings, paths[i]);
-    replay_free_list(paths, n);
+    rv_replay_free_list(paths, n);
 }
 
 static bool lookup_models(const lookup_dirs *d, const char *hash, recval_replay_result *out)
@@ -111,9 +111,9 @@ static bool lookup_models(const lookup_dirs *d, const char *hash, recval_replay_
     size_t n = current_dirs(d, dirs);
     for (size_t i = 0; i < n; i++) {
         strbuf pattern = STRBUF_INIT;
-        sb_printf(&pattern, "%s/models-%s-*.json", dirs[i], hash);
+        rv_sb_printf(&pattern, "%s/models-%s-*.json", dirs[i], hash);
         push_path(&out->looked_at, &out->nlooked_at, pattern.data);
-        sb_free(&pattern);
+        rv_sb_free(&pattern);
         glob_models(dirs[i], hash, out);
     }
     return out->nrecordings > 0;
@@ -122,7 +122,7 @@ static bool lookup_models(const lookup_dirs *d, const char *hash, recval_replay_
 /* Looks at dir/name; on a hit it becomes the one recording. */
 static bool look_at(const char *dir, const char *name, recval_replay_result *out)
 {
-    char *path = replay_join_path(dir, name);
+    char *path = rv_replay_join_path(dir, name);
     push_path(&out->looked_at, &out->nlooked_at, path);
     bool hit = is_file(path);
     if (hit)
@@ -164,7 +164,7 @@ static bool lookup(const lookup_dirs *d, const reqhash_result *h, recval_replay_
         hit = true;
     }
     if (hit)
-        out->recording = xstrdup(out->recordings[0]);
+        out->recording = rv_xstrdup(out->recordings[0]);
     return hit;
 }
 
@@ -180,7 +180,7 @@ static void apply_id_mapping(rv_file *f)
     if (!mapping || json_object_object_length(mapping) == 0)
         return;
     strbuf text = STRBUF_INIT;
-    pyjson_dumps(f->root, &text, NULL);
+    rv_pyjson_dumps(f->root, &text, NULL);
     json_object_object_foreach(mapping, normalized, original)
     {
         const char *from = json_object_get_string(original);
@@ -189,16 +189,16 @@ static void apply_id_mapping(rv_file *f)
         strbuf next = STRBUF_INIT;
         const char *p = text.data, *hit;
         while ((hit = strstr(p, from)) != NULL) {
-            sb_put(&next, p, (size_t)(hit - p));
-            sb_puts(&next, normalized);
+            rv_sb_put(&next, p, (size_t)(hit - p));
+            rv_sb_puts(&next, normalized);
             p = hit + strlen(from);
         }
-        sb_puts(&next, p);
-        sb_free(&text);
+        rv_sb_puts(&next, p);
+        rv_sb_free(&text);
         text = next;
     }
     json_object *mapped = json_tokener_parse(text.data);
-    sb_free(&text);
+    rv_sb_free(&text);
     if (!mapped)
         return; /* the harness would fail to read it back; keep what the file says */
     json_object_object_add(mapped, "id_normalization_mapping", json_object_new_object());
@@ -210,19 +210,19 @@ static void apply_id_mapping(rv_file *f)
 /* Loads every recording found and builds the answer. */
 static int read_answer(const recval_validator *v, recval_replay_result *out)
 {
-    rv_file *files = xcalloc(out->nrecordings, sizeof *files);
+    rv_file *files = rv_xcalloc(out->nrecordings, sizeof *files);
     int rc = RECVAL_OK;
     size_t loaded = 0;
     for (; loaded < out->nrecordings; loaded++) {
         if (rv_file_load(v, out->recordings[loaded], &files[loaded]) < 0) {
-            rc = replay_load_error(&files[loaded]);
+            rc = rv_replay_load_error(&files[loaded]);
             loaded++;
             break;
         }
         apply_id_mapping(&files[loaded]);
     }
     if (rc == RECVAL_OK)
-        replay_fill_answer(files, out->nrecordings, out);
+        rv_replay_fill_answer(files, out->nrecordings, out);
     for (size_t i = 0; i < loaded; i++)
         rv_file_release(&files[i]);
     free(files);
@@ -259,30 +259,30 @@ recval_status recval_replay(const recval_validator *v, const char *json, size_t 
         return RECVAL_EINVAL;
     }
     replay_request req;
-    int rc = replay_request_parse(v, json, len, opts->test_id, &req);
+    int rc = rv_replay_request_parse(v, json, len, opts->test_id, &req);
     if (rc == RECVAL_OK && req.hashes.kind == REQHASH_KIND_FILE_PROCESSOR) {
         rv_set_error("file-processor requests cannot be looked up: the hash their recorder names "
                      "files by is not known");
         rc = RECVAL_EINVAL;
     }
     if (rc != RECVAL_OK) {
-        replay_request_free(&req);
+        rv_replay_request_free(&req);
         return rc;
     }
     memcpy(out->hash, req.hashes.current, sizeof out->hash);
     memcpy(out->legacy_hash, req.hashes.legacy, sizeof out->legacy_hash);
     lookup_dirs d;
-    lookup_dirs_init(&d, opts, replay_test_id_string(req.test_id));
+    lookup_dirs_init(&d, opts, rv_replay_test_id_string(req.test_id));
     out->found = lookup(&d, &req.hashes, out);
     if (out->found) {
         rc = read_answer(v, out);
     } else if (opts->max_nearest > 0) {
         char *dirs[3];
         size_t n = searched_dirs(&d, req.hashes.legacy[0] != '\0', dirs);
-        replay_find_nearest(v, &req, dirs, n, opts->max_nearest, out);
+        rv_replay_find_nearest(v, &req, dirs, n, opts->max_nearest, out);
     }
     lookup_dirs_free(&d);
-    replay_request_free(&req);
+    rv_replay_request_free(&req);
     return rc;
 }
 
@@ -303,8 +303,8 @@ void recval_replay_result_free(recval_replay_result *r)
     if (!r)
         return;
     free(r->recording);
-    replay_free_list(r->recordings, r->nrecordings);
-    replay_free_list(r->looked_at, r->nlooked_at);
+    rv_replay_free_list(r->recordings, r->nrecordings);
+    rv_replay_free_list(r->looked_at, r->nlooked_at);
     for (size_t i = 0; i < r->nchoices; i++)
         free_choice(&r->choices[i]);
     free(r->choices);
@@ -312,7 +312,7 @@ void recval_replay_result_free(recval_replay_result *r)
     free(r->summary_json);
     free(r->exception_json);
     for (size_t i = 0; i < r->nnearest; i++)
-        replay_nearest_free(&r->nearest[i]);
+        rv_replay_nearest_free(&r->nearest[i]);
     free(r->nearest);
     memset(r, 0, sizeof *r);
 }

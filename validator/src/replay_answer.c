@@ -12,7 +12,7 @@
  * numbers. */
 static char *json_text(json_object *v)
 {
-    return xstrdup(
+    return rv_xstrdup(
         json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
@@ -40,16 +40,16 @@ static int cmp_call(const void *a, const void *b)
 
 static char *dup_or_null(const char *s)
 {
-    return s ? xstrdup(s) : NULL;
+    return s ? rv_xstrdup(s) : NULL;
 }
 
 static void fill_tool_calls(const rv_choice *c, recval_choice *out)
 {
-    const rv_tool_call **calls = xcalloc(c->ncalls ? c->ncalls : 1, sizeof *calls);
+    const rv_tool_call **calls = rv_xcalloc(c->ncalls ? c->ncalls : 1, sizeof *calls);
     for (size_t k = 0; k < c->ncalls; k++)
         calls[k] = &c->calls[k];
     qsort(calls, c->ncalls, sizeof *calls, cmp_call);
-    out->tool_calls = xcalloc(c->ncalls ? c->ncalls : 1, sizeof *out->tool_calls);
+    out->tool_calls = rv_xcalloc(c->ncalls ? c->ncalls : 1, sizeof *out->tool_calls);
     out->ntool_calls = c->ncalls;
     for (size_t k = 0; k < c->ncalls; k++) {
         const rv_tool_call *t = calls[k];
@@ -57,7 +57,7 @@ static void fill_tool_calls(const rv_choice *c, recval_choice *out)
         out->tool_calls[k].name = dup_or_null(t->name);
         if (t->has_arguments)
             out->tool_calls[k].arguments =
-                xstrndup(t->arguments.data ? t->arguments.data : "", t->arguments.len);
+                rv_xstrndup(t->arguments.data ? t->arguments.data : "", t->arguments.len);
     }
     free(calls);
 }
@@ -67,7 +67,7 @@ static void fill_choice(const rv_choice *c, recval_choice *out)
     out->index = c->index;
     if (c->has_content) {
         out->content_len = c->content.len;
-        out->content = xmalloc(c->content.len + 1);
+        out->content = rv_xmalloc(c->content.len + 1);
         memcpy(out->content, c->content.data ? c->content.data : "", c->content.len);
         out->content[c->content.len] = '\0';
     }
@@ -78,11 +78,11 @@ static void fill_choice(const rv_choice *c, recval_choice *out)
 /* The folded choices, by index, and the last usage of the stream. */
 static void fill_folded(const rv_stream *s, recval_replay_result *out)
 {
-    const rv_choice **sorted = xcalloc(s->nchoices ? s->nchoices : 1, sizeof *sorted);
+    const rv_choice **sorted = rv_xcalloc(s->nchoices ? s->nchoices : 1, sizeof *sorted);
     for (size_t i = 0; i < s->nchoices; i++)
         sorted[i] = &s->choices[i];
     qsort(sorted, s->nchoices, sizeof *sorted, cmp_choice);
-    out->choices = xcalloc(s->nchoices ? s->nchoices : 1, sizeof *out->choices);
+    out->choices = rv_xcalloc(s->nchoices ? s->nchoices : 1, sizeof *out->choices);
     out->nchoices = s->nchoices;
     for (size_t i = 0; i < s->nchoices; i++)
         fill_choice(sorted[i], &out->choices[i]);
@@ -243,14 +243,15 @@ static json_object *ollama_text_summary(const rv_file *f, bool chat)
         json_object *piece =
             chat ? rv_get(rv_get_object(data, "message"), "content") : rv_get(data, "response");
         if (json_object_is_type(piece, json_type_string))
-            sb_put(&text, json_object_get_string(piece), (size_t)json_object_get_string_len(piece));
+            rv_sb_put(&text, json_object_get_string(piece),
+                      (size_t)json_object_get_string_len(piece));
         keep_last(s, "done_reason", rv_get(data, "done_reason"));
         keep_last(s, "prompt_eval_count", rv_get(data, "prompt_eval_count"));
         keep_last(s, "eval_count", rv_get(data, "eval_count"));
     }
     json_object_object_add(s, "text",
                            json_object_new_string_len(text.data ? text.data : "", (int)text.len));
-    sb_free(&text);
+    rv_sb_free(&text);
     return s;
 }
 
@@ -335,13 +336,13 @@ static json_object *other_usage(const rv_file *f)
     return f->kind == RV_KIND_EMBEDDINGS ? rv_get_object(item_data(f, 0), "usage") : NULL;
 }
 
-void replay_fill_answer(rv_file *files, size_t n, recval_replay_result *out)
+void rv_replay_fill_answer(rv_file *files, size_t n, recval_replay_result *out)
 {
     rv_file *f = &files[0];
     out->kind = rv_kind_name(f->kind);
     if (f->kind == RV_KIND_EXCEPTION) {
         out->exception_json = exception_json(f);
-        out->usage_json = xstrdup("null");
+        out->usage_json = rv_xstrdup("null");
         return;
     }
     f->stream = rv_stream_fold(f);

@@ -23,10 +23,10 @@ static void put_excerpt(strbuf *out, const strbuf *text, size_t from)
     size_t start = text->len > VALUE_MAX && from > VALUE_MAX / 2 ? from - VALUE_MAX / 2 : 0;
     size_t n = text->len - start;
     if (start)
-        sb_puts(out, "...");
-    sb_put(out, text->data + start, n > VALUE_MAX ? VALUE_MAX - 3 : n);
+        rv_sb_puts(out, "...");
+    rv_sb_put(out, text->data + start, n > VALUE_MAX ? VALUE_MAX - 3 : n);
     if (n > VALUE_MAX)
-        sb_puts(out, "...");
+        rv_sb_puts(out, "...");
 }
 
 /* Records one difference at `at` (while fewer than keep are kept); returns 1. */
@@ -37,8 +37,8 @@ static size_t add_diff(const strbuf *at, char *message, recval_body_diff **diffs
         free(message);
         return 1;
     }
-    *diffs = xrealloc(*diffs, (*ndiffs + 1) * sizeof **diffs);
-    (*diffs)[*ndiffs].pointer = xstrdup(at->data ? at->data : "");
+    *diffs = rv_xrealloc(*diffs, (*ndiffs + 1) * sizeof **diffs);
+    (*diffs)[*ndiffs].pointer = rv_xstrdup(at->data ? at->data : "");
     (*diffs)[*ndiffs].message = message;
     (*ndiffs)++;
     return 1;
@@ -48,21 +48,21 @@ static size_t diff_leaves(json_object *a, json_object *b, strbuf *at, recval_bod
                           size_t *ndiffs, size_t keep)
 {
     strbuf x = STRBUF_INIT, y = STRBUF_INIT, msg = STRBUF_INIT;
-    pyjson_dumps(a, &x, NULL);
-    pyjson_dumps(b, &y, NULL);
+    rv_pyjson_dumps(a, &x, NULL);
+    rv_pyjson_dumps(b, &y, NULL);
     size_t same = 0;
     while (same < x.len && same < y.len && x.data[same] == y.data[same])
         same++;
     size_t found = 0;
     if (same < x.len || same < y.len) {
         put_excerpt(&msg, &x, same);
-        sb_puts(&msg, " != ");
+        rv_sb_puts(&msg, " != ");
         put_excerpt(&msg, &y, same);
-        found = add_diff(at, sb_detach(&msg), diffs, ndiffs, keep);
+        found = add_diff(at, rv_sb_detach(&msg), diffs, ndiffs, keep);
     }
-    sb_free(&x);
-    sb_free(&y);
-    sb_free(&msg);
+    rv_sb_free(&x);
+    rv_sb_free(&y);
+    rv_sb_free(&msg);
     return found;
 }
 
@@ -73,23 +73,23 @@ static size_t diff_objects(json_object *a, json_object *b, strbuf *at, recval_bo
     json_object_object_foreach(a, key, va)
     {
         json_object *vb;
-        sb_putc(at, '/');
-        sb_put_pointer_token(at, key, strlen(key));
+        rv_sb_putc(at, '/');
+        rv_sb_put_pointer_token(at, key, strlen(key));
         if (json_object_object_get_ex(b, key, &vb))
-            total += replay_diff(va, vb, at, diffs, ndiffs, keep);
+            total += rv_replay_diff(va, vb, at, diffs, ndiffs, keep);
         else
-            total += add_diff(at, xstrdup("missing in the recording"), diffs, ndiffs, keep);
-        sb_truncate(at, len);
+            total += add_diff(at, rv_xstrdup("missing in the recording"), diffs, ndiffs, keep);
+        rv_sb_truncate(at, len);
     }
     json_object_object_foreach(b, key2, vb2)
     {
         (void)vb2;
         if (json_object_object_get_ex(a, key2, NULL))
             continue;
-        sb_putc(at, '/');
-        sb_put_pointer_token(at, key2, strlen(key2));
-        total += add_diff(at, xstrdup("missing in the request"), diffs, ndiffs, keep);
-        sb_truncate(at, len);
+        rv_sb_putc(at, '/');
+        rv_sb_put_pointer_token(at, key2, strlen(key2));
+        total += add_diff(at, rv_xstrdup("missing in the request"), diffs, ndiffs, keep);
+        rv_sb_truncate(at, len);
     }
     return total;
 }
@@ -100,21 +100,21 @@ static size_t diff_arrays(json_object *a, json_object *b, strbuf *at, recval_bod
     size_t na = json_object_array_length(a), nb = json_object_array_length(b);
     size_t total = 0, len = at->len;
     for (size_t i = 0; i < na || i < nb; i++) {
-        sb_printf(at, "/%zu", i);
+        rv_sb_printf(at, "/%zu", i);
         if (i < na && i < nb)
-            total += replay_diff(json_object_array_get_idx(a, i), json_object_array_get_idx(b, i),
-                                 at, diffs, ndiffs, keep);
+            total += rv_replay_diff(json_object_array_get_idx(a, i),
+                                    json_object_array_get_idx(b, i), at, diffs, ndiffs, keep);
         else
             total += add_diff(
-                at, xstrdup(i < na ? "missing in the recording" : "missing in the request"), diffs,
-                ndiffs, keep);
-        sb_truncate(at, len);
+                at, rv_xstrdup(i < na ? "missing in the recording" : "missing in the request"),
+                diffs, ndiffs, keep);
+        rv_sb_truncate(at, len);
     }
     return total;
 }
 
-size_t replay_diff(json_object *a, json_object *b, strbuf *at, recval_body_diff **diffs,
-                   size_t *ndiffs, size_t keep)
+size_t rv_replay_diff(json_object *a, json_object *b, strbuf *at, recval_body_diff **diffs,
+                      size_t *ndiffs, size_t keep)
 {
     json_type ta = json_object_get_type(a), tb = json_object_get_type(b);
     if (ta == json_type_object && tb == json_type_object)
@@ -129,8 +129,8 @@ static size_t count_differences(json_object *a, json_object *b)
 {
     strbuf at = STRBUF_INIT;
     recval_body_diff *none = NULL;
-    size_t kept = 0, n = replay_diff(a, b, &at, &none, &kept, 0);
-    sb_free(&at);
+    size_t kept = 0, n = rv_replay_diff(a, b, &at, &none, &kept, 0);
+    rv_sb_free(&at);
     return n;
 }
 
@@ -152,7 +152,7 @@ typedef struct search {
     const char *test_id;     /* the request's, NULL for none */
     strbuf tid_tail;         /* test_id after its last '/' */
     strbuf tid_tail_escaped; /* the same as Python's json.dumps writes it */
-    char *endpoint;          /* replay_endpoint_key() of the request */
+    char *endpoint;          /* rv_replay_endpoint_key() of the request */
     json_object *body;       /* the request's body as hashed */
     json_object *raw;        /* the request's body as sent */
     candidate *hits;         /* every candidate so far */
@@ -163,10 +163,10 @@ typedef struct search {
  * (tool kwargs). A new reference. */
 static json_object *hashed_view(json_object *request)
 {
-    json_object *body = replay_hashed_body(request);
+    json_object *body = rv_replay_hashed_body(request);
     if (rv_has(request, "tool_name"))
         return json_object_get(body);
-    return reqhash_normalize(body, REQHASH_NORM_CURRENT, 0, NULL, NULL);
+    return rv_reqhash_normalize(body, REQHASH_NORM_CURRENT, 0, NULL, NULL);
 }
 
 /* True when needle (m bytes) occurs in text (n bytes). */
@@ -198,11 +198,11 @@ static void test_id_needles(search *s)
 {
     const char *slash = strrchr(s->test_id, '/');
     const char *tail = slash ? slash + 1 : s->test_id;
-    sb_puts(&s->tid_tail, tail);
-    pyjson_put_string(&s->tid_tail_escaped, tail, strlen(tail));
+    rv_sb_puts(&s->tid_tail, tail);
+    rv_pyjson_put_string(&s->tid_tail_escaped, tail, strlen(tail));
     /* without its quotes */
     memmove(s->tid_tail_escaped.data, s->tid_tail_escaped.data + 1, s->tid_tail_escaped.len - 2);
-    sb_truncate(&s->tid_tail_escaped, s->tid_tail_escaped.len - 2);
+    rv_sb_truncate(&s->tid_tail_escaped, s->tid_tail_escaped.len - 2);
 }
 
 /* Same test: the same test_id, or none at all (legacy recordings). */
@@ -210,13 +210,13 @@ static bool same_test(const search *s, json_object *root)
 {
     if (!rv_has(root, "test_id"))
         return true;
-    const char *tid = replay_test_id_string(rv_get(root, "test_id"));
+    const char *tid = rv_replay_test_id_string(rv_get(root, "test_id"));
     return tid && s->test_id ? strcmp(tid, s->test_id) == 0 : tid == s->test_id;
 }
 
 static bool same_endpoint(const search *s, json_object *request)
 {
-    char *key = replay_endpoint_key(request);
+    char *key = rv_replay_endpoint_key(request);
     bool same = key && strcmp(key, s->endpoint) == 0;
     free(key);
     return same;
@@ -233,17 +233,17 @@ static bool differs_str(json_object *a, json_object *b, const char *key)
 static void note_name(strbuf *note, const reqhash_result *own, const char *matches)
 {
     if (matches && strcmp(matches, "current") == 0) {
-        sb_puts(note, "; it is this request under its current name, in a directory the current "
-                      "scheme does not look in");
+        rv_sb_puts(note, "; it is this request under its current name, in a directory the current "
+                         "scheme does not look in");
         return;
     }
-    char *name = replay_expected_name(own, false);
+    char *name = rv_replay_expected_name(own, false);
     if (matches)
-        sb_printf(note, "; it is this request, named by its %s hash: as %s it would answer",
-                  matches, name);
+        rv_sb_printf(note, "; it is this request, named by its %s hash: as %s it would answer",
+                     matches, name);
     else
-        sb_printf(note, "; it is this request, named by none of its hashes: as %s it would answer",
-                  name);
+        rv_sb_printf(
+            note, "; it is this request, named by none of its hashes: as %s it would answer", name);
     free(name);
 }
 
@@ -252,18 +252,18 @@ static char *note_for_equal_bodies(const search *s, const rv_file *f, const reqh
                                    const char *matches)
 {
     strbuf note = STRBUF_INIT;
-    sb_puts(&note, "the bodies are equal");
+    rv_sb_puts(&note, "the bodies are equal");
     if (differs_str(s->req->request, f->request, "method"))
-        sb_printf(&note, "; the method differs (%s != %s)",
-                  rv_get_string(s->req->request, "method"), rv_get_string(f->request, "method"));
+        rv_sb_printf(&note, "; the method differs (%s != %s)",
+                     rv_get_string(s->req->request, "method"), rv_get_string(f->request, "method"));
     if (differs_str(s->req->request, f->request, "url"))
-        sb_printf(&note, "; the URL differs (%s != %s)", rv_get_string(s->req->request, "url"),
-                  rv_get_string(f->request, "url"));
+        rv_sb_printf(&note, "; the URL differs (%s != %s)", rv_get_string(s->req->request, "url"),
+                     rv_get_string(f->request, "url"));
     if (!rv_has(f->root, "test_id") && s->test_id)
-        sb_puts(&note, "; it has no test_id (legacy layout)");
+        rv_sb_puts(&note, "; it has no test_id (legacy layout)");
     else if (strcmp(own->current, s->req->hashes.current) == 0)
         note_name(&note, own, matches);
-    return sb_detach(&note);
+    return rv_sb_detach(&note);
 }
 
 /* How many of method and URL differ (the hash reads both). */
@@ -280,22 +280,22 @@ static void consider(search *s, rv_file *f)
     if (!f->request || !same_test(s, f->root) || !same_endpoint(s, f->request))
         return;
     reqhash_result own;
-    if (reqhash_compute(f->root, f->text, f->len, &own, NULL) < 0)
+    if (rv_reqhash_compute(f->root, f->text, f->len, &own, NULL) < 0)
         return;
-    s->hits = xrealloc(s->hits, (s->nhits + 1) * sizeof *s->hits);
+    s->hits = rv_xrealloc(s->hits, (s->nhits + 1) * sizeof *s->hits);
     candidate *c = &s->hits[s->nhits++];
     recval_nearest *n = &c->n;
     memset(c, 0, sizeof *c);
     c->envelope_differences = envelope_differences(s, f->request);
-    c->raw_differences = count_differences(s->raw, replay_hashed_body(f->request));
-    n->path = xstrdup(f->path);
-    reqhash_match m = reqhash_match_name(&own, f->base, NULL);
-    n->matches = m == REQHASH_MATCH_NONE ? NULL : reqhash_match_name_str(m);
+    c->raw_differences = count_differences(s->raw, rv_replay_hashed_body(f->request));
+    n->path = rv_xstrdup(f->path);
+    reqhash_match m = rv_reqhash_match_name(&own, f->base, NULL);
+    n->matches = m == REQHASH_MATCH_NONE ? NULL : rv_reqhash_match_name_str(m);
     json_object *body = hashed_view(f->request);
     strbuf at = STRBUF_INIT;
-    sb_puts(&at, "");
-    n->ndifferences = replay_diff(s->body, body, &at, &n->diffs, &n->ndiffs, REPLAY_MAX_DIFFS);
-    sb_free(&at);
+    rv_sb_puts(&at, "");
+    n->ndifferences = rv_replay_diff(s->body, body, &at, &n->diffs, &n->ndiffs, REPLAY_MAX_DIFFS);
+    rv_sb_free(&at);
     json_object_put(body);
     if (n->ndifferences == 0)
         n->note = note_for_equal_bodies(s, f, &own, n->matches);
@@ -328,10 +328,10 @@ static bool is_json_name(const char *name, const void *ud)
 static void consider_dir(search *s, const char *dir)
 {
     size_t n;
-    char **paths = replay_list_dir(dir, is_json_name, NULL, &n);
+    char **paths = rv_replay_list_dir(dir, is_json_name, NULL, &n);
     for (size_t i = 0; i < n; i++)
         consider_path(s, paths[i]);
-    replay_free_list(paths, n);
+    rv_replay_free_list(paths, n);
 }
 
 /* Nearest first: fewest differences of the bodies as hashed, of method
@@ -348,7 +348,7 @@ static int cmp_nearest(const void *a, const void *b)
     return strcmp(x->n.path, y->n.path);
 }
 
-void replay_nearest_free(recval_nearest *n)
+void rv_replay_nearest_free(recval_nearest *n)
 {
     free(n->path);
     free(n->note);
@@ -359,32 +359,32 @@ void replay_nearest_free(recval_nearest *n)
     free(n->diffs);
 }
 
-void replay_find_nearest(const recval_validator *v, const replay_request *req, char *const *dirs,
-                         size_t ndirs, size_t max, recval_replay_result *out)
+void rv_replay_find_nearest(const recval_validator *v, const replay_request *req, char *const *dirs,
+                            size_t ndirs, size_t max, recval_replay_result *out)
 {
-    search s = {.v = v, .req = req, .test_id = replay_test_id_string(req->test_id)};
-    s.endpoint = replay_endpoint_key(req->request);
+    search s = {.v = v, .req = req, .test_id = rv_replay_test_id_string(req->test_id)};
+    s.endpoint = rv_replay_endpoint_key(req->request);
     if (!s.endpoint)
         return;
     if (s.test_id)
         test_id_needles(&s);
     s.body = hashed_view(req->request);
-    s.raw = replay_hashed_body(req->request);
+    s.raw = rv_replay_hashed_body(req->request);
     for (size_t i = 0; i < ndirs; i++)
         consider_dir(&s, dirs[i]);
     if (s.nhits > 1)
         qsort(s.hits, s.nhits, sizeof *s.hits, cmp_nearest);
     out->nnearest = s.nhits < max ? s.nhits : max;
-    out->nearest = xcalloc(out->nnearest ? out->nnearest : 1, sizeof *out->nearest);
+    out->nearest = rv_xcalloc(out->nnearest ? out->nnearest : 1, sizeof *out->nearest);
     for (size_t i = 0; i < s.nhits; i++) {
         if (i < out->nnearest)
             out->nearest[i] = s.hits[i].n;
         else
-            replay_nearest_free(&s.hits[i].n);
+            rv_replay_nearest_free(&s.hits[i].n);
     }
     free(s.hits);
     json_object_put(s.body);
-    sb_free(&s.tid_tail);
-    sb_free(&s.tid_tail_escaped);
+    rv_sb_free(&s.tid_tail);
+    rv_sb_free(&s.tid_tail_escaped);
     free(s.endpoint);
 }

@@ -12,7 +12,7 @@
 
 /* --- the request --------------------------------------------------------- */
 
-const char *replay_test_id_string(json_object *test_id)
+const char *rv_replay_test_id_string(json_object *test_id)
 {
     return json_object_is_type(test_id, json_type_string) ? json_object_get_string(test_id) : NULL;
 }
@@ -34,23 +34,23 @@ static bool is_recording(json_object *root)
 static int hash_request(replay_request *out, bool whole_recording)
 {
     char *err = NULL;
-    if (reqhash_compute_request(out->request, out->test_id, &out->hashes, &err) < 0) {
+    if (rv_reqhash_compute_request(out->request, out->test_id, &out->hashes, &err) < 0) {
         rv_set_error("the request cannot be hashed: %s", err ? err : "unknown shape");
         free(err);
         return RECVAL_EINVAL;
     }
     if (whole_recording && out->hashes.is_model_list &&
-        reqhash_models_digest(out->file.root, out->hashes.models_digest) < 0)
+        rv_reqhash_models_digest(out->file.root, out->hashes.models_digest) < 0)
         out->hashes.models_digest[0] = '\0';
-    reqhash_scan_unreproducible(out->file.text, out->file.len, whole_recording, &out->hashes);
+    rv_reqhash_scan_unreproducible(out->file.text, out->file.len, whole_recording, &out->hashes);
     return RECVAL_OK;
 }
 
-int replay_request_parse(const recval_validator *v, const char *json, size_t len,
-                         const char *test_id, replay_request *out)
+int rv_replay_request_parse(const recval_validator *v, const char *json, size_t len,
+                            const char *test_id, replay_request *out)
 {
     memset(out, 0, sizeof *out);
-    char *text = xmalloc(len + 1);
+    char *text = rv_xmalloc(len + 1);
     memcpy(text, json, len);
     text[len] = '\0';
     if (rv_file_load_text(v, "request", text, len, &out->file) < 0) {
@@ -70,14 +70,14 @@ int replay_request_parse(const recval_validator *v, const char *json, size_t len
     return hash_request(out, whole);
 }
 
-void replay_request_free(replay_request *r)
+void rv_replay_request_free(replay_request *r)
 {
     rv_file_release(&r->file);
     json_object_put(r->test_id);
     memset(r, 0, sizeof *r);
 }
 
-char *replay_endpoint_key(json_object *request)
+char *rv_replay_endpoint_key(json_object *request)
 {
     strbuf key = STRBUF_INIT;
     const char *tool = rv_get_string(request, "tool_name");
@@ -85,21 +85,21 @@ char *replay_endpoint_key(json_object *request)
     const char *url = rv_get_string(request, "url");
     if (tool) {
         const char *provider = rv_get_string(request, "provider");
-        sb_printf(&key, "tool %s/%s", provider ? provider : "", tool);
+        rv_sb_printf(&key, "tool %s/%s", provider ? provider : "", tool);
     } else if (endpoint && !rv_has(request, "payload")) {
-        sb_printf(&key, "%s", endpoint);
+        rv_sb_printf(&key, "%s", endpoint);
     } else if (url) {
         strbuf netloc = STRBUF_INIT;
-        sb_puts(&key, rv_has(request, "payload") ? "http " : "");
-        reqhash_urlparse(url, strlen(url), &netloc, &key);
-        sb_free(&netloc);
+        rv_sb_puts(&key, rv_has(request, "payload") ? "http " : "");
+        rv_reqhash_urlparse(url, strlen(url), &netloc, &key);
+        rv_sb_free(&netloc);
     } else {
         return NULL;
     }
-    return sb_detach(&key);
+    return rv_sb_detach(&key);
 }
 
-json_object *replay_hashed_body(json_object *request)
+json_object *rv_replay_hashed_body(json_object *request)
 {
     if (rv_has(request, "tool_name"))
         return rv_get(request, "kwargs");
@@ -112,27 +112,27 @@ json_object *replay_hashed_body(json_object *request)
 
 static const char *match_name(reqhash_match m)
 {
-    return m == REQHASH_MATCH_NONE ? NULL : reqhash_match_name_str(m);
+    return m == REQHASH_MATCH_NONE ? NULL : rv_reqhash_match_name_str(m);
 }
 
-char *replay_expected_name(const reqhash_result *r, bool legacy_layout)
+char *rv_replay_expected_name(const reqhash_result *r, bool legacy_layout)
 {
     strbuf name = STRBUF_INIT;
     if (!r->current[0])
         return NULL;
     if (legacy_layout && r->legacy[0])
-        sb_printf(&name, "%.12s.json", r->legacy);
+        rv_sb_printf(&name, "%.12s.json", r->legacy);
     else if (r->is_model_list)
-        sb_printf(&name, "models-%s-%s.json", r->current,
-                  r->models_digest[0] ? r->models_digest : "*");
+        rv_sb_printf(&name, "models-%s-%s.json", r->current,
+                     r->models_digest[0] ? r->models_digest : "*");
     else
-        sb_printf(&name, "%s.json", r->current);
-    return sb_detach(&name);
+        rv_sb_printf(&name, "%s.json", r->current);
+    return rv_sb_detach(&name);
 }
 
 static void fill_hashes(recval_hashes *out, const reqhash_result *r)
 {
-    out->request_kind = reqhash_kind_str(r->kind);
+    out->request_kind = rv_reqhash_kind_str(r->kind);
     memcpy(out->current, r->current, sizeof out->current);
     memcpy(out->current_raw, r->current_raw, sizeof out->current_raw);
     memcpy(out->legacy, r->legacy, sizeof out->legacy);
@@ -140,10 +140,10 @@ static void fill_hashes(recval_hashes *out, const reqhash_result *r)
     memcpy(out->older_fs_none, r->older_fs_none, sizeof out->older_fs_none);
     out->is_model_list = r->is_model_list;
     memcpy(out->models_digest, r->models_digest, sizeof out->models_digest);
-    out->unreproducible = r->unreproducible ? xstrdup(r->reason) : NULL;
+    out->unreproducible = r->unreproducible ? rv_xstrdup(r->reason) : NULL;
 }
 
-int replay_load_error(const rv_file *f)
+int rv_replay_load_error(const rv_file *f)
 {
     const recval_diag *d = &f->diags[f->ndiags - 1];
     rv_set_error("%s: %s", f->path, d->message);
@@ -161,22 +161,22 @@ recval_status recval_hash_file(const recval_validator *v, const char *path, recv
     memset(out, 0, sizeof *out);
     rv_file f;
     if (rv_file_load(v, path, &f) < 0) {
-        int rc = replay_load_error(&f);
+        int rc = rv_replay_load_error(&f);
         rv_file_release(&f);
         return rc;
     }
     reqhash_result r;
     char *err = NULL;
     int rc = RECVAL_OK;
-    if (reqhash_compute(f.root, f.text, f.len, &r, &err) < 0) {
+    if (rv_reqhash_compute(f.root, f.text, f.len, &r, &err) < 0) {
         rv_set_error("%s: %s", path, err ? err : "not a recording");
         rc = RECVAL_EINVAL;
     } else {
         fill_hashes(out, &r);
-        out->path = xstrdup(path);
-        out->name_hash = f.name_hash[0] ? xstrdup(f.name_hash) : NULL;
-        out->matches = match_name(reqhash_match_name(&r, f.base, NULL));
-        out->expected_name = replay_expected_name(&r, f.name_scheme == RV_NAME_HASH12);
+        out->path = rv_xstrdup(path);
+        out->name_hash = f.name_hash[0] ? rv_xstrdup(f.name_hash) : NULL;
+        out->matches = match_name(rv_reqhash_match_name(&r, f.base, NULL));
+        out->expected_name = rv_replay_expected_name(&r, f.name_scheme == RV_NAME_HASH12);
     }
     free(err);
     rv_file_release(&f);
@@ -192,12 +192,12 @@ recval_status recval_hash_request(const recval_validator *v, const char *json, s
     }
     memset(out, 0, sizeof *out);
     replay_request req;
-    int rc = replay_request_parse(v, json, len, test_id, &req);
+    int rc = rv_replay_request_parse(v, json, len, test_id, &req);
     if (rc == RECVAL_OK) {
         fill_hashes(out, &req.hashes);
-        out->expected_name = replay_expected_name(&req.hashes, false);
+        out->expected_name = rv_replay_expected_name(&req.hashes, false);
     }
-    replay_request_free(&req);
+    rv_replay_request_free(&req);
     return rc;
 }
 
@@ -214,18 +214,18 @@ void recval_hashes_free(recval_hashes *h)
 
 /* --- directory helpers -------------------------------------------------- */
 
-char *replay_join_path(const char *dir, const char *rel)
+char *rv_replay_join_path(const char *dir, const char *rel)
 {
     strbuf sb = STRBUF_INIT;
     if (rel[0] == '/') {
-        sb_puts(&sb, rel);
+        rv_sb_puts(&sb, rel);
     } else {
-        sb_puts(&sb, dir);
+        rv_sb_puts(&sb, dir);
         if (sb.len && sb.data[sb.len - 1] != '/')
-            sb_putc(&sb, '/');
-        sb_puts(&sb, rel);
+            rv_sb_putc(&sb, '/');
+        rv_sb_puts(&sb, rel);
     }
-    return sb_detach(&sb);
+    return rv_sb_detach(&sb);
 }
 
 /* Path(test_id.split("::")[0]).parent / "recordings", under root. */
@@ -234,8 +234,8 @@ static int cmp_cstr(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-char **replay_list_dir(const char *dir, bool (*want)(const char *name, const void *ud),
-                       const void *ud, size_t *n)
+char **rv_replay_list_dir(const char *dir, bool (*want)(const char *name, const void *ud),
+                          const void *ud, size_t *n)
 {
     char **paths = NULL;
     *n = 0;
@@ -246,8 +246,8 @@ char **replay_list_dir(const char *dir, bool (*want)(const char *name, const voi
     while ((e = readdir(dp)) != NULL) {
         if (!want(e->d_name, ud))
             continue;
-        paths = xrealloc(paths, (*n + 1) * sizeof *paths);
-        paths[(*n)++] = replay_join_path(dir, e->d_name);
+        paths = rv_xrealloc(paths, (*n + 1) * sizeof *paths);
+        paths[(*n)++] = rv_replay_join_path(dir, e->d_name);
     }
     closedir(dp);
     if (*n > 1)
@@ -255,7 +255,7 @@ char **replay_list_dir(const char *dir, bool (*want)(const char *name, const voi
     return paths;
 }
 
-void replay_free_list(char **list, size_t n)
+void rv_replay_free_list(char **list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
         free(list[i]);

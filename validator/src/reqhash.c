@@ -31,9 +31,9 @@ static void set_err(char **err, const char *fmt, ...)
     strbuf sb = STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
+    rv_sb_vprintf(&sb, fmt, ap);
     va_end(ap);
-    *err = sb_detach(&sb);
+    *err = rv_sb_detach(&sb);
 }
 
 /* Notes the first thing the recorder's Python would have hashed
@@ -115,7 +115,7 @@ static size_t path_without_params(const char *p, size_t n)
     return last_slash + span_until(p + last_slash, n - last_slash, ";");
 }
 
-int reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path)
+int rv_reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path)
 {
     /* urlsplit: strip leading C0 controls and spaces, drop tabs and
      * newlines anywhere. */
@@ -125,7 +125,7 @@ int reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path)
         i++;
     for (; i < n; i++)
         if (url[i] != '\t' && url[i] != '\r' && url[i] != '\n')
-            sb_putc(&clean, url[i]);
+            rv_sb_putc(&clean, url[i]);
     const char *u = clean.data ? clean.data : "";
     size_t len = clean.len, scheme_len = scheme_length(u, len);
     char scheme[32] = "";
@@ -140,7 +140,7 @@ int reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path)
         size_t nl = span_until(u + 2, len - 2, "/?#");
         int open = memchr(u + 2, '[', nl) != NULL, close = memchr(u + 2, ']', nl) != NULL;
         rc = open != close ? -1 : 0; /* "Invalid IPv6 URL" */
-        sb_put(netloc, u + 2, nl);
+        rv_sb_put(netloc, u + 2, nl);
         u += 2 + nl;
         len -= 2 + nl;
     }
@@ -148,8 +148,8 @@ int reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path)
     len = span_until(u, len, "?");
     if (scheme_len < sizeof scheme && uses_params(scheme) && memchr(u, ';', len))
         len = path_without_params(u, len);
-    sb_put(path, u, len);
-    sb_free(&clean);
+    rv_sb_put(path, u, len);
+    rv_sb_free(&clean);
     return rc;
 }
 
@@ -215,12 +215,12 @@ typedef struct request_parts {
 
 static void parts_free(request_parts *p)
 {
-    sb_free(&p->method);
-    sb_free(&p->endpoint);
-    sb_free(&p->tid);
-    sb_free(&p->norm);
-    sb_free(&p->raw);
-    sb_free(&p->doc);
+    rv_sb_free(&p->method);
+    rv_sb_free(&p->endpoint);
+    rv_sb_free(&p->tid);
+    rv_sb_free(&p->norm);
+    rv_sb_free(&p->raw);
+    rv_sb_free(&p->doc);
 }
 
 /* JSON text of method.upper(); non-ASCII letters would need Python's
@@ -229,7 +229,7 @@ static void put_upper_method(request_parts *p, json_object *method)
 {
     const char *s = json_object_get_string(method);
     size_t n = (size_t)json_object_get_string_len(method);
-    char *u = xmalloc(n + 1);
+    char *u = rv_xmalloc(n + 1);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x80)
@@ -237,7 +237,7 @@ static void put_upper_method(request_parts *p, json_object *method)
                                 "not ASCII (Python's str.upper() is not reproduced)");
         u[i] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
     }
-    pyjson_put_string(&p->method, u, n);
+    rv_pyjson_put_string(&p->method, u, n);
     free(u);
 }
 
@@ -256,19 +256,19 @@ static int init_inference(request_parts *p, char **err)
     if (!method)
         return -1;
     strbuf netloc = STRBUF_INIT, path = STRBUF_INIT;
-    if (reqhash_urlparse(json_object_get_string(url), (size_t)json_object_get_string_len(url),
-                         &netloc, &path) < 0)
+    if (rv_reqhash_urlparse(json_object_get_string(url), (size_t)json_object_get_string_len(url),
+                            &netloc, &path) < 0)
         mark_unreproducible(p->out, "/request/url",
                             "Python's urlparse() raises on it (unbalanced brackets)");
     put_upper_method(p, method);
-    pyjson_put_string(&p->endpoint, path.data ? path.data : "", path.len);
+    rv_pyjson_put_string(&p->endpoint, path.data ? path.data : "", path.len);
     p->with_test_id = !is_model_list_path(path.data ? path.data : "", path.len);
     p->bedrock = contains(netloc.data, netloc.len, "bedrock");
     p->body = rv_get(p->req, "body");
     p->body_at = "/request/body";
     p->out->is_model_list = is_model_list_endpoint(p->req);
-    sb_free(&netloc);
-    sb_free(&path);
+    rv_sb_free(&netloc);
+    rv_sb_free(&path);
     return 0;
 }
 
@@ -289,7 +289,7 @@ static int parts_init(request_parts *p, json_object *req, json_object *test_id, 
     memset(out, 0, sizeof *out);
     *p = (request_parts){.out = out, .req = req, .test_id = test_id};
     out->kind = request_kind(req);
-    pyjson_dumps(test_id, &p->tid, NULL);
+    rv_pyjson_dumps(test_id, &p->tid, NULL);
     switch (out->kind) {
     case REQHASH_KIND_INFERENCE:
         return init_inference(p, err);
@@ -313,40 +313,40 @@ static int find_unnormalizable(json_object *v, strbuf *ptr)
     int found = 0;
     size_t mark = ptr->len;
     if (json_object_is_type(v, json_type_string)) {
-        found = reqhash_normalize_string(json_object_get_string(v),
-                                         (size_t)json_object_get_string_len(v),
-                                         REQHASH_NORM_CURRENT, &scratch, NULL) < 0;
+        found = rv_reqhash_normalize_string(json_object_get_string(v),
+                                            (size_t)json_object_get_string_len(v),
+                                            REQHASH_NORM_CURRENT, &scratch, NULL) < 0;
     } else if (json_object_is_type(v, json_type_object)) {
         json_object_object_foreach(v, key, val)
         {
-            sb_putc(ptr, '/');
-            sb_put_pointer_token(ptr, key, strlen(key));
-            if (pyjson_put_string(&scratch, key, strlen(key)) < 0 ||
+            rv_sb_putc(ptr, '/');
+            rv_sb_put_pointer_token(ptr, key, strlen(key));
+            if (rv_pyjson_put_string(&scratch, key, strlen(key)) < 0 ||
                 find_unnormalizable(val, ptr)) {
                 found = 1;
                 break;
             }
-            sb_truncate(ptr, mark);
+            rv_sb_truncate(ptr, mark);
         }
     } else if (json_object_is_type(v, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(v) && !found; i++) {
-            sb_printf(ptr, "/%zu", i);
+            rv_sb_printf(ptr, "/%zu", i);
             found = find_unnormalizable(json_object_array_get_idx(v, i), ptr);
             if (!found)
-                sb_truncate(ptr, mark);
+                rv_sb_truncate(ptr, mark);
         }
     }
-    sb_free(&scratch);
+    rv_sb_free(&scratch);
     return found;
 }
 
 static void mark_unnormalizable(request_parts *p, const char *why)
 {
     strbuf ptr = STRBUF_INIT;
-    sb_puts(&ptr, p->body_at);
+    rv_sb_puts(&ptr, p->body_at);
     find_unnormalizable(p->body, &ptr);
     mark_unreproducible(p->out, ptr.data, why);
-    sb_free(&ptr);
+    rv_sb_free(&ptr);
 }
 
 /* dumps(normalize(body)) at the current level, made once. */
@@ -355,7 +355,7 @@ static const strbuf *norm_body(request_parts *p)
     if (p->norm_made)
         return &p->norm;
     p->norm_made = 1;
-    reqhash_dump_normalized(p->body, REQHASH_NORM_CURRENT, p->bedrock, &p->norm, &p->info);
+    rv_reqhash_dump_normalized(p->body, REQHASH_NORM_CURRENT, p->bedrock, &p->norm, &p->info);
     if (p->info.bad)
         mark_unnormalizable(p, "not valid UTF-8");
     else if (p->info.failed)
@@ -371,7 +371,7 @@ static const strbuf *raw_body(request_parts *p)
     if (!p->raw_made) {
         int bad = 0;
         p->raw_made = 1;
-        pyjson_dumps(p->body, &p->raw, &bad);
+        rv_pyjson_dumps(p->body, &p->raw, &bad);
         if (bad)
             mark_unnormalizable(p, "not valid UTF-8");
     }
@@ -380,20 +380,20 @@ static const strbuf *raw_body(request_parts *p)
 
 static void put_member(strbuf *doc, const char *name, const strbuf *json)
 {
-    sb_puts(doc, name);
-    sb_put(doc, json->data ? json->data : "null", json->data ? json->len : 4);
+    rv_sb_puts(doc, name);
+    rv_sb_put(doc, json->data ? json->data : "null", json->data ? json->len : 4);
 }
 
 /* sha256 of {"body", "endpoint", "method"[, "test_id"]} (keys sorted). */
 static void hash_inference_doc(request_parts *p, const strbuf *body, int with_test_id, char hex[65])
 {
-    sb_truncate(&p->doc, 0);
+    rv_sb_truncate(&p->doc, 0);
     put_member(&p->doc, "{\"body\": ", body);
     put_member(&p->doc, ", \"endpoint\": ", &p->endpoint);
     put_member(&p->doc, ", \"method\": ", &p->method);
     if (with_test_id)
         put_member(&p->doc, ", \"test_id\": ", &p->tid);
-    sb_putc(&p->doc, '}');
+    rv_sb_putc(&p->doc, '}');
     sha256_hex(p->doc.data, p->doc.len, hex);
 }
 
@@ -401,15 +401,15 @@ static void hash_inference_doc(request_parts *p, const strbuf *body, int with_te
 static void hash_http_doc(request_parts *p, const strbuf *payload, char hex[65])
 {
     strbuf url = STRBUF_INIT;
-    pyjson_dumps(rv_get(p->req, "url"), &url, NULL);
-    sb_truncate(&p->doc, 0);
+    rv_pyjson_dumps(rv_get(p->req, "url"), &url, NULL);
+    rv_sb_truncate(&p->doc, 0);
     put_member(&p->doc, "{\"method\": ", &p->method);
     put_member(&p->doc, ", \"payload\": ", payload);
     put_member(&p->doc, ", \"test_id\": ", &p->tid);
     put_member(&p->doc, ", \"url\": ", &url);
-    sb_putc(&p->doc, '}');
+    rv_sb_putc(&p->doc, '}');
     sha256_hex(p->doc.data, p->doc.len, hex);
-    sb_free(&url);
+    rv_sb_free(&url);
 }
 
 /* sha256 of {"kwargs", "provider", "tool_name"}, nothing normalized, and
@@ -423,8 +423,8 @@ static void hash_tool(request_parts *p, int with_test_id, char hex[65])
     if (with_test_id)
         json_object_object_add(doc, "test_id", json_object_get(p->test_id));
     int bad = 0;
-    sb_truncate(&p->doc, 0);
-    pyjson_dumps(doc, &p->doc, &bad);
+    rv_sb_truncate(&p->doc, 0);
+    rv_pyjson_dumps(doc, &p->doc, &bad);
     if (bad)
         mark_unreproducible(p->out, "/request", "a string is not valid UTF-8");
     sha256_hex(p->doc.data, p->doc.len, hex);
@@ -462,9 +462,9 @@ static void hash_older(request_parts *p, reqhash_norm_level level, char hex[65])
 {
     strbuf body = STRBUF_INIT;
     reqhash_norm_info info = {0};
-    reqhash_dump_normalized(p->body, level, p->bedrock, &body, &info);
+    rv_reqhash_dump_normalized(p->body, level, p->bedrock, &body, &info);
     hash_inference_doc(p, &body, p->with_test_id, hex);
-    sb_free(&body);
+    rv_sb_free(&body);
 }
 
 /* Every scheme not computed yet. */
@@ -487,8 +487,8 @@ static void compute_all(request_parts *p)
     }
 }
 
-int reqhash_compute_request(json_object *request, json_object *test_id, reqhash_result *out,
-                            char **err)
+int rv_reqhash_compute_request(json_object *request, json_object *test_id, reqhash_result *out,
+                               char **err)
 {
     request_parts p;
     int rc = parts_init(&p, request, test_id, out, err);
@@ -517,7 +517,7 @@ static int starts_member(const char *pointer, const char *prefix)
 static int on_issue(const pyjson_issue *issue, void *ud)
 {
     scan_ctx *c = ud;
-    char *pointer = jscan_pointer_at(c->text, c->len, issue->offset);
+    char *pointer = rv_jscan_pointer_at(c->text, c->len, issue->offset);
     int hit = pointer && (!c->whole_recording || starts_member(pointer, "/request") ||
                           starts_member(pointer, "/test_id"));
     if (hit)
@@ -526,13 +526,13 @@ static int on_issue(const pyjson_issue *issue, void *ud)
     return hit;
 }
 
-void reqhash_scan_unreproducible(const char *text, size_t len, int whole_recording,
-                                 reqhash_result *out)
+void rv_reqhash_scan_unreproducible(const char *text, size_t len, int whole_recording,
+                                    reqhash_result *out)
 {
     if (out->unreproducible)
         return;
     scan_ctx c = {text, len, whole_recording, out};
-    pyjson_scan(text, len, on_issue, &c);
+    rv_pyjson_scan(text, len, on_issue, &c);
 }
 
 /* The request and test_id of a recording, or -1 when it is no object. */
@@ -552,14 +552,14 @@ static int recording_parts(json_object *recording, request_parts *p, reqhash_res
 static void finish_recording(json_object *recording, const char *text, size_t len,
                              reqhash_result *out)
 {
-    if (out->is_model_list && reqhash_models_digest(recording, out->models_digest) < 0)
+    if (out->is_model_list && rv_reqhash_models_digest(recording, out->models_digest) < 0)
         out->models_digest[0] = '\0';
     if (text)
-        reqhash_scan_unreproducible(text, len, 1, out);
+        rv_reqhash_scan_unreproducible(text, len, 1, out);
 }
 
-int reqhash_compute(json_object *recording, const char *text, size_t len, reqhash_result *out,
-                    char **err)
+int rv_reqhash_compute(json_object *recording, const char *text, size_t len, reqhash_result *out,
+                       char **err)
 {
     request_parts p;
     int rc = recording_parts(recording, &p, out, err);
@@ -579,22 +579,22 @@ static reqhash_match match_stale(request_parts *p, const char *hex)
     reqhash_match m = REQHASH_MATCH_NONE;
     if (out->kind == REQHASH_KIND_INFERENCE && p->info.fs_changed) {
         hash_older(p, REQHASH_NORM_FLOATS, out->older_fs_none);
-        if ((m = reqhash_match_hash(out, hex)) != REQHASH_MATCH_NONE)
+        if ((m = rv_reqhash_match_hash(out, hex)) != REQHASH_MATCH_NONE)
             return m;
         hash_older(p, REQHASH_NORM_FS_PARTIAL, out->older_fs_partial);
-        if ((m = reqhash_match_hash(out, hex)) != REQHASH_MATCH_NONE)
+        if ((m = rv_reqhash_match_hash(out, hex)) != REQHASH_MATCH_NONE)
             return m;
     }
     if (out->kind == REQHASH_KIND_INFERENCE || out->kind == REQHASH_KIND_HTTP ||
         out->kind == REQHASH_KIND_TOOL) {
         compute_all(p); /* current_raw and legacy, or tool_test_id */
-        m = reqhash_match_hash(out, hex);
+        m = rv_reqhash_match_hash(out, hex);
     }
     return m;
 }
 
-reqhash_match reqhash_compute_for_name(json_object *recording, const char *text, size_t len,
-                                       const char *hex, reqhash_result *out, char **err)
+reqhash_match rv_reqhash_compute_for_name(json_object *recording, const char *text, size_t len,
+                                          const char *hex, reqhash_result *out, char **err)
 {
     request_parts p;
     reqhash_match m = REQHASH_MATCH_NONE;
@@ -605,18 +605,18 @@ reqhash_match reqhash_compute_for_name(json_object *recording, const char *text,
     size_t n = strlen(hex);
     if (n == 12) {
         compute_legacy(&p);
-        m = reqhash_match_hash(out, hex);
+        m = rv_reqhash_match_hash(out, hex);
         compute_current(&p); /* wanted whatever the name */
     } else if (n == 64) {
         compute_current(&p);
-        m = reqhash_match_hash(out, hex);
+        m = rv_reqhash_match_hash(out, hex);
         if (m == REQHASH_MATCH_NONE)
             m = match_stale(&p, hex);
     }
     if (m == REQHASH_MATCH_NONE) {
         compute_all(&p); /* every scheme, for the message */
         finish_recording(recording, text, len, out);
-    } else if (out->is_model_list && reqhash_models_digest(recording, out->models_digest) < 0) {
+    } else if (out->is_model_list && rv_reqhash_models_digest(recording, out->models_digest) < 0) {
         out->models_digest[0] = '\0';
     }
     parts_free(&p);
@@ -651,7 +651,7 @@ static json_object *model_items(json_object *body)
     return json_object_is_type(body, json_type_array) ? body : NULL;
 }
 
-int reqhash_models_digest(json_object *recording, char out[9])
+int rv_reqhash_models_digest(json_object *recording, char out[9])
 {
     json_object *request = rv_get(recording, "request"), *endpoint = rv_get(request, "endpoint");
     json_object *items = model_items(rv_get(rv_get(recording, "response"), "body"));
@@ -659,7 +659,7 @@ int reqhash_models_digest(json_object *recording, char out[9])
         return -1;
     const char *key = strcmp(json_object_get_string(endpoint), "/api/tags") == 0 ? "model" : "id";
     size_t n = json_object_array_length(items), k = 0;
-    json_object **ids = xcalloc(n, sizeof *ids);
+    json_object **ids = rv_xcalloc(n, sizeof *ids);
     for (size_t i = 0; i < n; i++) {
         json_object *id = rv_get(unwrap(json_object_array_get_idx(items, i)), key);
         if (!json_object_is_type(id, json_type_string)) {
@@ -674,14 +674,15 @@ int reqhash_models_digest(json_object *recording, char out[9])
         if (i && cmp_json_strings(&ids[i - 1], &ids[i]) == 0)
             continue; /* sorted(set(...)) */
         if (i)
-            sb_putc(&joined, '|');
-        sb_put(&joined, json_object_get_string(ids[i]), (size_t)json_object_get_string_len(ids[i]));
+            rv_sb_putc(&joined, '|');
+        rv_sb_put(&joined, json_object_get_string(ids[i]),
+                  (size_t)json_object_get_string_len(ids[i]));
     }
     char hex[65];
     sha256_hex(joined.data ? joined.data : "", joined.len, hex);
     memcpy(out, hex, 8);
     out[8] = '\0';
-    sb_free(&joined);
+    rv_sb_free(&joined);
     free(ids);
     return 0;
 }
@@ -696,7 +697,7 @@ static int all_hex(const char *s, size_t n)
     return 1;
 }
 
-reqhash_match reqhash_match_hash(const reqhash_result *r, const char *h)
+reqhash_match rv_reqhash_match_hash(const reqhash_result *r, const char *h)
 {
     size_t n = strlen(h);
     if (n == 64) {
@@ -718,7 +719,7 @@ reqhash_match reqhash_match_hash(const reqhash_result *r, const char *h)
     return REQHASH_MATCH_NONE;
 }
 
-reqhash_match reqhash_match_name(const reqhash_result *r, const char *basename, int *digest_ok)
+reqhash_match rv_reqhash_match_name(const reqhash_result *r, const char *basename, int *digest_ok)
 {
     size_t n = strlen(basename);
     if (digest_ok)
@@ -738,10 +739,10 @@ reqhash_match reqhash_match_name(const reqhash_result *r, const char *basename, 
     char hash[65];
     memcpy(hash, basename, n);
     hash[n] = '\0';
-    return reqhash_match_hash(r, hash);
+    return rv_reqhash_match_hash(r, hash);
 }
 
-const char *reqhash_match_name_str(reqhash_match m)
+const char *rv_reqhash_match_name_str(reqhash_match m)
 {
     static const char *const names[] = {
         "none",          "current", "current_raw", "older_fs_partial",
@@ -749,7 +750,7 @@ const char *reqhash_match_name_str(reqhash_match m)
     return (size_t)m < sizeof names / sizeof names[0] ? names[m] : "none";
 }
 
-const char *reqhash_kind_str(reqhash_kind k)
+const char *rv_reqhash_kind_str(reqhash_kind k)
 {
     static const char *const names[] = {"unknown", "inference", "tool", "http", "file_processor"};
     return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "unknown";

@@ -74,11 +74,11 @@ typedef struct reqhash_result {
 /* Hashes a whole recording: uses recording.request and recording.test_id.
  * text/len, when text is not NULL, is the file the recording was parsed
  * from; it is scanned for values json-c reads differently from Python
- * (pyjson_scan) under /request and /test_id. Returns 0, or -1 with a
+ * (rv_pyjson_scan) under /request and /test_id. Returns 0, or -1 with a
  * heap message in *err (when err is not NULL) if the request has no
  * usable shape (e.g. url not a string). */
-int reqhash_compute(json_object *recording, const char *text, size_t len, reqhash_result *out,
-                    char **err);
+int rv_reqhash_compute(json_object *recording, const char *text, size_t len, reqhash_result *out,
+                       char **err);
 
 /* Which scheme names a file, from its base name and a computed result. */
 typedef enum reqhash_match {
@@ -92,50 +92,50 @@ typedef enum reqhash_match {
     REQHASH_MATCH_COUNT
 } reqhash_match;
 
-/* reqhash_compute() made lazy for checking a file name whose hex digits
+/* rv_reqhash_compute() made lazy for checking a file name whose hex digits
  * are `hex` (64, or 12 for a legacy name): computes the scheme the name
  * should be first (current, or legacy for 12 digits) and, only when the
  * name is not that hash, every other scheme, the text scan for
  * unreproducible values and the model-list digest. The current hash is
  * always computed. Returns the scheme the name matches, or -1 as
- * reqhash_compute() fails. */
-reqhash_match reqhash_compute_for_name(json_object *recording, const char *text, size_t len,
-                                       const char *hex, reqhash_result *out, char **err);
+ * rv_reqhash_compute() fails. */
+reqhash_match rv_reqhash_compute_for_name(json_object *recording, const char *text, size_t len,
+                                          const char *hex, reqhash_result *out, char **err);
 
 /* The same for a request object and the recording's test_id, hashed as
  * stored (a string; NULL or json null for None). No text scan. */
-int reqhash_compute_request(json_object *request, json_object *test_id, reqhash_result *out,
-                            char **err);
+int rv_reqhash_compute_request(json_object *request, json_object *test_id, reqhash_result *out,
+                               char **err);
 
-/* The text scan of reqhash_compute(): scans text, the JSON the hashed
+/* The text scan of rv_reqhash_compute(): scans text, the JSON the hashed
  * values were parsed from, for values json-c reads differently from
- * Python (pyjson_scan) and marks out unreproducible at the first one the
+ * Python (rv_pyjson_scan) and marks out unreproducible at the first one the
  * hash reads: one under /request or /test_id of a whole recording, or any
  * one when whole_recording is 0 (the text is the request itself). Does
  * nothing when out is already unreproducible. */
-void reqhash_scan_unreproducible(const char *text, size_t len, int whole_recording,
-                                 reqhash_result *out);
+void rv_reqhash_scan_unreproducible(const char *text, size_t len, int whole_recording,
+                                    reqhash_result *out);
 
 /* The digest of models-<hash>-<digest>.json: the first 8 hex of the
  * SHA-256 of the sorted, distinct model identifiers joined with '|' (the
  * "id" of each model, or each "model" of body.models for /api/tags),
  * looking through {"__type__", "__data__"} wrappers. Returns 0, or -1 when
  * the recording is not a model list or an identifier is not a string. */
-int reqhash_models_digest(json_object *recording, char out[9]);
+int rv_reqhash_models_digest(json_object *recording, char out[9]);
 
 /* Which scheme the hex digits of a file name are: 64 digits against the
  * full hashes (the legacy one too: a current-style name can be the whole
  * legacy hash), 12 against the legacy one (for callers that already split
  * the name, like rv_file.name_hash). */
-reqhash_match reqhash_match_hash(const reqhash_result *r, const char *hex);
+reqhash_match rv_reqhash_match_hash(const reqhash_result *r, const char *hex);
 
 /* Matches "<64 hex>.json", "<12 hex>.json" (legacy) and
  * "models-<64 hex>-<8 hex>.json" against r; for the last, *digest_ok (when
  * not NULL) tells whether the digest part equals r->models_digest. */
-reqhash_match reqhash_match_name(const reqhash_result *r, const char *basename, int *digest_ok);
+reqhash_match rv_reqhash_match_name(const reqhash_result *r, const char *basename, int *digest_ok);
 
-const char *reqhash_match_name_str(reqhash_match m);
-const char *reqhash_kind_str(reqhash_kind k);
+const char *rv_reqhash_match_name_str(reqhash_match m);
+const char *rv_reqhash_kind_str(reqhash_kind k);
 
 /* The recorder's normalization of a request body: a new value (the caller
  * puts it) with floats rounded and strings rewritten per level; at the top
@@ -144,8 +144,8 @@ const char *reqhash_kind_str(reqhash_kind k);
  * (when not NULL) is set when a file_search substitution changed a string;
  * *failed when a string could not be normalized and was left as is (not
  * valid UTF-8, or a PCRE2 error such as a match limit). */
-json_object *reqhash_normalize(json_object *body, reqhash_norm_level level, int drop_stream_options,
-                               int *fs_changed, int *failed);
+json_object *rv_reqhash_normalize(json_object *body, reqhash_norm_level level,
+                                  int drop_stream_options, int *fs_changed, int *failed);
 
 /* What a normalizing dump found. */
 typedef struct reqhash_norm_info {
@@ -157,20 +157,20 @@ typedef struct reqhash_norm_info {
 
 /* Appends json.dumps(normalize(body), sort_keys=True) to out, normalizing
  * while it writes (no normalized copy is built): the bytes
- * reqhash_normalize() then pyjson_dumps() give. Sets the flags of info
+ * rv_reqhash_normalize() then rv_pyjson_dumps() give. Sets the flags of info
  * (the caller zeroes it). */
-void reqhash_dump_normalized(json_object *body, reqhash_norm_level level, int drop_stream_options,
-                             strbuf *out, reqhash_norm_info *info);
+void rv_reqhash_dump_normalized(json_object *body, reqhash_norm_level level,
+                                int drop_stream_options, strbuf *out, reqhash_norm_info *info);
 
 /* The recorder's normalization of one string, appended to out. Returns 1
  * when the string changed, 0 when not (out untouched), -1 when s is not
  * valid UTF-8 or PCRE2 fails (out untouched). */
-int reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, strbuf *out,
-                             int *fs_changed);
+int rv_reqhash_normalize_string(const char *s, size_t n, reqhash_norm_level level, strbuf *out,
+                                int *fs_changed);
 
 /* Python's urlparse(url): the netloc and the path (without ;params, query
  * and fragment) appended to the buffers. Returns -1 where Python raises
  * ValueError (unbalanced brackets in the netloc). */
-int reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path);
+int rv_reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path);
 
 #endif

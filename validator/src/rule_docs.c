@@ -54,13 +54,13 @@ static char *section_prose(const char *p)
             blank_before = true;
         } else {
             if (sb.len)
-                sb_puts(&sb, blank_before ? "\n\n" : " ");
-            sb_put(&sb, p, len);
+                rv_sb_puts(&sb, blank_before ? "\n\n" : " ");
+            rv_sb_put(&sb, p, len);
             blank_before = false;
         }
         p += len + (eol != NULL);
     }
-    return sb_detach(&sb);
+    return rv_sb_detach(&sb);
 }
 
 static void build_descriptions(void)
@@ -69,7 +69,7 @@ static void build_descriptions(void)
         const char *name = rv_rule((rv_rule_id)i)->name;
         const rv_bundled_file *doc = family_doc(name);
         const char *section = doc ? find_section((const char *)doc->data, name) : NULL;
-        descriptions[i] = section ? section_prose(section) : xstrdup("");
+        descriptions[i] = section ? section_prose(section) : rv_xstrdup("");
     }
 }
 

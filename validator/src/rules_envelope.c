@@ -91,10 +91,10 @@ static const object_spec file_spec =
 
 void rv_member_ptr(strbuf *sb, const char *parent, const char *key)
 {
-    sb_truncate(sb, 0);
-    sb_puts(sb, parent);
-    sb_putc(sb, '/');
-    sb_put_pointer_token(sb, key, strlen(key));
+    rv_sb_truncate(sb, 0);
+    rv_sb_puts(sb, parent);
+    rv_sb_putc(sb, '/');
+    rv_sb_put_pointer_token(sb, key, strlen(key));
 }
 
 static bool type_ok(json_object *v, member_type t)
@@ -175,7 +175,7 @@ static void check_object(rv_file *f, json_object *obj, const object_spec *spec)
                     spec->noun, key);
         }
     }
-    sb_free(&ptr);
+    rv_sb_free(&ptr);
 }
 
 /* The replayer substitutes each original id (a value) by its normalized
@@ -195,7 +195,7 @@ static void check_mapping(rv_file *f)
                 "id_normalization_mapping maps \"%s\" to %s; the original id must be a string", key,
                 rv_json_kind(val));
     }
-    sb_free(&ptr);
+    rv_sb_free(&ptr);
 }
 
 /* The kind of request, told by its keys as the recorder writes them, or

@@ -42,14 +42,14 @@ typedef struct item_scan {
 
 static const char *item_ptr(strbuf *sb, const item_scan *s, size_t i, const char *member)
 {
-    sb_truncate(sb, 0);
+    rv_sb_truncate(sb, 0);
     if (s->list)
-        sb_printf(sb, "/response/body/%zu", i);
+        rv_sb_printf(sb, "/response/body/%zu", i);
     else
-        sb_puts(sb, "/response/body");
+        rv_sb_puts(sb, "/response/body");
     if (member) {
-        sb_putc(sb, '/');
-        sb_put_pointer_token(sb, member, strlen(member));
+        rv_sb_putc(sb, '/');
+        rv_sb_put_pointer_token(sb, member, strlen(member));
     }
     return sb->data;
 }
@@ -81,7 +81,7 @@ static void add_kind(item_scan *s, const char *name, bool typed, size_t i)
         }
     if (s->nkinds == s->cap) {
         s->cap = s->cap ? 2 * s->cap : 4;
-        s->kinds = xrealloc(s->kinds, s->cap * sizeof *s->kinds);
+        s->kinds = rv_xrealloc(s->kinds, s->cap * sizeof *s->kinds);
     }
     s->kinds[s->nkinds] = (item_kind){name, typed, i, 1};
     s->last = s->nkinds++;
@@ -210,11 +210,11 @@ static void report_type_names(item_scan *s, strbuf *ptr)
 
 static void describe_kind(strbuf *sb, const item_kind *k)
 {
-    sb_truncate(sb, 0);
+    rv_sb_truncate(sb, 0);
     if (k->typed)
-        sb_printf(sb, "has __type__ \"%s\"", k->name);
+        rv_sb_printf(sb, "has __type__ \"%s\"", k->name);
     else
-        sb_printf(sb, "is %s", k->name);
+        rv_sb_printf(sb, "is %s", k->name);
 }
 
 /* mixed-types: every kind after the first, at its first item. */
@@ -233,8 +233,8 @@ static void report_mixed(item_scan *s, strbuf *ptr)
                 "item %zu %s but item %zu %s: the items of one body share one __type__%s", t->first,
                 other.data, s->kinds[0].first, first.data, how_many(n, t->count));
     }
-    sb_free(&first);
-    sb_free(&other);
+    rv_sb_free(&first);
+    rv_sb_free(&other);
 }
 
 void rv_envelope_check_items(rv_file *f)
@@ -251,6 +251,6 @@ void rv_envelope_check_items(rv_file *f)
     report_repeated(&s, &ptr);
     report_type_names(&s, &ptr);
     report_mixed(&s, &ptr);
-    sb_free(&ptr);
+    rv_sb_free(&ptr);
     free(s.kinds);
 }

@@ -19,11 +19,11 @@ static void put_value(strbuf *sb, json_object *v)
     const char *json = json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
     size_t n = strlen(json);
     if (n <= VALUE_SHOWN_MAX) {
-        sb_put(sb, json, n);
+        rv_sb_put(sb, json, n);
         return;
     }
-    sb_put(sb, json, rv_utf8_start(json, VALUE_SHOWN_MAX)); /* whole sequences only */
-    sb_puts(sb, "...");
+    rv_sb_put(sb, json, rv_utf8_start(json, VALUE_SHOWN_MAX)); /* whole sequences only */
+    rv_sb_puts(sb, "...");
 }
 
 /* "/delta/content" for a streamed chat choice, "/message/content" for a
@@ -49,7 +49,7 @@ static void check_values(rv_file *f, const rv_stream *s)
                 "finish_reason %s is not one of " KNOWN_REASONS_TEXT
                 "; replay cannot rebuild the response",
                 shown.data);
-        sb_free(&shown);
+        rv_sb_free(&shown);
     }
 }
 
@@ -104,8 +104,8 @@ static void check_repeated(rv_file *f, const rv_choice *c)
             "chunk %zu (%zu finish_reason values in all)",
             c->index, second_shown.data, c->second_finish_at.item, first_shown.data,
             c->finish_at.item, c->finish_count);
-    sb_free(&first_shown);
-    sb_free(&second_shown);
+    rv_sb_free(&first_shown);
+    rv_sb_free(&second_shown);
 }
 
 /* finish-reason/after-finish: output for a choice after its finish. */
@@ -122,7 +122,7 @@ static void check_after_finish(rv_file *f, const rv_stream *s, const rv_choice *
             "clients stop reading a choice at its finish and lose it",
             c->index, c->after_finish_member, c->after_finish_at.item, reason.data,
             c->finish_at.item);
-    sb_free(&reason);
+    rv_sb_free(&reason);
 }
 
 /* finish-reason/tool-calls-mismatch: tool calls made, but the (valid)

@@ -96,7 +96,7 @@ static void count_wrong(id_walk *w, const char *id, size_t i)
             w->last = k;
             return;
         }
-    w->wrong = xrealloc(w->wrong, (w->nwrong + 1) * sizeof *w->wrong);
+    w->wrong = rv_xrealloc(w->wrong, (w->nwrong + 1) * sizeof *w->wrong);
     w->wrong[w->nwrong] = (wrong_id){id, i, 1};
     w->last = w->nwrong++;
 }
@@ -206,7 +206,7 @@ static void collect_calls(id_set *s, json_object *msg)
             continue;
         if (s->n == s->cap) {
             s->cap = s->cap ? 2 * s->cap : 8;
-            s->ids = xrealloc(s->ids, s->cap * sizeof *s->ids);
+            s->ids = rv_xrealloc(s->ids, s->cap * sizeof *s->ids);
         }
         s->ids[s->n++] = id;
     }

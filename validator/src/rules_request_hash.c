@@ -22,7 +22,7 @@
 static void check_models_digest(rv_file *f)
 {
     char digest[9];
-    if (f->name_scheme != RV_NAME_MODELS || reqhash_models_digest(f->root, digest) < 0)
+    if (f->name_scheme != RV_NAME_MODELS || rv_reqhash_models_digest(f->root, digest) < 0)
         return;
     if (strcmp(digest, f->name_digest) != 0)
         rv_emit(f, RV_REQUEST_HASH_MODELS_DIGEST, "/response/body",
@@ -39,26 +39,26 @@ static void check_models_digest(rv_file *f)
 void rv_request_hash_expected_name(strbuf *sb, const rv_file *f, const reqhash_result *r)
 {
     if (f->name_scheme == RV_NAME_HASH12 && r->legacy[0])
-        sb_printf(sb, "%.12s.json", r->legacy);
+        rv_sb_printf(sb, "%.12s.json", r->legacy);
     else if (f->name_scheme == RV_NAME_MODELS)
-        sb_printf(sb, "models-%s-%s.json", r->current,
-                  r->models_digest[0] ? r->models_digest : f->name_digest);
+        rv_sb_printf(sb, "models-%s-%s.json", r->current,
+                     r->models_digest[0] ? r->models_digest : f->name_digest);
     else
-        sb_printf(sb, "%s.json", r->current);
+        rv_sb_printf(sb, "%s.json", r->current);
 }
 
 /* "current X, current_raw Y, ...": every scheme that gives its own hash. */
 static void put_schemes(strbuf *sb, const rv_file *f, const reqhash_result *r)
 {
-    sb_printf(sb, "current %s", r->current);
+    rv_sb_printf(sb, "current %s", r->current);
     if (r->current_raw[0] && strcmp(r->current_raw, r->current) != 0)
-        sb_printf(sb, ", current_raw %s", r->current_raw);
+        rv_sb_printf(sb, ", current_raw %s", r->current_raw);
     if (r->older_fs_partial[0])
-        sb_printf(sb, ", older_fs_partial %s", r->older_fs_partial);
+        rv_sb_printf(sb, ", older_fs_partial %s", r->older_fs_partial);
     if (r->older_fs_none[0])
-        sb_printf(sb, ", older_fs_none %s", r->older_fs_none);
+        rv_sb_printf(sb, ", older_fs_none %s", r->older_fs_none);
     if (r->legacy[0])
-        sb_printf(sb, ", legacy %.*s", f->name_scheme == RV_NAME_HASH12 ? 12 : 64, r->legacy);
+        rv_sb_printf(sb, ", legacy %.*s", f->name_scheme == RV_NAME_HASH12 ? 12 : 64, r->legacy);
 }
 
 /* --- why a name matches no scheme: the llama-stack -> OGX rename ---- */
@@ -77,10 +77,10 @@ static void put_replaced(strbuf *out, const char *text, const char *from, const 
 {
     size_t n = strlen(from);
     for (const char *hit; (hit = strstr(text, from)) != NULL; text = hit + n) {
-        sb_put(out, text, (size_t)(hit - text));
-        sb_puts(out, to);
+        rv_sb_put(out, text, (size_t)(hit - text));
+        rv_sb_puts(out, to);
     }
-    sb_puts(out, text);
+    rv_sb_puts(out, text);
 }
 
 /* True when the name is the hash of the recording with the rewrites of
@@ -89,11 +89,11 @@ static void put_replaced(strbuf *out, const char *text, const char *from, const 
 static bool named_before_rewrite(const rv_file *f, unsigned mask)
 {
     strbuf a = STRBUF_INIT, b = STRBUF_INIT;
-    sb_puts(&a, json_object_to_json_string_ext(f->root, JSON_C_TO_STRING_PLAIN));
+    rv_sb_puts(&a, json_object_to_json_string_ext(f->root, JSON_C_TO_STRING_PLAIN));
     for (size_t i = 0; i < sizeof rename_undos / sizeof rename_undos[0]; i++) {
         if (!(mask & (1u << i)))
             continue;
-        sb_truncate(&b, 0);
+        rv_sb_truncate(&b, 0);
         put_replaced(&b, a.data ? a.data : "", rename_undos[i].written, rename_undos[i].original);
         strbuf t = a;
         a = b;
@@ -101,10 +101,10 @@ static bool named_before_rewrite(const rv_file *f, unsigned mask)
     }
     json_object *old = a.data ? json_tokener_parse(a.data) : NULL;
     reqhash_result r;
-    bool match = old && (int)reqhash_compute_for_name(old, NULL, 0, f->name_hash, &r, NULL) > 0;
+    bool match = old && (int)rv_reqhash_compute_for_name(old, NULL, 0, f->name_hash, &r, NULL) > 0;
     json_object_put(old);
-    sb_free(&a);
-    sb_free(&b);
+    rv_sb_free(&a);
+    rv_sb_free(&b);
     return match;
 }
 
@@ -115,14 +115,15 @@ static void put_mismatch_reason(strbuf *msg, const rv_file *f)
     for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
         if (!named_before_rewrite(f, masks[i]))
             continue;
-        sb_puts(msg, "; the name is the hash of this request as it was before the llama-stack -> "
-                     "OGX rename rewrote ");
+        rv_sb_puts(msg,
+                   "; the name is the hash of this request as it was before the llama-stack -> "
+                   "OGX rename rewrote ");
         for (size_t k = 0, shown = 0; k < sizeof rename_undos / sizeof rename_undos[0]; k++)
             if (masks[i] & (1u << k))
-                sb_printf(msg, "%s\"%s\" as \"%s\"", shown++ ? " and " : "",
-                          rename_undos[k].original, rename_undos[k].written);
-        sb_puts(msg, ": the file was rewritten after it was named, so it is not what was "
-                     "recorded and no replay reaches it");
+                rv_sb_printf(msg, "%s\"%s\" as \"%s\"", shown++ ? " and " : "",
+                             rename_undos[k].original, rename_undos[k].written);
+        rv_sb_puts(msg, ": the file was rewritten after it was named, so it is not what was "
+                        "recorded and no replay reaches it");
         return;
     }
 }
@@ -130,17 +131,17 @@ static void put_mismatch_reason(strbuf *msg, const rv_file *f)
 static void report_name_mismatch(rv_file *f, const reqhash_result *r)
 {
     strbuf msg = STRBUF_INIT;
-    sb_printf(&msg,
-              "the file name (%s) matches no request-hash scheme, so no replay can reach this "
-              "file; the request hashes to ",
-              f->name_hash);
+    rv_sb_printf(&msg,
+                 "the file name (%s) matches no request-hash scheme, so no replay can reach this "
+                 "file; the request hashes to ",
+                 f->name_hash);
     put_schemes(&msg, f, r);
-    sb_puts(&msg, ": the recorder names it ");
+    rv_sb_puts(&msg, ": the recorder names it ");
     rv_request_hash_expected_name(&msg, f, r);
     if (r->kind == REQHASH_KIND_INFERENCE && f->name_scheme == RV_NAME_HASH64)
         put_mismatch_reason(&msg, f);
     rv_emit(f, RV_REQUEST_HASH_NAME_MISMATCH, "", "%s", msg.data);
-    sb_free(&msg);
+    rv_sb_free(&msg);
 }
 
 /* --- request-hash/stale-scheme --------------------------------------- */
@@ -167,14 +168,15 @@ static const char *scheme_description(reqhash_match m)
 static void report_stale(rv_file *f, const reqhash_result *r, reqhash_match m)
 {
     strbuf msg = STRBUF_INIT;
-    sb_printf(&msg,
-              "the file name is the request's %s, not its current one: the current recorder looks "
-              "for ",
-              scheme_description(m));
+    rv_sb_printf(
+        &msg,
+        "the file name is the request's %s, not its current one: the current recorder looks "
+        "for ",
+        scheme_description(m));
     rv_request_hash_expected_name(&msg, f, r);
-    sb_puts(&msg, " and will not find this file");
+    rv_sb_puts(&msg, " and will not find this file");
     rv_emit(f, RV_REQUEST_HASH_STALE_SCHEME, "", "%s", msg.data);
-    sb_free(&msg);
+    rv_sb_free(&msg);
 }
 
 /* --- request-hash/unreproducible ------------------------------------- */
@@ -294,7 +296,7 @@ rv_name_verdict rv_request_hash_verdict(const rv_file *f, reqhash_result *r, req
     *m = REQHASH_MATCH_NONE;
     if (!f->root || f->name_scheme == RV_NAME_OTHER || !hashable_test_id(f))
         return RV_VERDICT_UNCHECKED;
-    int got = (int)reqhash_compute_for_name(f->root, f->text, f->len, f->name_hash, r, NULL);
+    int got = (int)rv_reqhash_compute_for_name(f->root, f->text, f->len, f->name_hash, r, NULL);
     if (got < 0 || r->kind == REQHASH_KIND_UNKNOWN || r->kind == REQHASH_KIND_FILE_PROCESSOR)
         return RV_VERDICT_UNCHECKED; /* no request of a known shape, or no known formula */
     *m = (reqhash_match)got;
@@ -378,7 +380,7 @@ static bool is_legacy_name(const char *base)
 /* The results that carry a request hash, sorted into groups. */
 static dup_entry *collect_entries(recval_result *results, size_t n, size_t *count)
 {
-    dup_entry *e = xmalloc((n ? n : 1) * sizeof *e);
+    dup_entry *e = rv_xmalloc((n ? n : 1) * sizeof *e);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         recval_result *r = &results[i];
@@ -401,7 +403,7 @@ static void insert_diag(recval_result *r, recval_diag d)
     size_t at = r->ndiags;
     while (at > 0 && rv_diag_cmp(&d, &r->diags[at - 1]) < 0)
         at--;
-    r->diags = xrealloc(r->diags, (r->ndiags + 1) * sizeof *r->diags);
+    r->diags = rv_xrealloc(r->diags, (r->ndiags + 1) * sizeof *r->diags);
     memmove(r->diags + at + 1, r->diags + at, (r->ndiags - at) * sizeof *r->diags);
     r->diags[at] = d;
     r->ndiags++;
@@ -428,39 +430,39 @@ static void put_replay_note(strbuf *msg, const dup_entry *g, size_t n, size_t se
 {
     const char *hash = g[self].r->request_hash;
     if (is_legacy_name(g[self].base)) {
-        sb_puts(msg, ": replay reads at most one of them, the one named by the legacy hash");
+        rv_sb_puts(msg, ": replay reads at most one of them, the one named by the legacy hash");
         return;
     }
     size_t named = n;
     for (size_t i = 0; i < n; i++)
         if (strncmp(g[i].base, hash, 64) == 0 && strcmp(g[i].base + 64, ".json") == 0)
             named = i;
-    sb_printf(msg, ": replay reads only %s.json", hash);
+    rv_sb_printf(msg, ": replay reads only %s.json", hash);
     if (named == n)
-        sb_puts(msg, ", which none of them is");
+        rv_sb_puts(msg, ", which none of them is");
     else if (named == self)
-        sb_puts(msg, ", this file; the others are never used");
+        rv_sb_puts(msg, ", this file; the others are never used");
     else
-        sb_puts(msg, "; this file is never used");
+        rv_sb_puts(msg, "; this file is never used");
 }
 
 /* The duplicate warning of g[self] among the group g[0..n). */
 static void report_duplicate(const dup_entry *g, size_t n, size_t self)
 {
     strbuf msg = STRBUF_INIT;
-    sb_puts(&msg, "answers the same request as ");
+    rv_sb_puts(&msg, "answers the same request as ");
     for (size_t i = 0, listed = 0; i < n; i++) {
         if (i == self)
             continue;
         listed++;
-        sb_printf(&msg, "%s%s", listed == 1 ? "" : listed == n - 1 ? " and " : ", ", g[i].base);
+        rv_sb_printf(&msg, "%s%s", listed == 1 ? "" : listed == n - 1 ? " and " : ", ", g[i].base);
     }
-    sb_printf(&msg, " in this directory (request hash %s)", g[self].r->request_hash);
+    rv_sb_printf(&msg, " in this directory (request hash %s)", g[self].r->request_hash);
     put_replay_note(&msg, g, n, self);
     recval_diag d = {.rule = rv_rule(RV_REQUEST_HASH_DUPLICATE),
                      .severity = rv_rule(RV_REQUEST_HASH_DUPLICATE)->severity,
-                     .message = sb_detach(&msg),
-                     .pointer = xstrdup("")};
+                     .message = rv_sb_detach(&msg),
+                     .pointer = rv_xstrdup("")};
     document_position(g[self].r, &d.line, &d.column);
     insert_diag(g[self].r, d);
 }

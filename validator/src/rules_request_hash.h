@@ -21,7 +21,7 @@ typedef enum rv_name_verdict {
     RV_VERDICT_UNREPRODUCIBLE, /* request-hash/unreproducible: the name cannot be checked */
 } rv_name_verdict;
 
-/* Hashes f's request for its name (reqhash_compute_for_name()) into r,
+/* Hashes f's request for its name (rv_reqhash_compute_for_name()) into r,
  * which is zeroed first, stores the scheme the name matches in m and
  * says what that means for the name. */
 rv_name_verdict rv_request_hash_verdict(const rv_file *f, reqhash_result *r, reqhash_match *m);

@@ -33,7 +33,7 @@ static json_object *load_types_json(char **err)
         if (strcmp(rv_schema_bundle[i].path, TYPES_FILE) == 0)
             return js_parse_json_text((const char *)rv_schema_bundle[i].data,
                                       rv_schema_bundle[i].len, TYPES_FILE, err);
-    *err = xstrdup(TYPES_FILE " is not in the schema bundle");
+    *err = rv_xstrdup(TYPES_FILE " is not in the schema bundle");
     return NULL;
 }
 
@@ -44,12 +44,12 @@ static int compile_type_schemas(recval_validator *v, char **err)
     json_object *types = rv_get_object(doc, "types");
     if (!types) {
         if (!*err)
-            *err = xstrdup(TYPES_FILE ": no \"types\" object");
+            *err = rv_xstrdup(TYPES_FILE ": no \"types\" object");
         json_object_put(doc);
         return -1;
     }
     v->type_schemas =
-        xcalloc((size_t)json_object_object_length(types) + 1, sizeof *v->type_schemas);
+        rv_xcalloc((size_t)json_object_object_length(types) + 1, sizeof *v->type_schemas);
     json_object_object_foreach(types, name, uri)
     {
         const js_schema *s = json_object_is_type(uri, json_type_string)
@@ -57,11 +57,11 @@ static int compile_type_schemas(recval_validator *v, char **err)
                                  : NULL;
         if (!s) {
             if (!*err)
-                *err = xstrdup(TYPES_FILE ": a schema URI is not a string");
+                *err = rv_xstrdup(TYPES_FILE ": a schema URI is not a string");
             json_object_put(doc);
             return -1;
         }
-        v->type_schemas[v->ntype_schemas++] = (struct rv_type_schema){xstrdup(name), s};
+        v->type_schemas[v->ntype_schemas++] = (struct rv_type_schema){rv_xstrdup(name), s};
     }
     json_object_put(doc);
     return 0;
@@ -238,16 +238,16 @@ static bool explain_tool_param_type(const rv_file *f, const char *ptr, strbuf *m
         "function");
     const char *tool_name = rv_get_string(fn, "name");
     const char *type = json_object_get_string(v), *meant = json_type_for(type);
-    sb_printf(msg, "tool %s declares ", tool_name ? tool_name : "(unnamed)");
+    rv_sb_printf(msg, "tool %s declares ", tool_name ? tool_name : "(unnamed)");
     if (last)
-        sb_printf(msg, "parameter %.*s", (int)(param_path + plen - last), last);
+        rv_sb_printf(msg, "parameter %.*s", (int)(param_path + plen - last), last);
     else if (plen == 0)
-        sb_puts(msg, "its parameters object");
+        rv_sb_puts(msg, "its parameters object");
     else
-        sb_printf(msg, "its parameters (at %.*s)", (int)plen, param_path);
-    sb_printf(msg, " with type \"%s\", which is not a JSON Schema type", type);
+        rv_sb_printf(msg, "its parameters (at %.*s)", (int)plen, param_path);
+    rv_sb_printf(msg, " with type \"%s\", which is not a JSON Schema type", type);
     if (meant)
-        sb_printf(msg, " (did you mean \"%s\"?)", meant);
+        rv_sb_printf(msg, " (did you mean \"%s\"?)", meant);
     return true;
 }
 
@@ -256,10 +256,10 @@ static bool explain_tool_param_type(const rv_file *f, const char *ptr, strbuf *m
 static void emit_pattern_error(rv_file *f, const js_error *e, const char *prefix)
 {
     strbuf ptr = STRBUF_INIT;
-    sb_printf(&ptr, "%s%s", prefix, e->instance_location);
+    rv_sb_printf(&ptr, "%s%s", prefix, e->instance_location);
     rv_emit(f, RV_SCHEMA_PATTERN_ERROR, ptr.data, "%s (schema: %s)", e->message,
             e->absolute_keyword_location);
-    sb_free(&ptr);
+    rv_sb_free(&ptr);
 }
 
 /* Keeps the errors of `instance`, which is not valid against `schema`;
@@ -285,25 +285,26 @@ static void collect_errors(rv_file *f, pending_list *l, rv_rule_id rule, const j
         }
         if (l->count == l->cap) {
             l->cap = l->cap ? 2 * l->cap : 16;
-            l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+            l->items = rv_xrealloc(l->items, l->cap * sizeof *l->items);
         }
         strbuf ptr = STRBUF_INIT, msg = STRBUF_INIT;
-        sb_printf(&ptr, "%s%s", prefix, e->instance_location);
+        rv_sb_printf(&ptr, "%s%s", prefix, e->instance_location);
         const struct deviation *d =
             type_name ? find_deviation(f, type_name, instance, e->instance_location) : NULL;
         if (rule == RV_SCHEMA_RECORDING && explain_tool_param_type(f, ptr.data, &msg))
             ;
         else if (d)
-            sb_printf(&msg,
-                      "%s is %s where the OpenAI reference has %s: a habit of %s, the same in "
-                      "every item of the file; clients do not dispatch on it (docs/providers.md)",
-                      d->member + 1, d->value, d->reference, d->provider);
+            rv_sb_printf(
+                &msg,
+                "%s is %s where the OpenAI reference has %s: a habit of %s, the same in "
+                "every item of the file; clients do not dispatch on it (docs/providers.md)",
+                d->member + 1, d->value, d->reference, d->provider);
         else
-            sb_printf(&msg, "%s (schema: %s)", e->message, e->absolute_keyword_location);
+            rv_sb_printf(&msg, "%s (schema: %s)", e->message, e->absolute_keyword_location);
         l->items[l->count] = (pending){.rule = d ? RV_SCHEMA_PROVIDER_DEVIATION : rule,
-                                       .pointer = sb_detach(&ptr),
-                                       .message = sb_detach(&msg),
-                                       .keyword = xstrdup(e->absolute_keyword_location),
+                                       .pointer = rv_sb_detach(&ptr),
+                                       .message = rv_sb_detach(&msg),
+                                       .keyword = rv_xstrdup(e->absolute_keyword_location),
                                        .leader = l->count};
         l->count++;
         l->kept[slot]++;

@@ -83,7 +83,7 @@ static bool is_one_object(const char *s, size_t n, json_object *obj, enum json_t
                  rv_json_type_phrase(obj));
         err->reason = err->reason_buf;
     } else {
-        return jscan_check(s, n, ignore_duplicate, NULL, &err->offset, &err->reason) == JSCAN_OK;
+        return rv_jscan_check(s, n, ignore_duplicate, NULL, &err->offset, &err->reason) == JSCAN_OK;
     }
     return false;
 }
@@ -126,17 +126,17 @@ static void put_snippet(strbuf *sb, const char *s, size_t n, size_t offset)
     from = rv_utf8_start(s, from); /* whole UTF-8 sequences only */
     to = rv_utf8_end(s, n, to);
     json_object *str = json_object_new_string_len(s + from, (int)(to - from));
-    sb_puts(sb, from > 0 ? "..." : "");
-    sb_puts(sb, json_object_to_json_string_ext(str, JSON_C_TO_STRING_PLAIN |
-                                                        JSON_C_TO_STRING_NOSLASHESCAPE));
-    sb_puts(sb, to < n ? "..." : "");
+    rv_sb_puts(sb, from > 0 ? "..." : "");
+    rv_sb_puts(sb, json_object_to_json_string_ext(str, JSON_C_TO_STRING_PLAIN |
+                                                           JSON_C_TO_STRING_NOSLASHESCAPE));
+    rv_sb_puts(sb, to < n ? "..." : "");
     json_object_put(str);
 }
 
 /* Appends "<reason> at byte <offset> of <n>, near <snippet>". */
 static void describe_args_error(strbuf *sb, const char *s, size_t n, const rv_args_error *err)
 {
-    sb_printf(sb, "%s at byte %zu of %zu, near ", err->reason, err->offset, n);
+    rv_sb_printf(sb, "%s at byte %zu of %zu, near ", err->reason, err->offset, n);
     put_snippet(sb, s, n, err->offset);
 }
 
@@ -156,7 +156,7 @@ static declared read_declared(const rv_file *f)
             name = rv_get_string(tool, "name"); /* Responses-style flat tools */
         if (!name)
             continue;
-        d.names = xrealloc(d.names, (d.n + 1) * sizeof *d.names);
+        d.names = rv_xrealloc(d.names, (d.n + 1) * sizeof *d.names);
         d.names[d.n++] = name;
     }
     return d;
@@ -165,9 +165,9 @@ static declared read_declared(const rv_file *f)
 static void put_declared_list(strbuf *sb, const declared *d)
 {
     for (size_t i = 0; i < d->n && i < DECLARED_SHOWN_MAX; i++)
-        sb_printf(sb, "%s%s", i ? ", " : "", d->names[i]);
+        rv_sb_printf(sb, "%s%s", i ? ", " : "", d->names[i]);
     if (d->n > DECLARED_SHOWN_MAX)
-        sb_printf(sb, ", and %zu more", d->n - DECLARED_SHOWN_MAX);
+        rv_sb_printf(sb, ", and %zu more", d->n - DECLARED_SHOWN_MAX);
 }
 
 /* --- calls of the response ----------------------------------------- */
@@ -184,10 +184,10 @@ static const rv_arg_frag *fragment_at(const rv_tool_call *t, size_t offset)
 /* "tool call 1 (get_weather) of choice 0" */
 static void put_call_label(strbuf *sb, const rv_choice *c, const rv_tool_call *t)
 {
-    sb_printf(sb, "tool call %" PRId64, t->index);
+    rv_sb_printf(sb, "tool call %" PRId64, t->index);
     if (t->name)
-        sb_printf(sb, " (%s)", t->name);
-    sb_printf(sb, " of choice %" PRId64, c->index);
+        rv_sb_printf(sb, " (%s)", t->name);
+    rv_sb_printf(sb, " of choice %" PRId64, c->index);
 }
 
 static void check_response_arguments(rv_file *f, const rv_stream *s, const rv_choice *c,
@@ -198,24 +198,24 @@ static void check_response_arguments(rv_file *f, const rv_stream *s, const rv_ch
     put_call_label(&msg, c, t);
     if (t->bad_arguments_type) {
         json_object *fn = rv_get_object(rv_call_at(f, s, t->bad_arguments_at), "function");
-        sb_printf(&msg, ": arguments are %s, not a string holding a JSON object",
-                  rv_json_type_phrase(rv_get(fn, "arguments")));
+        rv_sb_printf(&msg, ": arguments are %s, not a string holding a JSON object",
+                     rv_json_type_phrase(rv_get(fn, "arguments")));
         rv_emit(f, RV_TOOL_CALLS_INVALID_ARGUMENTS,
                 rv_call_ptr(ptr, f, s, t->bad_arguments_at, "/function/arguments"), "%s", msg.data);
     } else if (t->arguments.len > 0) {
         rv_args_error err;
         if (!arguments_ok(t->arguments.data, t->arguments.len, f->validator->max_depth, &err)) {
             const rv_arg_frag *frag = fragment_at(t, err.offset);
-            sb_puts(&msg, ": arguments are not a JSON object: ");
+            rv_sb_puts(&msg, ": arguments are not a JSON object: ");
             describe_args_error(&msg, t->arguments.data, t->arguments.len, &err);
             if (s->streamed)
-                sb_printf(&msg, "; reassembled from %zu chunk%s", t->nfrags,
-                          t->nfrags == 1 ? "" : "s");
+                rv_sb_printf(&msg, "; reassembled from %zu chunk%s", t->nfrags,
+                             t->nfrags == 1 ? "" : "s");
             rv_emit(f, RV_TOOL_CALLS_INVALID_ARGUMENTS,
                     rv_call_ptr(ptr, f, s, frag->at, "/function/arguments"), "%s", msg.data);
         }
     }
-    sb_free(&msg);
+    rv_sb_free(&msg);
 }
 
 /* Where a missing name belongs: the name member when present (null or
@@ -251,7 +251,7 @@ static void check_response_name(rv_file *f, const rv_stream *s, const rv_choice 
             "tool call %" PRId64 " of choice %" PRId64 " calls \"%s\", which the request does not "
             "declare in tools (declared: %s)",
             t->index, c->index, t->name, list.data);
-    sb_free(&list);
+    rv_sb_free(&list);
 }
 
 static void check_response_calls(rv_file *f, const declared *d)
@@ -300,7 +300,7 @@ static void check_request_call(rv_file *f, json_object *call, size_t msg_pos, si
     rv_emit(f, RV_TOOL_CALLS_INVALID_ARGUMENTS, ptr,
             "tool call %zu of message %zu: arguments are not a JSON object: %s", call_pos, msg_pos,
             msg.data);
-    sb_free(&msg);
+    rv_sb_free(&msg);
 }
 
 static void check_request_calls(rv_file *f)

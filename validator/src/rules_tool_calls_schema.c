@@ -50,7 +50,7 @@ static void read_declared(args_check *ac)
 {
     json_object *tools = rv_get_array(ac->f->request_body, "tools");
     size_t n = tools ? json_object_array_length(tools) : 0;
-    ac->fns = n ? xcalloc(n, sizeof *ac->fns) : NULL;
+    ac->fns = n ? rv_xcalloc(n, sizeof *ac->fns) : NULL;
     for (size_t i = 0; i < n; i++) {
         json_object *fn = rv_get_object(json_object_array_get_idx(tools, i), "function");
         const char *name = rv_get_string(fn, "name");
@@ -80,11 +80,11 @@ static void put_schema_location(strbuf *sb, const args_check *ac, const char *te
         size_t n = strlen(d->uri);
         if (strncmp(text, d->uri, n) == 0 && (text[n] == '#' || text[n] == ':')) {
             char ptr[RV_PTR_MAX];
-            sb_printf(sb, "%s%s", parameters_ptr(ptr, d), text + n + (text[n] == '#'));
+            rv_sb_printf(sb, "%s%s", parameters_ptr(ptr, d), text + n + (text[n] == '#'));
             return;
         }
     }
-    sb_puts(sb, text);
+    rv_sb_puts(sb, text);
 }
 
 /* True when a schema/recording diagnostic lies at or under `ptr`. */
@@ -118,7 +118,7 @@ static void compile_parameters(args_check *ac, declared_fn *d)
                     "the parameters of function %s cannot be used as a schema, so its calls are "
                     "not checked: %s",
                     d->name, why.data);
-        sb_free(&why);
+        rv_sb_free(&why);
     }
     free(err);
 }
@@ -160,15 +160,15 @@ static size_t put_errors(strbuf *sb, const args_check *ac, const js_error_list *
             continue;
         if (failures++ >= ARGS_ERRORS_SHOWN)
             continue;
-        sb_puts(sb, shown++ ? "; " : ": ");
+        rv_sb_puts(sb, shown++ ? "; " : ": ");
         if (e->instance_location[0])
-            sb_printf(sb, "at %s: ", e->instance_location);
-        sb_printf(sb, "%s (schema: ", e->message);
+            rv_sb_printf(sb, "at %s: ", e->instance_location);
+        rv_sb_printf(sb, "%s (schema: ", e->message);
         put_schema_location(sb, ac, e->absolute_keyword_location);
-        sb_putc(sb, ')');
+        rv_sb_putc(sb, ')');
     }
     if (failures > ARGS_ERRORS_SHOWN)
-        sb_puts(sb, "; and more");
+        rv_sb_puts(sb, "; and more");
     return failures;
 }
 
@@ -186,12 +186,12 @@ static void emit_pattern_errors(args_check *ac, const js_error_list *list, const
             continue;
         strbuf msg = STRBUF_INIT;
         if (e->instance_location[0])
-            sb_printf(&msg, "at %s: ", e->instance_location);
-        sb_printf(&msg, "%s (schema: ", e->message);
+            rv_sb_printf(&msg, "at %s: ", e->instance_location);
+        rv_sb_printf(&msg, "%s (schema: ", e->message);
         put_schema_location(&msg, ac, e->absolute_keyword_location);
         rv_emit_sev(ac->f, RV_SCHEMA_PATTERN_ERROR, under < sev ? under : sev, ptr,
                     "%s: the parameters declared for %s: %s)", label, name, msg.data);
-        sb_free(&msg);
+        rv_sb_free(&msg);
     }
 }
 
@@ -209,12 +209,12 @@ static void check_call(args_check *ac, const char *name, const char *text, size_
         js_error_list list = JS_ERROR_LIST_INIT;
         js_validate_collect(schema, args, ARGS_COLLECTED_MAX, &list);
         strbuf msg = STRBUF_INIT;
-        sb_printf(&msg, "%s: the arguments do not satisfy the parameters declared for %s", label,
-                  name);
+        rv_sb_printf(&msg, "%s: the arguments do not satisfy the parameters declared for %s", label,
+                     name);
         if (put_errors(&msg, ac, &list))
             rv_emit(ac->f, RV_TOOL_CALLS_ARGUMENTS_SCHEMA, ptr, "%s", msg.data);
         emit_pattern_errors(ac, &list, ptr, label, name);
-        sb_free(&msg);
+        rv_sb_free(&msg);
         js_error_list_free(&list);
     }
     json_object_put(args);

@@ -52,7 +52,7 @@ static char *number_text(const rv_file *f, const char *ptr)
 {
     const char *want[1] = {ptr};
     unsigned line, col;
-    jscan_locate(f->text, f->len, want, 1, &line, &col);
+    rv_jscan_locate(f->text, f->len, want, 1, &line, &col);
     if (!line)
         return NULL;
     size_t i = 0;
@@ -64,7 +64,7 @@ static char *number_text(const rv_file *f, const char *ptr)
     size_t end = i;
     while (end < f->len && f->text[end] && strchr("+-.eE0123456789", f->text[end]))
         end++;
-    return end > i ? xstrndup(f->text + i, end - i) : NULL;
+    return end > i ? rv_xstrndup(f->text + i, end - i) : NULL;
 }
 
 /* The text of v at ptr when json-c clamped it (it is beyond int64); NULL
@@ -79,7 +79,7 @@ static char *clamped_text(const rv_file *f, json_object *v, const char *ptr)
         free(text);
         return NULL;
     }
-    return text ? text : xstrdup(as_read);
+    return text ? text : rv_xstrdup(as_read);
 }
 
 static count read_count(json_object *obj, const char *key)
@@ -131,12 +131,12 @@ static void check_counts_of(rv_file *f, json_object *obj, const char *obj_ptr, b
         if ((!val && !required) || (val && !clamped && rv_as_int(val, &n) && n >= 0))
             continue;
         strbuf ptr = STRBUF_INIT;
-        sb_puts(&ptr, obj_ptr);
-        sb_putc(&ptr, '/');
-        sb_put_pointer_token(&ptr, key, strlen(key));
+        rv_sb_puts(&ptr, obj_ptr);
+        rv_sb_putc(&ptr, '/');
+        rv_sb_put_pointer_token(&ptr, key, strlen(key));
         char *written = clamped ? clamped_text(f, val, ptr.data) : NULL;
         if (clamped && !written && json_object_get_int64(val) >= 0) {
-            sb_free(&ptr); /* exactly 2^63 - 1, as written */
+            rv_sb_free(&ptr); /* exactly 2^63 - 1, as written */
             continue;
         }
         if (written)
@@ -152,7 +152,7 @@ static void check_counts_of(rv_file *f, json_object *obj, const char *obj_ptr, b
             rv_emit(f, RV_USAGE_INVALID_COUNT, ptr.data,
                     "%s is null: every usage object reports it as a non-negative integer", key);
         free(written);
-        sb_free(&ptr);
+        rv_sb_free(&ptr);
     }
 }
 
@@ -319,7 +319,7 @@ static void add_usage(const rv_file *f, size_t i, usage_at **all, size_t *n)
     if (!usage || !type ||
         (strncmp(type, "openai.", 7) != 0 && strncmp(type, "litellm.types.", 14) != 0))
         return;
-    *all = xrealloc(*all, (*n + 1) * sizeof **all);
+    *all = rv_xrealloc(*all, (*n + 1) * sizeof **all);
     usage_at *u = &(*all)[(*n)++];
     u->usage = usage;
     u->item = i;

@@ -38,9 +38,9 @@ static void put_uri_path(strbuf *sb, const char *s)
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
         if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
             strchr(keep, *p))
-            sb_putc(sb, (char)*p);
+            rv_sb_putc(sb, (char)*p);
         else
-            sb_printf(sb, "%%%02X", *p);
+            rv_sb_printf(sb, "%%%02X", *p);
     }
 }
 
@@ -53,15 +53,15 @@ static char *file_uri(const char *path, char **dir_uri, char **dir)
     if (!real)
         return NULL;
     char *slash = strrchr(real, '/');
-    *dir = xstrndup(real, (size_t)(slash - real) + 1);
+    *dir = rv_xstrndup(real, (size_t)(slash - real) + 1);
     strbuf uri = STRBUF_INIT, base = STRBUF_INIT;
-    sb_puts(&base, "file://");
+    rv_sb_puts(&base, "file://");
     put_uri_path(&base, *dir);
-    sb_puts(&uri, "file://");
+    rv_sb_puts(&uri, "file://");
     put_uri_path(&uri, real);
     free(real);
-    *dir_uri = sb_detach(&base);
-    return sb_detach(&uri);
+    *dir_uri = rv_sb_detach(&base);
+    return rv_sb_detach(&uri);
 }
 
 /* Sources of $refs: the caller's bases first (they win), then the schema's
@@ -73,7 +73,7 @@ static int add_sources(js_registry *reg, const recval_schema_base *bases, size_t
         if (!bases[i].uri || !bases[i].dir ||
             js_registry_add_dir(reg, bases[i].uri, bases[i].dir, err) != 0) {
             if (!*err)
-                *err = xstrdup("a base needs a URI and a directory");
+                *err = rv_xstrdup("a base needs a URI and a directory");
             return -1;
         }
     if (js_registry_add_dir(reg, dir_uri, dir, err) != 0 ||
@@ -95,7 +95,7 @@ recval_schema *recval_schema_load(const char *path, const recval_schema_base *ba
         rv_set_error("%s: cannot read the schema: %s", path, strerror(errno));
         return NULL;
     }
-    recval_schema *s = xcalloc(1, sizeof *s);
+    recval_schema *s = rv_xcalloc(1, sizeof *s);
     s->registry = rv_schema_registry_new(0);
     s->uri = uri;
     if (add_sources(s->registry, bases, nbases, dir_uri, dir, &err) != 0 ||
@@ -118,12 +118,12 @@ recval_schema *recval_schema_load_builtin(const char *name)
         return NULL;
     }
     char *err = NULL;
-    recval_schema *s = xcalloc(1, sizeof *s);
+    recval_schema *s = rv_xcalloc(1, sizeof *s);
     s->registry = rv_schema_registry_new(0);
     strbuf uri = STRBUF_INIT;
-    sb_puts(&uri, RECVAL_SCHEMA_BASE_URI);
+    rv_sb_puts(&uri, RECVAL_SCHEMA_BASE_URI);
     put_uri_path(&uri, name);
-    s->uri = sb_detach(&uri);
+    s->uri = rv_sb_detach(&uri);
     if (js_registry_add_bundle(s->registry, RECVAL_SCHEMA_BASE_URI, "", &err) != 0 ||
         js_registry_add_metaschemas(s->registry, NULL, &err) != 0 ||
         !(s->root = js_compile(s->registry, s->uri, &err))) {
@@ -166,18 +166,18 @@ static void validate_instance(rv_file *f, const recval_schema *s)
     js_validate_collect(s->root, f->root, INSTANCE_DIAGS_MAX + 1, &list);
     strbuf msg = STRBUF_INIT;
     for (size_t i = 0; i < list.count && i < INSTANCE_DIAGS_MAX; i++) {
-        sb_truncate(&msg, 0);
-        sb_printf(&msg, "%s (schema: %s)", list.items[i].message,
-                  list.items[i].absolute_keyword_location);
+        rv_sb_truncate(&msg, 0);
+        rv_sb_printf(&msg, "%s (schema: %s)", list.items[i].message,
+                     list.items[i].absolute_keyword_location);
         add_diag(f, &list.items[i], msg.data);
     }
     if (list.count > INSTANCE_DIAGS_MAX) {
-        sb_truncate(&msg, 0);
-        sb_printf(&msg, "further errors are not listed (at most %d are reported per file)",
-                  INSTANCE_DIAGS_MAX);
+        rv_sb_truncate(&msg, 0);
+        rv_sb_printf(&msg, "further errors are not listed (at most %d are reported per file)",
+                     INSTANCE_DIAGS_MAX);
         add_diag(f, NULL, msg.data);
     }
-    sb_free(&msg);
+    rv_sb_free(&msg);
     js_error_list_free(&list);
 }
 
@@ -217,7 +217,7 @@ recval_status recval_schema_check_fd(const recval_validator *v, const recval_sch
         f.validator = v;
         f.path = path;
         f.base = rv_base_name(path);
-        f.text = xstrdup("");
+        f.text = rv_xstrdup("");
         rv_emit_read_error(&f, &info);
         return check_loaded(s, -1, &f, out);
     }
@@ -232,7 +232,7 @@ recval_status recval_schema_check_buffer(const recval_validator *v, const recval
         rv_set_error("recval_schema_check_buffer: NULL argument");
         return RECVAL_EINVAL;
     }
-    char *copy = xmalloc(len + 1);
+    char *copy = rv_xmalloc(len + 1);
     memcpy(copy, text, len);
     copy[len] = '\0';
     rv_file f;

@@ -68,7 +68,7 @@ static rv_choice *choice_for(rv_stream *s, int64_t index)
     for (size_t i = 0; i < s->nchoices; i++)
         if (s->choices[i].index == index)
             return &s->choices[i];
-    s->choices = xrealloc(s->choices, (s->nchoices + 1) * sizeof *s->choices);
+    s->choices = rv_xrealloc(s->choices, (s->nchoices + 1) * sizeof *s->choices);
     rv_choice *c = &s->choices[s->nchoices++];
     memset(c, 0, sizeof *c);
     c->index = index;
@@ -80,7 +80,7 @@ static rv_tool_call *call_for(rv_choice *c, int64_t index, rv_loc loc)
     for (size_t i = 0; i < c->ncalls; i++)
         if (c->calls[i].index == index)
             return &c->calls[i];
-    c->calls = xrealloc(c->calls, (c->ncalls + 1) * sizeof *c->calls);
+    c->calls = rv_xrealloc(c->calls, (c->ncalls + 1) * sizeof *c->calls);
     rv_tool_call *t = &c->calls[c->ncalls++];
     memset(t, 0, sizeof *t);
     t->index = index;
@@ -99,11 +99,11 @@ static void fold_call_id(rv_tool_call *t, json_object *tc, rv_loc loc)
     if (!id || !*id)
         return;
     if (!t->id) {
-        t->id = xstrdup(id);
+        t->id = rv_xstrdup(id);
     } else if (strcmp(t->id, id) != 0 && !t->id_changed) {
         t->id_changed = true;
         t->changed_at = loc;
-        t->changed_id = xstrdup(id);
+        t->changed_id = rv_xstrdup(id);
     }
 }
 
@@ -122,8 +122,8 @@ static void fold_call_arguments(rv_tool_call *t, json_object *args, rv_loc loc)
     size_t n = (size_t)json_object_get_string_len(args);
     if (n == 0)
         return;
-    sb_put(&t->arguments, json_object_get_string(args), n);
-    t->frags = xrealloc(t->frags, (t->nfrags + 1) * sizeof *t->frags);
+    rv_sb_put(&t->arguments, json_object_get_string(args), n);
+    t->frags = rv_xrealloc(t->frags, (t->nfrags + 1) * sizeof *t->frags);
     t->frags[t->nfrags++] = (rv_arg_frag){loc, t->arguments.len};
 }
 
@@ -140,7 +140,7 @@ static void fold_tool_call(rv_choice *c, json_object *tc, size_t pos, rv_loc loc
     /* Custom tool calls (type custom) carry custom {name, input}. */
     json_object *name = rv_get(fn ? fn : rv_get_object(tc, "custom"), "name");
     if (nonempty_string(name) && !t->name) {
-        t->name = xstrdup(json_object_get_string(name));
+        t->name = rv_xstrdup(json_object_get_string(name));
         t->name_at = loc;
     }
     fold_call_arguments(t, rv_get(fn, "arguments"), loc);
@@ -198,7 +198,7 @@ static void fold_finish(rv_stream *s, rv_choice *c, json_object *fr, rv_loc loc)
     }
     if (!rv_finish_reason_known(fr)) {
         s->bad_finishes =
-            xrealloc(s->bad_finishes, (s->nbad_finishes + 1) * sizeof *s->bad_finishes);
+            rv_xrealloc(s->bad_finishes, (s->nbad_finishes + 1) * sizeof *s->bad_finishes);
         s->bad_finishes[s->nbad_finishes++] = loc;
     }
     c->finish_count++;
@@ -229,8 +229,8 @@ static void fold_choice(rv_stream *s, json_object *ch, rv_loc loc)
     }
     json_object *content = rv_get(msg, s->chat ? "content" : "text");
     if (json_object_is_type(content, json_type_string)) {
-        sb_put(&c->content, json_object_get_string(content),
-               (size_t)json_object_get_string_len(content));
+        rv_sb_put(&c->content, json_object_get_string(content),
+                  (size_t)json_object_get_string_len(content));
         c->has_content = true;
     }
     json_object *calls = rv_get_array(msg, "tool_calls");
@@ -251,7 +251,7 @@ static void fold_usage(rv_stream *s, json_object *data, size_t item)
         return;
     s->usage = usage;
     s->usage_item = item;
-    s->usage_items = xrealloc(s->usage_items, (s->usage_count + 1) * sizeof *s->usage_items);
+    s->usage_items = rv_xrealloc(s->usage_items, (s->usage_count + 1) * sizeof *s->usage_items);
     s->usage_items[s->usage_count++] = item;
 }
 
@@ -282,7 +282,7 @@ rv_stream *rv_stream_fold(const rv_file *f)
     default:
         return NULL;
     }
-    rv_stream *s = xcalloc(1, sizeof *s);
+    rv_stream *s = rv_xcalloc(1, sizeof *s);
     s->chat = chat;
     s->streamed = json_object_is_type(f->body, json_type_array);
     s->nitems = s->streamed ? json_object_array_length(f->body) : 1;
@@ -313,13 +313,13 @@ void rv_stream_free(rv_stream *s)
         return;
     for (size_t i = 0; i < s->nchoices; i++) {
         rv_choice *c = &s->choices[i];
-        sb_free(&c->content);
+        rv_sb_free(&c->content);
         for (size_t k = 0; k < c->ncalls; k++) {
             free(c->calls[k].id);
             free(c->calls[k].name);
             free(c->calls[k].changed_id);
             free(c->calls[k].frags);
-            sb_free(&c->calls[k].arguments);
+            rv_sb_free(&c->calls[k].arguments);
         }
         free(c->calls);
     }

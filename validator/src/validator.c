@@ -96,7 +96,7 @@ static int parse_ignore(recval_validator *v, const char *list)
 
 recval_validator *recval_validator_new(const recval_options *opts)
 {
-    recval_validator *v = xcalloc(1, sizeof *v);
+    recval_validator *v = rv_xcalloc(1, sizeof *v);
     v->max_depth = opts && opts->max_depth ? opts->max_depth : DEFAULT_MAX_DEPTH;
     v->max_file_size = opts && opts->max_file_size ? opts->max_file_size : DEFAULT_MAX_FILE_SIZE;
     v->max_memory = opts && opts->max_memory ? opts->max_memory : DEFAULT_MAX_MEMORY;

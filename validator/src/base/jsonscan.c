@@ -78,7 +78,7 @@ static void put_utf8(strbuf *sb, uint32_t cp)
         b[3] = (char)(0x80 | (cp & 0x3F));
         n = 4;
     }
-    sb_put(sb, b, n);
+    rv_sb_put(sb, b, n);
 }
 
 /* Decodes the escapes of a raw JSON string body into sb. */
@@ -88,7 +88,7 @@ static void decode_string(strbuf *sb, const char *s, size_t n)
     while (i < n) {
         const char *bs = memchr(s + i, '\\', n - i);
         size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
-        sb_put(sb, s + i, run);
+        rv_sb_put(sb, s + i, run);
         i += run;
         if (i >= n || i + 1 >= n)
             break;
@@ -96,19 +96,19 @@ static void decode_string(strbuf *sb, const char *s, size_t n)
         i += 2;
         switch (e) {
         case 'b':
-            sb_putc(sb, '\b');
+            rv_sb_putc(sb, '\b');
             break;
         case 'f':
-            sb_putc(sb, '\f');
+            rv_sb_putc(sb, '\f');
             break;
         case 'n':
-            sb_putc(sb, '\n');
+            rv_sb_putc(sb, '\n');
             break;
         case 'r':
-            sb_putc(sb, '\r');
+            rv_sb_putc(sb, '\r');
             break;
         case 't':
-            sb_putc(sb, '\t');
+            rv_sb_putc(sb, '\t');
             break;
         case 'u': {
             uint32_t cp;
@@ -120,7 +120,7 @@ static void decode_string(strbuf *sb, const char *s, size_t n)
             break;
         }
         default:
-            sb_putc(sb, e);
+            rv_sb_putc(sb, e);
             break;
         }
     }
@@ -130,13 +130,13 @@ static void put_key_token(strbuf *sb, const char *text, span k)
 {
     const char *raw = text + k.off;
     if (!memchr(raw, '\\', k.len)) {
-        sb_put_pointer_token(sb, raw, k.len);
+        rv_sb_put_pointer_token(sb, raw, k.len);
         return;
     }
     strbuf dec = STRBUF_INIT;
     decode_string(&dec, raw, k.len);
-    sb_put_pointer_token(sb, dec.data ? dec.data : "", dec.len);
-    sb_free(&dec);
+    rv_sb_put_pointer_token(sb, dec.data ? dec.data : "", dec.len);
+    rv_sb_free(&dec);
 }
 
 /* Pointer of frames[0..depth) with their current member or element. */
@@ -146,11 +146,11 @@ static void frames_pointer(const scan *s, size_t depth, strbuf *out)
         const frame *fr = &s->frames[i];
         if (!fr->started)
             break;
-        sb_putc(out, '/');
+        rv_sb_putc(out, '/');
         if (fr->type == '{')
             put_key_token(out, s->text, fr->key);
         else
-            sb_printf(out, "%zu", fr->index);
+            rv_sb_printf(out, "%zu", fr->index);
     }
 }
 
@@ -182,7 +182,7 @@ static keyref make_keyref(const scan *s, span k, size_t order)
         strbuf dec = STRBUF_INIT;
         decode_string(&dec, r.p, r.len);
         r.len = dec.len;
-        r.owned = sb_detach(&dec);
+        r.owned = rv_sb_detach(&dec);
         r.p = r.owned;
     }
     return r;
@@ -193,12 +193,12 @@ static void report_duplicate(scan *s, const keyref *k, size_t order)
     span key = s->keys[s->frames[s->depth - 1].first_key + order];
     strbuf ptr = STRBUF_INIT;
     frames_pointer(s, s->depth - 1, &ptr);
-    sb_putc(&ptr, '/');
-    sb_put_pointer_token(&ptr, k->p, k->len);
-    char *name = xstrndup(k->p, k->len);
+    rv_sb_putc(&ptr, '/');
+    rv_sb_put_pointer_token(&ptr, k->p, k->len);
+    char *name = rv_xstrndup(k->p, k->len);
     s->dup_fn(s->dup_ud, ptr.data, key.off - 1, name);
     free(name);
-    sb_free(&ptr);
+    rv_sb_free(&ptr);
 }
 
 static bool any_escaped(const scan *s, const span *keys, size_t n)
@@ -229,7 +229,7 @@ static void check_object_keys(scan *s)
                 }
         return;
     }
-    keyref *refs = xmalloc(n * sizeof *refs);
+    keyref *refs = rv_xmalloc(n * sizeof *refs);
     for (size_t i = 0; i < n; i++)
         refs[i] = make_keyref(s, s->keys[fr->first_key + i], i);
     qsort(refs, n, sizeof *refs, keyref_cmp);
@@ -430,7 +430,7 @@ static void push(scan *s, char type)
 {
     if (s->depth == s->cap) {
         s->cap = s->cap ? s->cap * 2 : 32;
-        s->frames = xrealloc(s->frames, s->cap * sizeof *s->frames);
+        s->frames = rv_xrealloc(s->frames, s->cap * sizeof *s->frames);
     }
     frame *fr = &s->frames[s->depth++];
     memset(fr, 0, sizeof *fr);
@@ -456,7 +456,7 @@ static void remember_key(scan *s, span k)
         return;
     if (s->nkeys == s->keys_cap) {
         s->keys_cap = s->keys_cap ? s->keys_cap * 2 : 64;
-        s->keys = xrealloc(s->keys, s->keys_cap * sizeof *s->keys);
+        s->keys = rv_xrealloc(s->keys, s->keys_cap * sizeof *s->keys);
     }
     s->keys[s->nkeys++] = k;
 }
@@ -494,14 +494,14 @@ static void at_value(scan *s)
 {
     if (s->depth) {
         frame *fr = &s->frames[s->depth - 1];
-        sb_truncate(&s->ptr, fr->ptr_len);
-        sb_putc(&s->ptr, '/');
+        rv_sb_truncate(&s->ptr, fr->ptr_len);
+        rv_sb_putc(&s->ptr, '/');
         if (fr->type == '{')
             put_key_token(&s->ptr, s->text, fr->key);
         else
-            sb_printf(&s->ptr, "%zu", fr->index);
+            rv_sb_printf(&s->ptr, "%zu", fr->index);
     } else {
-        sb_truncate(&s->ptr, 0);
+        rv_sb_truncate(&s->ptr, 0);
     }
     const char *cur = s->ptr.data ? s->ptr.data : "";
     const char *const *hit = bsearch(&cur, s->want, s->nwant, sizeof *s->want, cmp_str);
@@ -600,11 +600,11 @@ static void scan_free(scan *s)
 {
     free(s->frames);
     free(s->keys);
-    sb_free(&s->ptr);
+    rv_sb_free(&s->ptr);
 }
 
-jscan_status jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset,
-                         const char **message)
+jscan_status rv_jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset,
+                            const char **message)
 {
     scan s = {.text = text, .len = len, .mode = SCAN_CHECK, .dup_fn = fn, .dup_ud = ud};
     walk(&s);
@@ -618,8 +618,8 @@ jscan_status jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud
     return st;
 }
 
-void jscan_locate(const char *text, size_t len, const char *const *sorted_pointers, size_t n,
-                  unsigned *lines, unsigned *columns)
+void rv_jscan_locate(const char *text, size_t len, const char *const *sorted_pointers, size_t n,
+                     unsigned *lines, unsigned *columns)
 {
     memset(lines, 0, n * sizeof *lines);
     memset(columns, 0, n * sizeof *columns);
@@ -632,22 +632,23 @@ void jscan_locate(const char *text, size_t len, const char *const *sorted_pointe
               .nwant = n,
               .lines = lines,
               .columns = columns};
-    sb_reserve(&s.ptr, 64);
+    rv_sb_reserve(&s.ptr, 64);
     walk(&s);
     scan_free(&s);
 }
 
-char *jscan_pointer_at(const char *text, size_t len, size_t offset)
+char *rv_jscan_pointer_at(const char *text, size_t len, size_t offset)
 {
     scan s = {.text = text, .len = len, .mode = SCAN_UNTIL, .until = offset};
     walk(&s);
     strbuf out = STRBUF_INIT;
     frames_pointer(&s, s.depth, &out);
     scan_free(&s);
-    return sb_detach(&out);
+    return rv_sb_detach(&out);
 }
 
-void jscan_position(const char *text, size_t len, size_t offset, unsigned *line, unsigned *column)
+void rv_jscan_position(const char *text, size_t len, size_t offset, unsigned *line,
+                       unsigned *column)
 {
     unsigned l = 1;
     size_t start = 0;

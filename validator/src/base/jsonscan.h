@@ -11,7 +11,7 @@
  * offset and the decoded key. */
 typedef void (*jscan_dup_fn)(void *ud, const char *pointer, size_t offset, const char *key);
 
-/* What jscan_check found. */
+/* What rv_jscan_check found. */
 typedef enum jscan_status {
     JSCAN_OK,           /* RFC 8259 JSON (repeated keys are reported apart) */
     JSCAN_INVALID_JSON, /* syntax json-c's strict mode lets pass */
@@ -24,20 +24,21 @@ typedef enum jscan_status {
  * NaN, single quotes, raw control characters or ill-formed UTF-8 in
  * strings), what it is, with a static message in *message and *offset
  * set to the byte where it is. */
-jscan_status jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset,
-                         const char **message);
+jscan_status rv_jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset,
+                            const char **message);
 
 /* For each of the n sorted, distinct pointers, finds the first character of
  * the value it names and stores its 1-based line and column (code points);
  * 0/0 when the pointer names nothing. One pass over the text. */
-void jscan_locate(const char *text, size_t len, const char *const *sorted_pointers, size_t n,
-                  unsigned *lines, unsigned *columns);
+void rv_jscan_locate(const char *text, size_t len, const char *const *sorted_pointers, size_t n,
+                     unsigned *lines, unsigned *columns);
 
 /* Pointer of the innermost member or element being read at byte `offset`
  * of possibly invalid JSON; the caller frees it. */
-char *jscan_pointer_at(const char *text, size_t len, size_t offset);
+char *rv_jscan_pointer_at(const char *text, size_t len, size_t offset);
 
 /* 1-based line and column (code points) of byte `offset`. */
-void jscan_position(const char *text, size_t len, size_t offset, unsigned *line, unsigned *column);
+void rv_jscan_position(const char *text, size_t len, size_t offset, unsigned *line,
+                       unsigned *column);
 
 #endif

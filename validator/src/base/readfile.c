@@ -24,7 +24,7 @@ char *rv_read_fd(int fd, size_t limit, size_t hint, rv_read_info *info)
     size_t cap = hint ? hint : UNKNOWN_SIZE_START, n = 0;
     if (cap > limit + 1)
         cap = limit + 1;
-    char *buf = xmalloc(cap + 1);
+    char *buf = rv_xmalloc(cap + 1);
     while (n <= limit) {
         char probe[PROBE];
         bool full = n == cap;
@@ -44,7 +44,7 @@ char *rv_read_fd(int fd, size_t limit, size_t hint, rv_read_info *info)
             cap = cap > (limit + 1) / 2 ? limit + 1 : cap * 2;
             if (cap < want)
                 cap = want;
-            buf = xrealloc(buf, cap + 1);
+            buf = rv_xrealloc(buf, cap + 1);
             memcpy(buf + n, probe, (size_t)got);
         }
         n += (size_t)got;

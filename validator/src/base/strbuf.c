@@ -32,7 +32,7 @@ __attribute__((weak)) bool rv_alloc_should_fail(size_t n)
     return false;
 }
 
-void *xmalloc(size_t n)
+void *rv_xmalloc(size_t n)
 {
     void *p = rv_alloc_should_fail(n) ? NULL : malloc(n ? n : 1);
     if (!p)
@@ -40,7 +40,7 @@ void *xmalloc(size_t n)
     return p;
 }
 
-void *xcalloc(size_t n, size_t size)
+void *rv_xcalloc(size_t n, size_t size)
 {
     void *p = rv_alloc_should_fail(n * size) ? NULL : calloc(n ? n : 1, size ? size : 1);
     if (!p)
@@ -48,7 +48,7 @@ void *xcalloc(size_t n, size_t size)
     return p;
 }
 
-void *xrealloc(void *p, size_t n)
+void *rv_xrealloc(void *p, size_t n)
 {
     void *q = rv_alloc_should_fail(n) ? NULL : realloc(p, n ? n : 1);
     if (!q)
@@ -61,20 +61,20 @@ void rv_free_const(const void *p)
     free((void *)(uintptr_t)p);
 }
 
-char *xstrdup(const char *s)
+char *rv_xstrdup(const char *s)
 {
-    return xstrndup(s, strlen(s));
+    return rv_xstrndup(s, strlen(s));
 }
 
-char *xstrndup(const char *s, size_t n)
+char *rv_xstrndup(const char *s, size_t n)
 {
-    char *p = xmalloc(n + 1);
+    char *p = rv_xmalloc(n + 1);
     memcpy(p, s, n);
     p[n] = '\0';
     return p;
 }
 
-void sb_reserve(strbuf *sb, size_t extra)
+void rv_sb_reserve(strbuf *sb, size_t extra)
 {
     size_t need = sb->len + extra + 1;
     if (need <= sb->cap)
@@ -82,33 +82,33 @@ void sb_reserve(strbuf *sb, size_t extra)
     size_t cap = sb->cap ? sb->cap : 64;
     while (cap < need)
         cap *= 2;
-    sb->data = xrealloc(sb->data, cap);
+    sb->data = rv_xrealloc(sb->data, cap);
     sb->cap = cap;
     sb->data[sb->len] = '\0'; /* a reserved buffer is always a string */
 }
 
-void sb_put(strbuf *sb, const char *s, size_t n)
+void rv_sb_put(strbuf *sb, const char *s, size_t n)
 {
-    sb_reserve(sb, n);
+    rv_sb_reserve(sb, n);
     if (n)
         memcpy(sb->data + sb->len, s, n);
     sb->len += n;
     sb->data[sb->len] = '\0';
 }
 
-void sb_putc(strbuf *sb, char c)
+void rv_sb_putc(strbuf *sb, char c)
 {
-    sb_reserve(sb, 1);
+    rv_sb_reserve(sb, 1);
     sb->data[sb->len++] = c;
     sb->data[sb->len] = '\0';
 }
 
-void sb_puts(strbuf *sb, const char *s)
+void rv_sb_puts(strbuf *sb, const char *s)
 {
-    sb_put(sb, s, strlen(s));
+    rv_sb_put(sb, s, strlen(s));
 }
 
-void sb_vprintf(strbuf *sb, const char *fmt, va_list ap)
+void rv_sb_vprintf(strbuf *sb, const char *fmt, va_list ap)
 {
     va_list cp;
     va_copy(cp, ap);
@@ -116,20 +116,20 @@ void sb_vprintf(strbuf *sb, const char *fmt, va_list ap)
     va_end(cp);
     if (n <= 0)
         return;
-    sb_reserve(sb, (size_t)n);
+    rv_sb_reserve(sb, (size_t)n);
     vsnprintf(sb->data + sb->len, (size_t)n + 1, fmt, ap);
     sb->len += (size_t)n;
 }
 
-void sb_printf(strbuf *sb, const char *fmt, ...)
+void rv_sb_printf(strbuf *sb, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    sb_vprintf(sb, fmt, ap);
+    rv_sb_vprintf(sb, fmt, ap);
     va_end(ap);
 }
 
-void sb_truncate(strbuf *sb, size_t len)
+void rv_sb_truncate(strbuf *sb, size_t len)
 {
     if (len < sb->len) {
         sb->len = len;
@@ -137,45 +137,45 @@ void sb_truncate(strbuf *sb, size_t len)
     }
 }
 
-char *sb_vformat(const char *fmt, va_list ap)
+char *rv_sb_vformat(const char *fmt, va_list ap)
 {
     strbuf sb = STRBUF_INIT;
-    sb_vprintf(&sb, fmt, ap);
-    return sb_detach(&sb);
+    rv_sb_vprintf(&sb, fmt, ap);
+    return rv_sb_detach(&sb);
 }
 
-char *sb_format(const char *fmt, ...)
+char *rv_sb_format(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *s = sb_vformat(fmt, ap);
+    char *s = rv_sb_vformat(fmt, ap);
     va_end(ap);
     return s;
 }
 
-char *sb_detach(strbuf *sb)
+char *rv_sb_detach(strbuf *sb)
 {
-    char *p = sb->data ? sb->data : xstrdup("");
+    char *p = sb->data ? sb->data : rv_xstrdup("");
     sb->data = NULL;
     sb->len = sb->cap = 0;
     return p;
 }
 
-void sb_free(strbuf *sb)
+void rv_sb_free(strbuf *sb)
 {
     free(sb->data);
     sb->data = NULL;
     sb->len = sb->cap = 0;
 }
 
-void sb_put_pointer_token(strbuf *sb, const char *s, size_t n)
+void rv_sb_put_pointer_token(strbuf *sb, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '~')
-            sb_put(sb, "~0", 2);
+            rv_sb_put(sb, "~0", 2);
         else if (s[i] == '/')
-            sb_put(sb, "~1", 2);
+            rv_sb_put(sb, "~1", 2);
         else
-            sb_putc(sb, s[i]);
+            rv_sb_putc(sb, s[i]);
     }
 }

@@ -21,21 +21,21 @@ typedef struct strbuf {
         NULL, 0, 0                                                                                 \
     }
 
-void sb_reserve(strbuf *sb, size_t extra);
-void sb_putc(strbuf *sb, char c);
-void sb_put(strbuf *sb, const char *s, size_t n);
-void sb_puts(strbuf *sb, const char *s);
-void sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_vprintf(strbuf *sb, const char *fmt, va_list ap);
-void sb_truncate(strbuf *sb, size_t len);
+void rv_sb_reserve(strbuf *sb, size_t extra);
+void rv_sb_putc(strbuf *sb, char c);
+void rv_sb_put(strbuf *sb, const char *s, size_t n);
+void rv_sb_puts(strbuf *sb, const char *s);
+void rv_sb_printf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void rv_sb_vprintf(strbuf *sb, const char *fmt, va_list ap);
+void rv_sb_truncate(strbuf *sb, size_t len);
 /* printf into a new heap string (never NULL; the caller frees it). */
-char *sb_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-char *sb_vformat(const char *fmt, va_list ap);
+char *rv_sb_format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *rv_sb_vformat(const char *fmt, va_list ap);
 /* Returns the heap string and resets sb; never NULL. */
-char *sb_detach(strbuf *sb);
-void sb_free(strbuf *sb);
+char *rv_sb_detach(strbuf *sb);
+void rv_sb_free(strbuf *sb);
 /* Appends s as an RFC 6901 reference token: '~' -> "~0", '/' -> "~1". */
-void sb_put_pointer_token(strbuf *sb, const char *s, size_t n);
+void rv_sb_put_pointer_token(strbuf *sb, const char *s, size_t n);
 
 /* Out of memory: calls the handler set by rv_set_oom_handler() with the
  * size asked for, then (if it returns) prints a message and aborts. */
@@ -51,10 +51,10 @@ bool rv_alloc_should_fail(size_t size);
 void rv_free_const(const void *p);
 
 /* Checked allocation helpers: never NULL. */
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
+void *rv_xmalloc(size_t n);
+void *rv_xcalloc(size_t n, size_t size);
+void *rv_xrealloc(void *p, size_t n);
+char *rv_xstrdup(const char *s);
+char *rv_xstrndup(const char *s, size_t n);
 
 #endif

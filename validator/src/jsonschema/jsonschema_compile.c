@@ -17,17 +17,17 @@ int js_cc_error(js_cc *c, const char *location, const char *keyword, const char 
     if (c->err)
         return -1;
     strbuf sb = STRBUF_INIT;
-    sb_puts(&sb, location);
+    rv_sb_puts(&sb, location);
     if (keyword) {
-        sb_putc(&sb, '/');
-        sb_put_pointer_token(&sb, keyword, strlen(keyword));
+        rv_sb_putc(&sb, '/');
+        rv_sb_put_pointer_token(&sb, keyword, strlen(keyword));
     }
-    sb_puts(&sb, ": ");
+    rv_sb_puts(&sb, ": ");
     va_list ap;
     va_start(ap, fmt);
-    sb_vprintf(&sb, fmt, ap);
+    rv_sb_vprintf(&sb, fmt, ap);
     va_end(ap);
-    c->err = sb_detach(&sb);
+    c->err = rv_sb_detach(&sb);
     return -1;
 }
 
@@ -97,8 +97,8 @@ static int resource_vocabulary(js_cc *c, js_resinfo *res, unsigned *out)
         unsigned bits = JS_V_ALL;
         if (res->schema_uri) {
             strbuf where = STRBUF_INIT;
-            sb_printf(&where, "%s#", res->uri);
-            char *uri = xstrndup(res->schema_uri, strcspn(res->schema_uri, "#"));
+            rv_sb_printf(&where, "%s#", res->uri);
+            char *uri = rv_xstrndup(res->schema_uri, strcspn(res->schema_uri, "#"));
             const char *frag = strchr(res->schema_uri, '#');
             int rc = 0;
             if (frag && frag[1] != '\0')
@@ -107,7 +107,7 @@ static int resource_vocabulary(js_cc *c, js_resinfo *res, unsigned *out)
             else if (strcmp(uri, DRAFT2020_12_SCHEMA) != 0)
                 rc = metaschema_vocabulary(c, where.data, uri, &bits);
             free(uri);
-            sb_free(&where);
+            rv_sb_free(&where);
             if (rc < 0)
                 return -1;
         }
@@ -124,7 +124,7 @@ static void push_schema(js_compiled *out, js_schema *s)
 {
     if (out->nschemas == out->cap_schemas) {
         out->cap_schemas = out->cap_schemas ? out->cap_schemas * 2 : 64;
-        out->schemas = xrealloc(out->schemas, out->cap_schemas * sizeof *out->schemas);
+        out->schemas = rv_xrealloc(out->schemas, out->cap_schemas * sizeof *out->schemas);
     }
     out->schemas[out->nschemas++] = s;
     js_ptrmap_put(&out->by_node, s->json, s);
@@ -134,7 +134,7 @@ static void push_resource(js_compiled *out, js_resinfo *info, js_resource *r)
 {
     if (out->nresources == out->cap_resources) {
         out->cap_resources = out->cap_resources ? out->cap_resources * 2 : 16;
-        out->resources = xrealloc(out->resources, out->cap_resources * sizeof *out->resources);
+        out->resources = rv_xrealloc(out->resources, out->cap_resources * sizeof *out->resources);
     }
     out->resources[out->nresources++] = r;
     js_ptrmap_put(&out->by_res, info, r);
@@ -196,7 +196,7 @@ static js_compiled *compiled_of(js_registry *reg)
 {
     js_compiled *c = js_registry_compiled(reg);
     if (!c) {
-        c = xcalloc(1, sizeof *c);
+        c = rv_xcalloc(1, sizeof *c);
         js_registry_set_compiled(reg, c, free_compiled);
     }
     return c;
@@ -219,14 +219,14 @@ static const js_resource *get_resource(js_cc *c, js_resinfo *info)
     js_resource *r = js_ptrmap_get(&c->out->by_res, info);
     if (r)
         return r;
-    r = xcalloc(1, sizeof *r);
-    r->uri = xstrdup(info->uri);
+    r = rv_xcalloc(1, sizeof *r);
+    r->uri = rv_xstrdup(info->uri);
     r->info = info;
     r->nanchors = info->ndyn;
-    r->anchor_names = xcalloc(info->ndyn, sizeof *r->anchor_names);
-    r->anchor_schemas = xcalloc(info->ndyn, sizeof *r->anchor_schemas);
+    r->anchor_names = rv_xcalloc(info->ndyn, sizeof *r->anchor_names);
+    r->anchor_schemas = rv_xcalloc(info->ndyn, sizeof *r->anchor_schemas);
     for (size_t i = 0; i < info->ndyn; i++)
-        r->anchor_names[i] = xstrdup(info->dyn_anchors[i].name);
+        r->anchor_names[i] = rv_xstrdup(info->dyn_anchors[i].name);
     push_resource(c->out, info, r);
     for (size_t i = 0; i < info->ndyn; i++) {
         json_object *node = info->dyn_anchors[i].node;
@@ -248,9 +248,9 @@ const js_schema *js_resource_dynamic_anchor(const js_resource *res, const char *
 
 static js_schema *new_schema(js_cc *c, json_object *node, const js_loc *loc)
 {
-    js_schema *s = xcalloc(1, sizeof *s);
+    js_schema *s = rv_xcalloc(1, sizeof *s);
     s->json = node;
-    s->location = sb_format("%s#%s", loc->res->uri, loc->pointer);
+    s->location = rv_sb_format("%s#%s", loc->res->uri, loc->pointer);
     push_schema(c->out, s);
     return s;
 }
@@ -323,7 +323,7 @@ const js_schema *js_compile_node(js_registry *reg, json_object *node, char **err
     if (!s || c.err) {
         rollback(c.out, keep_schemas, keep_resources);
         if (err)
-            *err = c.err ? c.err : xstrdup("schema compilation failed");
+            *err = c.err ? c.err : rv_xstrdup("schema compilation failed");
         else
             free(c.err);
         return NULL;
@@ -335,13 +335,13 @@ const js_schema *js_compile(js_registry *reg, const char *uri, char **err)
 {
     js_target t;
     if (!js_uri_is_absolute(uri)) {
-        *err = sb_format("schema URI \"%s\" must be absolute", uri);
+        *err = rv_sb_format("schema URI \"%s\" must be absolute", uri);
         return NULL;
     }
     if (js_registry_resolve(reg, uri, uri, &t, err) < 0)
         return NULL;
     if (!is_schema_value(t.node)) {
-        *err = sb_format("\"%s\" is not a schema (an object or a boolean)", uri);
+        *err = rv_sb_format("\"%s\" is not a schema (an object or a boolean)", uri);
         return NULL;
     }
     return js_compile_node(reg, t.node, err);

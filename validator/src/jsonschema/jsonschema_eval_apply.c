@@ -103,7 +103,7 @@ static void put_types(strbuf *sb, unsigned mask)
     size_t shown = 0;
     for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
         if (mask & bits[i])
-            sb_printf(sb, "%s%s", shown++ ? " or " : "a value of type ", js_type_name(bits[i]));
+            rv_sb_printf(sb, "%s%s", shown++ ? " or " : "a value of type ", js_type_name(bits[i]));
 }
 
 /* Describes what one alternative allows, from its enum, const or type;
@@ -113,13 +113,13 @@ static bool put_alternative(strbuf *sb, const js_schema *alt)
     const js_kw *kw;
     if ((kw = find_value_kw(alt, JS_OP_ENUM)) != NULL) {
         size_t n = kw->u.enumeration.count;
-        sb_puts(sb, n == 1 ? "" : "one of ");
+        rv_sb_puts(sb, n == 1 ? "" : "one of ");
         for (size_t i = 0; i < n && i < ALT_VALUES_SHOWN; i++) {
-            sb_puts(sb, i ? ", " : "");
+            rv_sb_puts(sb, i ? ", " : "");
             js_render_json(sb, kw->u.enumeration.values[i], ALT_VALUE_MAX);
         }
         if (n > ALT_VALUES_SHOWN)
-            sb_printf(sb, " (and %zu more)", n - ALT_VALUES_SHOWN);
+            rv_sb_printf(sb, " (and %zu more)", n - ALT_VALUES_SHOWN);
         return true;
     }
     if ((kw = find_value_kw(alt, JS_OP_CONST)) != NULL) {
@@ -140,16 +140,16 @@ static bool describe_alternatives(strbuf *msg, const js_kw *kw, json_object *ins
 {
     strbuf alts = STRBUF_INIT;
     for (size_t i = 0; i < kw->u.list.count; i++) {
-        sb_puts(&alts, i == 0 ? "" : i + 1 == kw->u.list.count ? ", or " : ", ");
+        rv_sb_puts(&alts, i == 0 ? "" : i + 1 == kw->u.list.count ? ", or " : ", ");
         if (!put_alternative(&alts, kw->u.list.schemas[i])) {
-            sb_free(&alts);
+            rv_sb_free(&alts);
             return false;
         }
     }
     js_render_json(msg, inst, ALT_VALUE_MAX);
-    sb_printf(msg, " matches none of the %zu alternatives of %s: expected %s", kw->u.list.count,
-              word, alts.data ? alts.data : "");
-    sb_free(&alts);
+    rv_sb_printf(msg, " matches none of the %zu alternatives of %s: expected %s", kw->u.list.count,
+                 word, alts.data ? alts.data : "");
+    rv_sb_free(&alts);
     return true;
 }
 
@@ -162,8 +162,8 @@ static bool eval_any_of(js_vctx *cx, const js_schema *s, const js_kw *kw, json_o
     if (!any && js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
         if (!describe_alternatives(&msg, kw, inst, "anyOf"))
-            sb_printf(&msg, "value does not match any of the %zu alternatives of anyOf",
-                      kw->u.list.count);
+            rv_sb_printf(&msg, "value does not match any of the %zu alternatives of anyOf",
+                         kw->u.list.count);
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
     return any;
@@ -187,13 +187,13 @@ static bool eval_one_of(js_vctx *cx, const js_schema *s, const js_kw *kw, json_o
         strbuf msg = STRBUF_INIT;
         if (matched == 0) {
             if (!describe_alternatives(&msg, kw, inst, "oneOf"))
-                sb_printf(&msg, "value does not match any of the %zu alternatives of oneOf",
-                          kw->u.list.count);
+                rv_sb_printf(&msg, "value does not match any of the %zu alternatives of oneOf",
+                             kw->u.list.count);
         } else {
-            sb_printf(&msg,
-                      "value matches both alternatives %zu and %zu of oneOf, expected "
-                      "exactly one",
-                      first, second);
+            rv_sb_printf(&msg,
+                         "value matches both alternatives %zu and %zu of oneOf, expected "
+                         "exactly one",
+                         first, second);
         }
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
@@ -208,7 +208,7 @@ static bool eval_not(js_vctx *cx, const js_schema *s, const js_kw *kw, json_obje
         return true;
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
-        sb_puts(&msg, "value must not match the schema in not");
+        rv_sb_puts(&msg, "value must not match the schema in not");
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
     return false;
@@ -271,9 +271,9 @@ static bool eval_property(js_vctx *cx, const js_kw *kw, const js_schema *sub, js
         return js_eval_sub(cx, sub, val, fr, ip, token ? &tp : &kp, true, NULL);
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
-        sb_printf(&msg, "%s ", what);
+        rv_sb_printf(&msg, "%s ", what);
         js_put_quoted(&msg, ip->key, ip->len);
-        sb_puts(&msg, " is not allowed");
+        rv_sb_puts(&msg, " is not allowed");
         js_report(cx, ip, token ? &tp : &kp, sub, NULL, &msg);
     }
     return false;
@@ -423,7 +423,7 @@ static bool eval_item(js_vctx *cx, const js_kw *kw, const js_schema *sub, json_o
                            true, NULL);
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
-        sb_printf(&msg, "%s %zu is not allowed", what, i);
+        rv_sb_printf(&msg, "%s %zu is not allowed", what, i);
         js_report(cx, &ip, token ? &tp : &kp, sub, NULL, &msg);
     }
     return false;
@@ -481,13 +481,14 @@ static bool eval_contains(js_vctx *cx, const js_schema *s, const js_kw *kw, json
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
         if (count == 0)
-            sb_puts(&msg, "no array item matches the contains schema");
+            rv_sb_puts(&msg, "no array item matches the contains schema");
         else if (count < kw->u.contains.min)
-            sb_printf(&msg, "only %llu array items match the contains schema, minContains is %llu",
-                      (unsigned long long)count, (unsigned long long)kw->u.contains.min);
+            rv_sb_printf(&msg,
+                         "only %llu array items match the contains schema, minContains is %llu",
+                         (unsigned long long)count, (unsigned long long)kw->u.contains.min);
         else
-            sb_printf(&msg, "%llu array items match the contains schema, maxContains is %llu",
-                      (unsigned long long)count, (unsigned long long)kw->u.contains.max);
+            rv_sb_printf(&msg, "%llu array items match the contains schema, maxContains is %llu",
+                         (unsigned long long)count, (unsigned long long)kw->u.contains.max);
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
     return false;

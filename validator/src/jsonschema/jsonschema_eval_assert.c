@@ -13,14 +13,14 @@ static bool eval_type(js_vctx *cx, const js_schema *s, const js_kw *kw, unsigned
         return true;
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
-        sb_puts(&msg, "expected ");
+        rv_sb_puts(&msg, "expected ");
         for (unsigned bit = 1, first = 1; bit <= JS_T_OBJECT; bit <<= 1) {
             if (kw->u.type_mask & bit) {
-                sb_printf(&msg, "%s%s", first ? "" : " or ", js_type_name(bit));
+                rv_sb_printf(&msg, "%s%s", first ? "" : " or ", js_type_name(bit));
                 first = 0;
             }
         }
-        sb_printf(&msg, ", got %s", js_type_name(t));
+        rv_sb_printf(&msg, ", got %s", js_type_name(t));
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
     return false;
@@ -34,7 +34,7 @@ static bool eval_const(js_vctx *cx, const js_schema *s, const js_kw *kw, json_ob
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
         js_put_value(&msg, inst);
-        sb_puts(&msg, " is not equal to the constant ");
+        rv_sb_puts(&msg, " is not equal to the constant ");
         js_put_value(&msg, kw->u.value);
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
@@ -52,7 +52,7 @@ static bool eval_enum(js_vctx *cx, const js_schema *s, const js_kw *kw, json_obj
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
         js_put_value(&msg, inst);
-        sb_puts(&msg, " is not one of ");
+        rv_sb_puts(&msg, " is not one of ");
         js_render_json(&msg, kw->u.enumeration.json, 200);
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
@@ -85,7 +85,7 @@ static bool eval_limit(js_vctx *cx, const js_schema *s, const js_kw *kw, json_ob
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
         js_put_value(&msg, inst);
-        sb_printf(&msg, " %s ", what);
+        rv_sb_printf(&msg, " %s ", what);
         js_num_render(&msg, &kw->u.limit.num, kw->u.limit.json);
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
@@ -102,7 +102,7 @@ static bool eval_multiple_of(js_vctx *cx, const js_schema *s, const js_kw *kw, j
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
         js_put_value(&msg, inst);
-        sb_puts(&msg, " is not a multiple of ");
+        rv_sb_puts(&msg, " is not a multiple of ");
         js_put_value(&msg, kw->u.divisor.json);
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
@@ -122,8 +122,8 @@ static bool eval_length(js_vctx *cx, const js_schema *s, const js_kw *kw, json_o
         return true;
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
-        sb_printf(&msg, "string has %zu character%s, %s than %s %llu", len, len == 1 ? "" : "s",
-                  is_min ? "fewer" : "more", kw->name, (unsigned long long)kw->u.count);
+        rv_sb_printf(&msg, "string has %zu character%s, %s than %s %llu", len, len == 1 ? "" : "s",
+                     is_min ? "fewer" : "more", kw->name, (unsigned long long)kw->u.count);
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
     return false;
@@ -139,7 +139,7 @@ static bool eval_pattern(js_vctx *cx, const js_schema *s, const js_kw *kw, json_
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
         js_put_value(&msg, inst);
-        sb_puts(&msg, " does not match the pattern ");
+        rv_sb_puts(&msg, " does not match the pattern ");
         js_put_quoted(&msg, kw->u.pattern->source, strlen(kw->u.pattern->source));
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
@@ -159,8 +159,8 @@ static bool eval_size(js_vctx *cx, const js_schema *s, const js_kw *kw, json_obj
         const char *noun =
             t & JS_T_ARRAY ? (n == 1 ? "item" : "items") : (n == 1 ? "property" : "properties");
         strbuf msg = STRBUF_INIT;
-        sb_printf(&msg, "%s has %zu %s, %s than %s %llu", t & JS_T_ARRAY ? "array" : "object", n,
-                  noun, is_min ? "fewer" : "more", kw->name, (unsigned long long)kw->u.count);
+        rv_sb_printf(&msg, "%s has %zu %s, %s than %s %llu", t & JS_T_ARRAY ? "array" : "object", n,
+                     noun, is_min ? "fewer" : "more", kw->name, (unsigned long long)kw->u.count);
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
     return false;
@@ -196,7 +196,7 @@ static bool find_duplicate(json_object *arr, size_t *first, size_t *second)
         }
         return false;
     }
-    hashed_item *items = xmalloc(n * sizeof *items);
+    hashed_item *items = rv_xmalloc(n * sizeof *items);
     for (size_t i = 0; i < n; i++) {
         items[i].hash = js_json_hash(json_object_array_get_idx(arr, i));
         items[i].index = i;
@@ -223,8 +223,8 @@ static bool eval_unique(js_vctx *cx, const js_schema *s, const js_kw *kw, json_o
         return true;
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
-        sb_printf(&msg, "items %zu and %zu are equal, but uniqueItems is set", a < b ? a : b,
-                  a < b ? b : a);
+        rv_sb_printf(&msg, "items %zu and %zu are equal, but uniqueItems is set", a < b ? a : b,
+                     a < b ? b : a);
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
     return false;
@@ -247,7 +247,7 @@ static bool eval_required(js_vctx *cx, const js_schema *s, const js_kw *kw, json
         if (!js_reporting(cx, fr))
             break;
         strbuf msg = STRBUF_INIT;
-        sb_puts(&msg, "missing required property ");
+        rv_sb_puts(&msg, "missing required property ");
         js_put_quoted(&msg, name->str, name->len);
         js_fail_kw(cx, fr, s, kw, NULL, &msg);
     }
@@ -269,9 +269,9 @@ static bool eval_dependent_required(js_vctx *cx, const js_schema *s, const js_kw
             if (!js_reporting(cx, fr))
                 return false;
             strbuf msg = STRBUF_INIT;
-            sb_puts(&msg, "property ");
+            rv_sb_puts(&msg, "property ");
             js_put_quoted(&msg, d->name.str, d->name.len);
-            sb_puts(&msg, " requires property ");
+            rv_sb_puts(&msg, " requires property ");
             js_put_quoted(&msg, d->required[j].str, d->required[j].len);
             js_fail_kw(cx, fr, s, kw, NULL, &msg);
         }

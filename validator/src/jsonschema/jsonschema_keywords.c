@@ -44,7 +44,7 @@ static const js_schema *child(kwctx *k, kw_id id, json_object *v, const char *to
 
 static void make_name(js_name *n, const char *s, size_t len)
 {
-    n->str = xstrndup(s, len);
+    n->str = rv_xstrndup(s, len);
     n->len = len;
     n->hash = js_hash_bytes(s, len);
 }
@@ -78,7 +78,7 @@ static bool is_string_array(json_object *v)
 static js_name *names_of(json_object *arr, size_t *count)
 {
     *count = json_object_array_length(arr);
-    js_name *names = xcalloc(*count, sizeof *names);
+    js_name *names = rv_xcalloc(*count, sizeof *names);
     for (size_t i = 0; i < *count; i++) {
         json_object *s = json_object_array_get_idx(arr, i);
         make_name(&names[i], json_object_get_string(s), (size_t)json_object_get_string_len(s));
@@ -111,9 +111,9 @@ static int build_propmap(kwctx *k, kw_id id, js_propmap *pm)
     size_t n = (size_t)json_object_object_length(obj), cap = 4;
     while (cap < n * 2)
         cap *= 2;
-    pm->names = xcalloc(n, sizeof *pm->names);
-    pm->schemas = xcalloc(n, sizeof *pm->schemas);
-    pm->slots = xcalloc(cap, sizeof *pm->slots);
+    pm->names = rv_xcalloc(n, sizeof *pm->names);
+    pm->schemas = rv_xcalloc(n, sizeof *pm->schemas);
+    pm->slots = rv_xcalloc(cap, sizeof *pm->slots);
     pm->mask = cap - 1;
     json_object_object_foreach(obj, name, sub)
     {
@@ -181,8 +181,8 @@ static int build_enum(kwctx *k)
     size_t n = json_object_array_length(v);
     kw->u.enumeration.count = n;
     kw->u.enumeration.json = v;
-    kw->u.enumeration.values = xcalloc(n, sizeof(json_object *));
-    kw->u.enumeration.hashes = xcalloc(n, sizeof(uint64_t));
+    kw->u.enumeration.values = rv_xcalloc(n, sizeof(json_object *));
+    kw->u.enumeration.hashes = rv_xcalloc(n, sizeof(uint64_t));
     for (size_t i = 0; i < n; i++) {
         kw->u.enumeration.values[i] = json_object_array_get_idx(v, i);
         kw->u.enumeration.hashes[i] = js_json_hash(kw->u.enumeration.values[i]);
@@ -228,7 +228,7 @@ static int build_pattern(kwctx *k)
     char *why = NULL;
     if (!json_object_is_type(v, json_type_string))
         return fail(k, K_PATTERN, "must be a string");
-    js_regex *re = xcalloc(1, sizeof *re);
+    js_regex *re = rv_xcalloc(1, sizeof *re);
     if (js_regex_compile(re, json_object_get_string(v), (size_t)json_object_get_string_len(v),
                          &why) < 0) {
         free(re);
@@ -257,7 +257,7 @@ static int build_dependent_required(kwctx *k)
         return fail(k, K_DEPENDENT_REQUIRED, "must be an object of string arrays");
     js_kw *kw = emit(k, JS_OP_DEPENDENT_REQUIRED, K_DEPENDENT_REQUIRED, JS_T_OBJECT);
     size_t n = (size_t)json_object_object_length(v);
-    kw->u.dep_required.deps = xcalloc(n, sizeof *kw->u.dep_required.deps);
+    kw->u.dep_required.deps = rv_xcalloc(n, sizeof *kw->u.dep_required.deps);
     json_object_object_foreach(v, name, list)
     {
         if (!is_string_array(list))
@@ -311,7 +311,7 @@ static int build_list(kwctx *k, kw_id id, js_op op, unsigned types)
         return fail(k, id, "must be a non-empty array of schemas");
     js_kw *kw = emit(k, op, id, types);
     size_t n = json_object_array_length(v);
-    kw->u.list.schemas = xcalloc(n, sizeof *kw->u.list.schemas);
+    kw->u.list.schemas = rv_xcalloc(n, sizeof *kw->u.list.schemas);
     for (size_t i = 0; i < n; i++) {
         char idx[24];
         snprintf(idx, sizeof idx, "%zu", i);
@@ -359,7 +359,7 @@ static int build_pattern_properties(kwctx *k)
         return fail(k, K_PATTERN_PROPERTIES, "must be an object of schemas");
     js_kw *kw = emit(k, JS_OP_PATTERN_PROPERTIES, K_PATTERN_PROPERTIES, JS_T_OBJECT);
     size_t n = (size_t)json_object_object_length(v);
-    kw->u.patprops.items = xcalloc(n, sizeof *kw->u.patprops.items);
+    kw->u.patprops.items = rv_xcalloc(n, sizeof *kw->u.patprops.items);
     json_object_object_foreach(v, pattern, sub)
     {
         js_pattern_schema *ps = &kw->u.patprops.items[kw->u.patprops.count];
@@ -550,7 +550,7 @@ static int collect(kwctx *k, unsigned vocab)
 
 int js_build_keywords(js_cc *c, js_schema *s, const js_loc *loc, unsigned vocab)
 {
-    kwctx *k = xcalloc(1, sizeof *k);
+    kwctx *k = rv_xcalloc(1, sizeof *k);
     k->c = c;
     k->s = s;
     k->loc = loc;
@@ -559,7 +559,7 @@ int js_build_keywords(js_cc *c, js_schema *s, const js_loc *loc, unsigned vocab)
         rc = fail(k, K_SCHEMA, "only allowed at the root of a schema resource (next to $id)");
     if (rc == 0)
         rc = build_all(k);
-    s->kws = xmalloc(k->n * sizeof *s->kws);
+    s->kws = rv_xmalloc(k->n * sizeof *s->kws);
     if (k->n)
         memcpy(s->kws, k->out, k->n * sizeof *s->kws);
     s->nkw = k->n;

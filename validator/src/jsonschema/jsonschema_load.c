@@ -1,5 +1,5 @@
 /* jsonschema_load.c - reading schema documents: strict JSON parsing
- * (json-c's strict mode plus jscan_check for what it lets through: RFC 8259
+ * (json-c's strict mode plus rv_jscan_check for what it lets through: RFC 8259
  * details, invalid UTF-8, repeated keys) of files and of in-memory text. */
 #include "jsonschema_impl.h"
 #include "jsonscan.h"
@@ -22,11 +22,11 @@ static char *read_file(const char *path, size_t *len, char **err)
     if (text)
         *len = info.size;
     else if (info.status == RV_READ_TOO_LARGE)
-        *err = sb_format("%s: over the %zu-byte limit of a schema file", path, SCHEMA_FILE_MAX);
+        *err = rv_sb_format("%s: over the %zu-byte limit of a schema file", path, SCHEMA_FILE_MAX);
     else if (info.status == RV_READ_NOT_REGULAR)
-        *err = sb_format("%s: not a regular file", path);
+        *err = rv_sb_format("%s: not a regular file", path);
     else
-        *err = sb_format("%s: %s", path, strerror(info.err));
+        *err = rv_sb_format("%s: %s", path, strerror(info.err));
     return text;
 }
 
@@ -37,8 +37,8 @@ static void note_duplicate(void *ud, const char *pointer, size_t offset, const c
     (void)key;
     if (!*first) {
         strbuf sb = STRBUF_INIT;
-        sb_printf(&sb, "duplicate key at %s (byte %zu)", pointer, offset);
-        *first = sb_detach(&sb);
+        rv_sb_printf(&sb, "duplicate key at %s (byte %zu)", pointer, offset);
+        *first = rv_sb_detach(&sb);
     }
 }
 
@@ -49,11 +49,11 @@ static int check_json_text(const char *text, size_t len, const char *name, char 
     char *duplicate = NULL;
     size_t offset = 0;
     const char *bad = NULL;
-    jscan_status st = jscan_check(text, len, note_duplicate, &duplicate, &offset, &bad);
+    jscan_status st = rv_jscan_check(text, len, note_duplicate, &duplicate, &offset, &bad);
     if (st != JSCAN_OK)
-        *err = sb_format("%s: invalid JSON at byte %zu: %s", name, offset, bad);
+        *err = rv_sb_format("%s: invalid JSON at byte %zu: %s", name, offset, bad);
     else if (duplicate)
-        *err = sb_format("%s: %s", name, duplicate);
+        *err = rv_sb_format("%s: %s", name, duplicate);
     free(duplicate);
     return st != JSCAN_OK || duplicate ? -1 : 0;
 }
@@ -79,7 +79,7 @@ json_object *js_parse_json_text(const char *text, size_t len, const char *name, 
         const char *why = !doc && jerr == json_tokener_continue ? "unexpected end of input"
                           : doc ? "trailing data after the JSON value"
                                 : json_tokener_error_desc(jerr);
-        *err = sb_format("%s: invalid JSON at byte %zu: %s", name, end, why);
+        *err = rv_sb_format("%s: invalid JSON at byte %zu: %s", name, end, why);
         json_object_put(doc);
         doc = NULL;
     } else if (check_json_text(text, len, name, err) < 0) {

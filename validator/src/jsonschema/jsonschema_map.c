@@ -48,7 +48,7 @@ static struct js_strent *strmap_slot(const js_strmap *m, const char *key, uint32
 
 static void strmap_grow(js_strmap *m)
 {
-    js_strmap bigger = {xcalloc(m->cap ? m->cap * 2 : 16, sizeof(struct js_strent)),
+    js_strmap bigger = {rv_xcalloc(m->cap ? m->cap * 2 : 16, sizeof(struct js_strent)),
                         m->cap ? m->cap * 2 : 16, m->len};
     for (size_t i = 0; i < m->cap; i++) {
         if (m->ents[i].key)
@@ -73,7 +73,7 @@ void js_strmap_put(js_strmap *m, const char *key, void *val)
     uint32_t hash = js_hash_bytes(key, strlen(key));
     struct js_strent *e = strmap_slot(m, key, hash);
     if (!e->key) {
-        e->key = xstrdup(key);
+        e->key = rv_xstrdup(key);
         e->hash = hash;
         m->len++;
     }
@@ -99,7 +99,7 @@ static struct js_ptrent *ptrmap_slot(const js_ptrmap *m, const void *key)
 
 static void ptrmap_grow(js_ptrmap *m)
 {
-    js_ptrmap bigger = {xcalloc(m->cap ? m->cap * 2 : 64, sizeof(struct js_ptrent)),
+    js_ptrmap bigger = {rv_xcalloc(m->cap ? m->cap * 2 : 64, sizeof(struct js_ptrent)),
                         m->cap ? m->cap * 2 : 64, m->len};
     for (size_t i = 0; i < m->cap; i++) {
         if (m->ents[i].key)

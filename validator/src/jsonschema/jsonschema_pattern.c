@@ -31,7 +31,7 @@ static int fail(xlat *x, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    *x->err = sb_vformat(fmt, ap);
+    *x->err = rv_sb_vformat(fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -151,7 +151,7 @@ static int translate_property(xlat *x, char letter)
     const char *name = x->p + 1;
     size_t n = (size_t)(close - name);
     x->p = close + 1;
-    sb_printf(x->out, "\\%c{", letter);
+    rv_sb_printf(x->out, "\\%c{", letter);
     const char *eq = memchr(name, '=', n);
     if (eq) {
         size_t key = (size_t)(eq - name);
@@ -160,34 +160,34 @@ static int translate_property(xlat *x, char letter)
         if (has_prefix(name, key, "General_Category") || (key == 2 && !memcmp(name, "gc", 2))) {
             const char *gc = general_category_short(value, vn);
             if (gc)
-                sb_puts(x->out, gc);
+                rv_sb_puts(x->out, gc);
             else
-                sb_put(x->out, value, vn);
+                rv_sb_put(x->out, value, vn);
         } else if (has_prefix(name, key, "Script_Extensions") ||
                    (key == 3 && !memcmp(name, "scx", 3))) {
-            sb_puts(x->out, "scx:");
-            sb_put(x->out, value, vn);
+            rv_sb_puts(x->out, "scx:");
+            rv_sb_put(x->out, value, vn);
         } else if ((key == 6 && !memcmp(name, "Script", 6)) ||
                    (key == 2 && !memcmp(name, "sc", 2))) {
-            sb_puts(x->out, "sc:");
-            sb_put(x->out, value, vn);
+            rv_sb_puts(x->out, "sc:");
+            rv_sb_put(x->out, value, vn);
         } else {
             return fail(x, "unsupported Unicode property \"%.*s\"", (int)n, name);
         }
     } else {
         const char *gc = general_category_short(name, n);
         if (gc)
-            sb_puts(x->out, gc);
+            rv_sb_puts(x->out, gc);
         else
-            sb_put(x->out, name, n);
+            rv_sb_put(x->out, name, n);
     }
-    sb_putc(x->out, '}');
+    rv_sb_putc(x->out, '}');
     return 0;
 }
 
 static void put_code_point(xlat *x, long cp)
 {
-    sb_printf(x->out, "\\x{%lx}", cp);
+    rv_sb_printf(x->out, "\\x{%lx}", cp);
 }
 
 /* Escapes with the same meaning inside and outside classes. Returns 1 if
@@ -204,8 +204,8 @@ static int translate_common_escape(xlat *x, char c)
     case 'n':
     case 'r':
     case 'f':
-        sb_putc(x->out, '\\');
-        sb_putc(x->out, c);
+        rv_sb_putc(x->out, '\\');
+        rv_sb_putc(x->out, c);
         return 1;
     case 'v':
         put_code_point(x, 0x0B); /* PCRE2's \v is a class */
@@ -237,8 +237,8 @@ static int translate_common_escape(xlat *x, char c)
         return 1;
     }
     if (strchr("^$\\.*+?()[]{}|/-", c)) {
-        sb_putc(x->out, '\\');
-        sb_putc(x->out, c);
+        rv_sb_putc(x->out, '\\');
+        rv_sb_putc(x->out, c);
         return 1;
     }
     return 0;
@@ -251,15 +251,15 @@ static void emit_class(strbuf *out, bool negated, const strbuf *body, bool non_s
 {
     const char *content = body->data ? body->data : "";
     if (!non_space) {
-        sb_puts(out, negated ? "[^" : "[");
-        sb_put(out, content, body->len);
-        sb_putc(out, ']');
+        rv_sb_puts(out, negated ? "[^" : "[");
+        rv_sb_put(out, content, body->len);
+        rv_sb_putc(out, ']');
     } else if (!body->len) {
-        sb_puts(out, negated ? "[" ECMA_SPACE "]" : "[^" ECMA_SPACE "]");
+        rv_sb_puts(out, negated ? "[" ECMA_SPACE "]" : "[^" ECMA_SPACE "]");
     } else {
-        sb_puts(out, negated ? "(?:(?![" : "(?:[");
-        sb_put(out, content, body->len);
-        sb_puts(out, negated ? "])[" ECMA_SPACE "])" : "]|[^" ECMA_SPACE "])");
+        rv_sb_puts(out, negated ? "(?:(?![" : "(?:[");
+        rv_sb_put(out, content, body->len);
+        rv_sb_puts(out, negated ? "])[" ECMA_SPACE "])" : "]|[^" ECMA_SPACE "])");
     }
 }
 
@@ -281,15 +281,15 @@ static int translate_class(xlat *x)
         if (c == ']')
             break;
         if (c == '[') {
-            sb_puts(&body, "\\[");
+            rv_sb_puts(&body, "\\[");
         } else if (c != '\\') {
-            sb_putc(&body, c);
+            rv_sb_putc(&body, c);
         } else if (x->p >= x->end) {
             rc = fail(x, "pattern ends with a backslash");
         } else {
             c = *x->p++;
             if (c == 's') {
-                sb_puts(&body, ECMA_SPACE);
+                rv_sb_puts(&body, ECMA_SPACE);
             } else if (c == 'S') {
                 non_space = true;
             } else if (c == 'b') {
@@ -306,7 +306,7 @@ static int translate_class(xlat *x)
     x->out = saved;
     if (rc == 0)
         emit_class(x->out, negated, &body, non_space);
-    sb_free(&body);
+    rv_sb_free(&body);
     return rc;
 }
 
@@ -316,22 +316,22 @@ static int translate_escape(xlat *x)
         return fail(x, "pattern ends with a backslash");
     char c = *x->p++;
     if (c == 's' || c == 'S') {
-        sb_puts(x->out, c == 's' ? "[" ECMA_SPACE "]" : "[^" ECMA_SPACE "]");
+        rv_sb_puts(x->out, c == 's' ? "[" ECMA_SPACE "]" : "[^" ECMA_SPACE "]");
         return 0;
     }
     if (c == 'b' || c == 'B' || (c >= '1' && c <= '9')) {
-        sb_putc(x->out, '\\');
-        sb_putc(x->out, c);
+        rv_sb_putc(x->out, '\\');
+        rv_sb_putc(x->out, c);
         while (c != 'b' && c != 'B' && x->p < x->end && *x->p >= '0' && *x->p <= '9')
-            sb_putc(x->out, *x->p++);
+            rv_sb_putc(x->out, *x->p++);
         return 0;
     }
     if (c == 'k') {
         const char *close = memchr(x->p, '>', (size_t)(x->end - x->p));
         if (x->p >= x->end || *x->p != '<' || !close)
             return fail(x, "\\k must be followed by <name>");
-        sb_putc(x->out, '\\');
-        sb_put(x->out, x->p - 1, (size_t)(close + 1 - (x->p - 1)));
+        rv_sb_putc(x->out, '\\');
+        rv_sb_put(x->out, x->p - 1, (size_t)(close + 1 - (x->p - 1)));
         x->p = close + 1;
         return 0;
     }
@@ -343,20 +343,20 @@ static int translate_escape(xlat *x)
 
 static int translate_group_open(xlat *x)
 {
-    sb_putc(x->out, '(');
+    rv_sb_putc(x->out, '(');
     if (x->p >= x->end || *x->p != '?')
         return 0;
     static const char *const allowed[] = {"?:", "?=", "?!", "?<=", "?<!"};
     for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
         size_t n = strlen(allowed[i]);
         if ((size_t)(x->end - x->p) >= n && memcmp(x->p, allowed[i], n) == 0) {
-            sb_put(x->out, x->p, n);
+            rv_sb_put(x->out, x->p, n);
             x->p += n;
             return 0;
         }
     }
     if (x->end - x->p >= 2 && x->p[1] == '<') {
-        sb_puts(x->out, "?<");
+        rv_sb_puts(x->out, "?<");
         x->p += 2;
         return 0; /* named group: the name is copied as is */
     }
@@ -375,11 +375,11 @@ static int translate(const char *pattern, size_t len, strbuf *out, char **err)
         else if (c == '[')
             rc = translate_class(&x);
         else if (c == '.')
-            sb_puts(out, ECMA_DOT);
+            rv_sb_puts(out, ECMA_DOT);
         else if (c == '(')
             rc = translate_group_open(&x);
         else
-            sb_putc(out, c);
+            rv_sb_putc(out, c);
         if (rc < 0)
             return -1;
     }
@@ -394,10 +394,10 @@ int js_regex_compile(js_regex *re, const char *pattern, size_t len, char **err)
     re->source = NULL;
     if (translate(pattern, len, &pcre, &why) < 0) {
         strbuf sb = STRBUF_INIT;
-        sb_printf(&sb, "invalid pattern \"%.*s\": %s", (int)len, pattern, why);
+        rv_sb_printf(&sb, "invalid pattern \"%.*s\": %s", (int)len, pattern, why);
         free(why);
-        sb_free(&pcre);
-        *err = sb_detach(&sb);
+        rv_sb_free(&pcre);
+        *err = rv_sb_detach(&sb);
         return -1;
     }
     int code;
@@ -412,14 +412,14 @@ int js_regex_compile(js_regex *re, const char *pattern, size_t len, char **err)
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(code, msg, sizeof msg);
         strbuf sb = STRBUF_INIT;
-        sb_printf(&sb, "invalid pattern \"%.*s\": %s", (int)len, pattern, (const char *)msg);
-        sb_free(&pcre);
-        *err = sb_detach(&sb);
+        rv_sb_printf(&sb, "invalid pattern \"%.*s\": %s", (int)len, pattern, (const char *)msg);
+        rv_sb_free(&pcre);
+        *err = rv_sb_detach(&sb);
         return -1;
     }
-    sb_free(&pcre);
+    rv_sb_free(&pcre);
     pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
-    re->source = xstrndup(pattern, len);
+    re->source = rv_xstrndup(pattern, len);
     static atomic_uint_fast64_t next_id = 1;
     re->id = atomic_fetch_add(&next_id, 1);
     return 0;
@@ -449,9 +449,9 @@ void js_regex_put_error(strbuf *sb, int code)
 {
     PCRE2_UCHAR msg[256];
     if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
-        sb_printf(sb, "PCRE2 error %d", code);
+        rv_sb_printf(sb, "PCRE2 error %d", code);
     else
-        sb_printf(sb, "%s (PCRE2 error %d)", (const char *)msg, code);
+        rv_sb_printf(sb, "%s (PCRE2 error %d)", (const char *)msg, code);
 }
 
 /* The last short subject each thread matched, and against what: streams

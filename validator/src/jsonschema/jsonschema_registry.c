@@ -52,14 +52,14 @@ static void vec_push(ptrvec *v, void *p)
 {
     if (v->len == v->cap) {
         v->cap = v->cap ? v->cap * 2 : 16;
-        v->items = xrealloc(v->items, v->cap * sizeof *v->items);
+        v->items = rv_xrealloc(v->items, v->cap * sizeof *v->items);
     }
     v->items[v->len++] = p;
 }
 
 js_registry *js_registry_new(unsigned options)
 {
-    js_registry *reg = xcalloc(1, sizeof *reg);
+    js_registry *reg = rv_xcalloc(1, sizeof *reg);
     reg->options = options;
     return reg;
 }
@@ -161,23 +161,23 @@ static const char *string_member(json_object *obj, const char *key)
 static int batch_add_uri(batch *b, const char *uri, json_object *node, bool dynamic)
 {
     if (js_strmap_get(&b->reg->uris, uri) || js_strmap_get(&b->seen, uri)) {
-        b->err = sb_format("duplicate schema identifier \"%s\"", uri);
+        b->err = rv_sb_format("duplicate schema identifier \"%s\"", uri);
         return -1;
     }
-    js_uri_entry *e = xmalloc(sizeof *e);
+    js_uri_entry *e = rv_xmalloc(sizeof *e);
     e->node = node;
     e->dynamic = dynamic;
     js_strmap_put(&b->seen, uri, e);
-    vec_push(&b->uri_keys, xstrdup(uri));
+    vec_push(&b->uri_keys, rv_xstrdup(uri));
     vec_push(&b->uri_entries, e);
     return 0;
 }
 
 static void batch_add_loc(batch *b, json_object *node, js_resinfo *res, const strbuf *ptr)
 {
-    js_loc *l = xmalloc(sizeof *l);
+    js_loc *l = rv_xmalloc(sizeof *l);
     l->res = res;
-    l->pointer = xstrdup(ptr->data ? ptr->data : "");
+    l->pointer = rv_xstrdup(ptr->data ? ptr->data : "");
     vec_push(&b->locs, node);
     vec_push(&b->locs, l);
 }
@@ -185,10 +185,10 @@ static void batch_add_loc(batch *b, json_object *node, js_resinfo *res, const st
 static js_resinfo *batch_new_resource(batch *b, const char *uri, json_object *root,
                                       const char *schema_uri)
 {
-    js_resinfo *r = xcalloc(1, sizeof *r);
-    r->uri = xstrdup(uri);
+    js_resinfo *r = rv_xcalloc(1, sizeof *r);
+    r->uri = rv_xstrdup(uri);
     r->root = root;
-    r->schema_uri = schema_uri ? xstrdup(schema_uri) : NULL;
+    r->schema_uri = schema_uri ? rv_xstrdup(schema_uri) : NULL;
     vec_push(&b->resinfos, r);
     return r;
 }
@@ -199,12 +199,12 @@ static char *resolve_id(batch *b, const char *base, const char *id)
 {
     char *abs = js_uri_resolve(base, id);
     if (!abs) {
-        b->err = sb_format("invalid $id \"%s\"", id);
+        b->err = rv_sb_format("invalid $id \"%s\"", id);
         return NULL;
     }
     char *hash = strchr(abs, '#');
     if (hash && hash[1] != '\0') {
-        b->err = sb_format("$id \"%s\" must not contain a non-empty fragment", id);
+        b->err = rv_sb_format("$id \"%s\" must not contain a non-empty fragment", id);
         free(abs);
         return NULL;
     }
@@ -219,14 +219,14 @@ static int index_anchor(batch *b, js_resinfo *res, json_object *node, const char
                         bool dynamic)
 {
     strbuf key = STRBUF_INIT;
-    sb_printf(&key, "%s#%s", res->uri, name);
+    rv_sb_printf(&key, "%s#%s", res->uri, name);
     js_uri_entry *same = js_strmap_get(&b->seen, key.data);
     int rc = 0;
     if (same && same->node == node)
         same->dynamic |= dynamic;
     else
         rc = batch_add_uri(b, key.data, node, dynamic);
-    sb_free(&key);
+    rv_sb_free(&key);
     return rc;
 }
 
@@ -240,8 +240,8 @@ static int index_anchors(batch *b, json_object *node, js_resinfo *res)
         return 0;
     if (index_anchor(b, res, node, dynamic, true) < 0)
         return -1;
-    res->dyn_anchors = xrealloc(res->dyn_anchors, (res->ndyn + 1) * sizeof *res->dyn_anchors);
-    res->dyn_anchors[res->ndyn].name = xstrdup(dynamic);
+    res->dyn_anchors = rv_xrealloc(res->dyn_anchors, (res->ndyn + 1) * sizeof *res->dyn_anchors);
+    res->dyn_anchors[res->ndyn].name = rv_xstrdup(dynamic);
     res->dyn_anchors[res->ndyn++].node = node;
     return 0;
 }
@@ -252,14 +252,14 @@ static int index_child(batch *b, json_object *child, js_resinfo *res, strbuf *pt
                        const char *tok2)
 {
     size_t mark = ptr->len;
-    sb_putc(ptr, '/');
-    sb_put_pointer_token(ptr, tok1, strlen(tok1));
+    rv_sb_putc(ptr, '/');
+    rv_sb_put_pointer_token(ptr, tok1, strlen(tok1));
     if (tok2) {
-        sb_putc(ptr, '/');
-        sb_put_pointer_token(ptr, tok2, strlen(tok2));
+        rv_sb_putc(ptr, '/');
+        rv_sb_put_pointer_token(ptr, tok2, strlen(tok2));
     }
     int rc = index_schema(b, child, res, ptr, false);
-    sb_truncate(ptr, mark);
+    rv_sb_truncate(ptr, mark);
     return rc;
 }
 
@@ -314,7 +314,7 @@ static int index_schema(batch *b, json_object *node, js_resinfo *res, strbuf *pt
     strbuf sub_ptr = STRBUF_INIT;
     batch_add_loc(b, node, sub, &sub_ptr);
     int rc = index_anchors(b, node, sub) < 0 ? -1 : index_subschemas(b, node, sub, &sub_ptr);
-    sb_free(&sub_ptr);
+    rv_sb_free(&sub_ptr);
     return rc;
 }
 
@@ -365,7 +365,7 @@ static int index_document(js_registry *reg, const char *uri, json_object *root, 
     batch b = {.reg = reg};
     const char *id =
         json_object_is_type(root, json_type_object) ? string_member(root, "$id") : NULL;
-    char *canonical = id ? resolve_id(&b, uri, id) : xstrdup(uri);
+    char *canonical = id ? resolve_id(&b, uri, id) : rv_xstrdup(uri);
     int rc = -1;
     if (canonical && batch_add_uri(&b, uri, root, false) == 0 &&
         (strcmp(canonical, uri) == 0 || batch_add_uri(&b, canonical, root, false) == 0)) {
@@ -374,14 +374,14 @@ static int index_document(js_registry *reg, const char *uri, json_object *root, 
         js_resinfo *res = batch_new_resource(&b, canonical, root, schema);
         strbuf ptr = STRBUF_INIT;
         rc = index_schema(&b, root, res, &ptr, true);
-        sb_free(&ptr);
+        rv_sb_free(&ptr);
     }
     free(canonical);
     if (rc == 0) {
         batch_commit(&b);
     } else {
         batch_discard(&b);
-        *err = sb_format("%s: %s", uri, b.err ? b.err : "cannot index document");
+        *err = rv_sb_format("%s: %s", uri, b.err ? b.err : "cannot index document");
     }
     free(b.err);
     batch_free(&b);
@@ -397,12 +397,12 @@ int js_registry_add_document(js_registry *reg, const char *uri, json_object *doc
         uri = anonymous;
     }
     if (!js_uri_is_absolute(uri) || (strchr(uri, '#') && strchr(uri, '#')[1] != '\0')) {
-        *err = sb_format("document URI \"%s\" must be absolute and have no fragment", uri);
+        *err = rv_sb_format("document URI \"%s\" must be absolute and have no fragment", uri);
         return -1;
     }
     char *clean = js_uri_resolve(uri, ""); /* normalized, fragment dropped */
     if (js_strmap_get(&reg->uris, clean) || js_registry_loc(reg, doc)) {
-        *err = sb_format("document \"%s\" is already registered", clean);
+        *err = rv_sb_format("document \"%s\" is already registered", clean);
         free(clean);
         return -1;
     }
@@ -410,7 +410,7 @@ int js_registry_add_document(js_registry *reg, const char *uri, json_object *doc
         free(clean);
         return -1;
     }
-    js_doc *d = xmalloc(sizeof *d);
+    js_doc *d = rv_xmalloc(sizeof *d);
     d->uri = clean;
     d->root = json_object_get(doc);
     vec_push(&reg->docs, d);
@@ -430,9 +430,9 @@ int js_registry_add_file(js_registry *reg, const char *uri, const char *path, ch
     if (!uri) {
         char *real = realpath(path, NULL);
         strbuf sb = STRBUF_INIT;
-        sb_printf(&sb, "file://%s", real ? real : path);
+        rv_sb_printf(&sb, "file://%s", real ? real : path);
         free(real);
-        file_uri = sb_detach(&sb);
+        file_uri = rv_sb_detach(&sb);
     }
     int rc = js_registry_add_document(reg, uri ? uri : file_uri, doc, NULL, err);
     json_object_put(doc);
@@ -443,11 +443,11 @@ int js_registry_add_file(js_registry *reg, const char *uri, const char *path, ch
 static js_source *add_source(js_registry *reg, const char *base_uri, char **err)
 {
     if (!js_uri_is_absolute(base_uri) || strchr(base_uri, '#')) {
-        *err = sb_format("base URI \"%s\" must be absolute and have no fragment", base_uri);
+        *err = rv_sb_format("base URI \"%s\" must be absolute and have no fragment", base_uri);
         return NULL;
     }
-    js_source *s = xcalloc(1, sizeof *s);
-    s->prefix = xstrdup(base_uri);
+    js_source *s = rv_xcalloc(1, sizeof *s);
+    s->prefix = rv_xstrdup(base_uri);
     vec_push(&reg->sources, s);
     return s;
 }
@@ -456,13 +456,13 @@ int js_registry_add_dir(js_registry *reg, const char *base_uri, const char *dir,
 {
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        *err = sb_format("%s: not a directory", dir);
+        *err = rv_sb_format("%s: not a directory", dir);
         return -1;
     }
     js_source *s = add_source(reg, base_uri, err);
     if (!s)
         return -1;
-    s->dir = xstrdup(dir);
+    s->dir = rv_xstrdup(dir);
     return 0;
 }
 
@@ -472,7 +472,7 @@ int js_registry_add_bundle(js_registry *reg, const char *base_uri, const char *b
     js_source *s = add_source(reg, base_uri, err);
     if (!s)
         return -1;
-    s->bundle_dir = xstrdup(bundle_dir);
+    s->bundle_dir = rv_xstrdup(bundle_dir);
     return 0;
 }
 
@@ -481,9 +481,9 @@ int js_registry_add_metaschemas(js_registry *reg, const char *schema_dir, char *
     if (!schema_dir)
         return js_registry_add_bundle(reg, JS_DRAFT2020_12_BASE, "meta/draft2020-12", err);
     strbuf dir = STRBUF_INIT;
-    sb_printf(&dir, "%s/meta/draft2020-12", schema_dir);
+    rv_sb_printf(&dir, "%s/meta/draft2020-12", schema_dir);
     int rc = js_registry_add_dir(reg, JS_DRAFT2020_12_BASE, dir.data, err);
-    sb_free(&dir);
+    rv_sb_free(&dir);
     return rc;
 }
 
@@ -517,13 +517,13 @@ static int load_from_dir(js_registry *reg, const char *uri, const js_source *s, 
                          char **err)
 {
     strbuf path = STRBUF_INIT;
-    sb_printf(&path, "%s/%s", s->dir, rel);
+    rv_sb_printf(&path, "%s/%s", s->dir, rel);
     if (!is_regular_file(path.data))
-        sb_puts(&path, ".json");
+        rv_sb_puts(&path, ".json");
     int rc = 0;
     if (is_regular_file(path.data))
         rc = js_registry_add_file(reg, uri, path.data, err) == 0 ? 1 : -1;
-    sb_free(&path);
+    rv_sb_free(&path);
     return rc;
 }
 
@@ -541,10 +541,10 @@ static int load_from_bundle(js_registry *reg, const char *uri, const js_source *
                             char **err)
 {
     strbuf path = STRBUF_INIT;
-    sb_printf(&path, "%s%s%s", s->bundle_dir, *s->bundle_dir ? "/" : "", rel);
+    rv_sb_printf(&path, "%s%s%s", s->bundle_dir, *s->bundle_dir ? "/" : "", rel);
     const js_embedded_file *f = find_bundled(reg, path.data);
     if (!f) {
-        sb_puts(&path, ".json");
+        rv_sb_puts(&path, ".json");
         f = find_bundled(reg, path.data);
     }
     int rc = 0;
@@ -553,7 +553,7 @@ static int load_from_bundle(js_registry *reg, const char *uri, const js_source *
         rc = doc && js_registry_add_document(reg, uri, doc, NULL, err) == 0 ? 1 : -1;
         json_object_put(doc);
     }
-    sb_free(&path);
+    rv_sb_free(&path);
     return rc;
 }
 
@@ -587,7 +587,8 @@ static json_object *lookup_uri(js_registry *reg, const char *uri, char **err)
         return e->node;
     int rc = load_from_sources(reg, uri, err);
     if (rc == 0)
-        *err = sb_format("no schema is registered for \"%s\" (network retrieval is disabled)", uri);
+        *err =
+            rv_sb_format("no schema is registered for \"%s\" (network retrieval is disabled)", uri);
     if (rc <= 0)
         return NULL;
     e = js_strmap_get(&reg->uris, uri);
@@ -606,14 +607,14 @@ const js_loc *js_registry_child_loc(js_registry *reg, json_object *child, const 
     if (known || !child)
         return known;
     strbuf extra = STRBUF_INIT;
-    sb_putc(&extra, '/');
-    sb_put_pointer_token(&extra, tok1, strlen(tok1));
+    rv_sb_putc(&extra, '/');
+    rv_sb_put_pointer_token(&extra, tok1, strlen(tok1));
     if (tok2) {
-        sb_putc(&extra, '/');
-        sb_put_pointer_token(&extra, tok2, strlen(tok2));
+        rv_sb_putc(&extra, '/');
+        rv_sb_put_pointer_token(&extra, tok2, strlen(tok2));
     }
     remember_loc(reg, child, parent, extra.data);
-    sb_free(&extra);
+    rv_sb_free(&extra);
     return js_registry_loc(reg, child);
 }
 
@@ -658,11 +659,11 @@ static json_object *pointer_step(json_object *cur, const char *tok)
  * see it (a pointer into a non-schema keyword). */
 static void remember_loc(js_registry *reg, json_object *node, const js_loc *near, const char *extra)
 {
-    js_loc *l = xmalloc(sizeof *l);
+    js_loc *l = rv_xmalloc(sizeof *l);
     l->res = near->res;
     strbuf sb = STRBUF_INIT;
-    sb_printf(&sb, "%s%s", near->pointer, extra);
-    l->pointer = sb_detach(&sb);
+    rv_sb_printf(&sb, "%s%s", near->pointer, extra);
+    l->pointer = rv_sb_detach(&sb);
     js_ptrmap_put(&reg->locs, node, l);
     vec_push(&reg->loc_store, l);
 }
@@ -670,7 +671,7 @@ static void remember_loc(js_registry *reg, json_object *node, const js_loc *near
 /* Follows decoded JSON pointer `ptr` from `root`. */
 static json_object *follow_pointer(js_registry *reg, json_object *root, const char *ptr)
 {
-    char *copy = xstrdup(ptr);
+    char *copy = rv_xstrdup(ptr);
     json_object *cur = root;
     const js_loc *near = js_registry_loc(reg, root);
     strbuf extra = STRBUF_INIT;
@@ -686,16 +687,16 @@ static json_object *follow_pointer(js_registry *reg, json_object *root, const ch
         const js_loc *l = js_registry_loc(reg, cur);
         if (l) {
             near = l;
-            sb_truncate(&extra, 0);
+            rv_sb_truncate(&extra, 0);
         } else {
-            sb_putc(&extra, '/');
-            sb_put_pointer_token(&extra, p, strlen(p));
+            rv_sb_putc(&extra, '/');
+            rv_sb_put_pointer_token(&extra, p, strlen(p));
         }
         p = slash ? slash + 1 : NULL;
     }
     if (cur && near && extra.len && !js_registry_loc(reg, cur))
         remember_loc(reg, cur, near, extra.data);
-    sb_free(&extra);
+    rv_sb_free(&extra);
     free(copy);
     return cur;
 }
@@ -705,7 +706,7 @@ int js_registry_resolve(js_registry *reg, const char *base, const char *ref, js_
 {
     char *abs = js_uri_resolve(base, ref);
     if (!abs) {
-        *err = sb_format("invalid reference \"%s\"", ref);
+        *err = rv_sb_format("invalid reference \"%s\"", ref);
         return -1;
     }
     const char *frag;
@@ -717,24 +718,24 @@ int js_registry_resolve(js_registry *reg, const char *base, const char *ref, js_
     out->node = root;
     out->dynamic_anchor = false;
     if (root && frag && !decoded) {
-        *err = sb_format("invalid percent-encoding in \"%s\"", ref);
+        *err = rv_sb_format("invalid percent-encoding in \"%s\"", ref);
         rc = -1;
     } else if (decoded && decoded[0] == '/') {
         out->node = follow_pointer(reg, root, decoded);
         if (!out->node) {
-            *err = sb_format("\"%s\" does not exist (resolved to %s)", ref, abs);
+            *err = rv_sb_format("\"%s\" does not exist (resolved to %s)", ref, abs);
             rc = -1;
         }
     } else if (decoded && decoded[0] != '\0') {
         strbuf key = STRBUF_INIT;
-        sb_printf(&key, "%s#%s", uri, decoded);
+        rv_sb_printf(&key, "%s#%s", uri, decoded);
         js_uri_entry *e = js_strmap_get(&reg->uris, key.data);
-        sb_free(&key);
+        rv_sb_free(&key);
         if (e) {
             out->node = e->node;
             out->dynamic_anchor = e->dynamic;
         } else {
-            *err = sb_format("anchor \"%s\" is not defined in %s", decoded, uri);
+            *err = rv_sb_format("anchor \"%s\" is not defined in %s", decoded, uri);
             rc = -1;
         }
     }

@@ -88,7 +88,7 @@ static void remove_dot_segments(strbuf *out, const char *path, size_t n)
             in += 2;
         } else if (left == 2 && memcmp(in, "/.", 2) == 0) {
             in += 1;
-            sb_putc(out, '/');
+            rv_sb_putc(out, '/');
             in = end;
         } else if ((left >= 4 && memcmp(in, "/../", 4) == 0) ||
                    (left == 3 && memcmp(in, "/..", 3) == 0)) {
@@ -99,9 +99,9 @@ static void remove_dot_segments(strbuf *out, const char *path, size_t n)
                 keep--;
             if (keep > base)
                 keep--;
-            sb_truncate(out, keep);
+            rv_sb_truncate(out, keep);
             if (last) {
-                sb_putc(out, '/');
+                rv_sb_putc(out, '/');
                 in = end;
             }
         } else if ((left == 1 && in[0] == '.') || (left == 2 && memcmp(in, "..", 2) == 0)) {
@@ -110,7 +110,7 @@ static void remove_dot_segments(strbuf *out, const char *path, size_t n)
             const char *seg_end = memchr(in + 1, '/', (size_t)(end - in - 1));
             if (!seg_end)
                 seg_end = end;
-            sb_put(out, in, (size_t)(seg_end - in));
+            rv_sb_put(out, in, (size_t)(seg_end - in));
             in = seg_end;
         }
     }
@@ -118,7 +118,7 @@ static void remove_dot_segments(strbuf *out, const char *path, size_t n)
 
 static void put_slice(strbuf *sb, const char *a, const char *b)
 {
-    sb_put(sb, a, (size_t)(b - a));
+    rv_sb_put(sb, a, (size_t)(b - a));
 }
 
 /* Appends base's path merged with the relative path of r (RFC 3986 5.2.3),
@@ -127,7 +127,7 @@ static void put_merged_path(strbuf *out, const uri_parts *b, const uri_parts *r)
 {
     strbuf merged = STRBUF_INIT;
     if (b->has_authority && b->path == b->path_end) {
-        sb_putc(&merged, '/');
+        rv_sb_putc(&merged, '/');
     } else {
         const char *slash = NULL;
         for (const char *p = b->path; p < b->path_end; p++) {
@@ -139,20 +139,20 @@ static void put_merged_path(strbuf *out, const uri_parts *b, const uri_parts *r)
     }
     put_slice(&merged, r->path, r->path_end);
     remove_dot_segments(out, merged.data, merged.len);
-    sb_free(&merged);
+    rv_sb_free(&merged);
 }
 
 static void put_scheme_lower(strbuf *out, const uri_parts *u)
 {
     for (const char *p = u->scheme; p < u->scheme_end; p++)
-        sb_putc(out, (char)tolower((unsigned char)*p));
-    sb_putc(out, ':');
+        rv_sb_putc(out, (char)tolower((unsigned char)*p));
+    rv_sb_putc(out, ':');
 }
 
 static void put_authority(strbuf *out, const uri_parts *u)
 {
     if (u->has_authority) {
-        sb_puts(out, "//");
+        rv_sb_puts(out, "//");
         put_slice(out, u->auth, u->auth_end);
     }
 }
@@ -160,7 +160,7 @@ static void put_authority(strbuf *out, const uri_parts *u)
 static void put_query(strbuf *out, const uri_parts *u)
 {
     if (u->has_query) {
-        sb_putc(out, '?');
+        rv_sb_putc(out, '?');
         put_slice(out, u->query, u->query_end);
     }
 }
@@ -206,38 +206,38 @@ char *js_uri_resolve(const char *base, const char *ref)
         }
     }
     if (r.has_fragment) {
-        sb_putc(&out, '#');
+        rv_sb_putc(&out, '#');
         put_slice(&out, r.frag, r.frag_end);
     }
-    return sb_detach(&out);
+    return rv_sb_detach(&out);
 }
 
 char *js_uri_split_fragment(const char *uri, const char **fragment)
 {
     const char *hash = strchr(uri, '#');
     *fragment = hash ? hash + 1 : NULL;
-    return hash ? xstrndup(uri, (size_t)(hash - uri)) : xstrdup(uri);
+    return hash ? rv_xstrndup(uri, (size_t)(hash - uri)) : rv_xstrdup(uri);
 }
 
 char *js_percent_decode(const char *s, size_t n, size_t *out_len)
 {
     strbuf out = STRBUF_INIT;
-    sb_put(&out, "", 0); /* NUL-terminated even when empty */
+    rv_sb_put(&out, "", 0); /* NUL-terminated even when empty */
     for (size_t i = 0; i < n; i++) {
         if (s[i] != '%') {
-            sb_putc(&out, s[i]);
+            rv_sb_putc(&out, s[i]);
             continue;
         }
         int hi = i + 2 < n ? rv_hex_digit(s[i + 1]) : -1;
         int lo = i + 2 < n ? rv_hex_digit(s[i + 2]) : -1;
         if (hi < 0 || lo < 0) {
-            sb_free(&out);
+            rv_sb_free(&out);
             return NULL;
         }
-        sb_putc(&out, (char)(hi * 16 + lo));
+        rv_sb_putc(&out, (char)(hi * 16 + lo));
         i += 2;
     }
     if (out_len)
         *out_len = out.len;
-    return sb_detach(&out);
+    return rv_sb_detach(&out);
 }

@@ -20,7 +20,7 @@ void js_ev_init(js_evalset *ev, size_t n)
         ev->bits = ev->local;
         memset(ev->local, 0, sizeof ev->local);
     } else {
-        ev->bits = xcalloc((n + 63) / 64, sizeof(uint64_t));
+        ev->bits = rv_xcalloc((n + 63) / 64, sizeof(uint64_t));
     }
 }
 
@@ -54,11 +54,11 @@ static void render_path(strbuf *sb, const js_path *p)
     if (!p)
         return;
     render_path(sb, p->up);
-    sb_putc(sb, '/');
+    rv_sb_putc(sb, '/');
     if (p->key)
-        sb_put_pointer_token(sb, p->key, p->len);
+        rv_sb_put_pointer_token(sb, p->key, p->len);
     else
-        sb_printf(sb, "%zu", p->len);
+        rv_sb_printf(sb, "%zu", p->len);
 }
 
 static void emit_error_kind(js_vctx *cx, const js_path *ipath, const js_path *kpath,
@@ -68,18 +68,18 @@ static void emit_error_kind(js_vctx *cx, const js_path *ipath, const js_path *kp
     strbuf inst = STRBUF_INIT, kloc = STRBUF_INIT, abs = STRBUF_INIT;
     render_path(&inst, ipath);
     render_path(&kloc, kpath);
-    sb_puts(&abs, s->location);
+    rv_sb_puts(&abs, s->location);
     if (keyword) {
-        sb_putc(&abs, '/');
-        sb_put_pointer_token(&abs, keyword, strlen(keyword));
+        rv_sb_putc(&abs, '/');
+        rv_sb_put_pointer_token(&abs, keyword, strlen(keyword));
     }
     js_error e = {inst.data ? inst.data : "", kloc.data ? kloc.data : "", abs.data, message,
                   pattern_error};
     if (cx->on_error(&e, cx->user))
         cx->stopped = true;
-    sb_free(&inst);
-    sb_free(&kloc);
-    sb_free(&abs);
+    rv_sb_free(&inst);
+    rv_sb_free(&kloc);
+    rv_sb_free(&abs);
 }
 
 static void emit_error(js_vctx *cx, const js_path *ipath, const js_path *kpath, const js_schema *s,
@@ -101,14 +101,14 @@ int js_search_kw(js_vctx *cx, const js_frame *fr, const js_schema *s, const js_k
     cx->failed_subject = str;
     if (cx->on_error && !cx->stopped && !repeated) {
         strbuf msg = STRBUF_INIT;
-        sb_puts(&msg, "the pattern ");
+        rv_sb_puts(&msg, "the pattern ");
         js_put_quoted(&msg, re->source, strlen(re->source));
-        sb_printf(&msg, " could not be evaluated on this %zu-byte string: ", n);
+        rv_sb_printf(&msg, " could not be evaluated on this %zu-byte string: ", n);
         js_regex_put_error(&msg, rc);
-        sb_puts(&msg, "; the keyword is not counted as failed");
+        rv_sb_puts(&msg, "; the keyword is not counted as failed");
         js_path kp = {fr->kpath, kw->name, kw->name_len};
         emit_error_kind(cx, ip ? ip : fr->ipath, &kp, s, kw->name, msg.data, true);
-        sb_free(&msg);
+        rv_sb_free(&msg);
     }
     return otherwise;
 }
@@ -117,7 +117,7 @@ void js_report(js_vctx *cx, const js_path *ip, const js_path *kp, const js_schem
                const char *keyword, strbuf *msg)
 {
     emit_error(cx, ip, kp, where, keyword, msg->data ? msg->data : "");
-    sb_free(msg);
+    rv_sb_free(msg);
 }
 
 void js_fail_kw(js_vctx *cx, const js_frame *fr, const js_schema *s, const js_kw *kw,
@@ -236,13 +236,13 @@ static int collect_error(const js_error *e, void *ctx)
     js_error_list *l = c->out;
     if (l->count == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 8;
-        l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+        l->items = rv_xrealloc(l->items, l->cap * sizeof *l->items);
     }
     js_error *copy = &l->items[l->count++];
-    copy->instance_location = xstrdup(e->instance_location);
-    copy->keyword_location = xstrdup(e->keyword_location);
-    copy->absolute_keyword_location = xstrdup(e->absolute_keyword_location);
-    copy->message = xstrdup(e->message);
+    copy->instance_location = rv_xstrdup(e->instance_location);
+    copy->keyword_location = rv_xstrdup(e->keyword_location);
+    copy->absolute_keyword_location = rv_xstrdup(e->absolute_keyword_location);
+    copy->message = rv_xstrdup(e->message);
     copy->pattern_error = e->pattern_error;
     return c->max && l->count >= c->max;
 }

@@ -155,15 +155,15 @@ static const char *original_double_text(json_object *v)
 void js_num_render(strbuf *sb, const js_num *n, json_object *src)
 {
     if (n->kind == JS_NUM_INT) {
-        sb_printf(sb, "%lld", (long long)n->i);
+        rv_sb_printf(sb, "%lld", (long long)n->i);
     } else if (n->kind == JS_NUM_UINT) {
-        sb_printf(sb, "%llu", (unsigned long long)n->u);
+        rv_sb_printf(sb, "%llu", (unsigned long long)n->u);
     } else {
         const char *text = original_double_text(src);
         if (text)
-            sb_puts(sb, text);
+            rv_sb_puts(sb, text);
         else
-            sb_printf(sb, "%.17g", n->d);
+            rv_sb_printf(sb, "%.17g", n->d);
     }
 }
 
@@ -439,25 +439,25 @@ static bool render_full(render *r)
 static void render_string(render *r, const char *s, size_t n)
 {
     strbuf *sb = r->sb;
-    sb_putc(sb, '"');
+    rv_sb_putc(sb, '"');
     for (size_t i = 0; i < n && !render_full(r); i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
-            sb_putc(sb, '\\');
-            sb_putc(sb, (char)c);
+            rv_sb_putc(sb, '\\');
+            rv_sb_putc(sb, (char)c);
         } else if (c == '\n') {
-            sb_puts(sb, "\\n");
+            rv_sb_puts(sb, "\\n");
         } else if (c == '\t') {
-            sb_puts(sb, "\\t");
+            rv_sb_puts(sb, "\\t");
         } else if (c == '\r') {
-            sb_puts(sb, "\\r");
+            rv_sb_puts(sb, "\\r");
         } else if (c < 0x20) {
-            sb_printf(sb, "\\u%04x", c);
+            rv_sb_printf(sb, "\\u%04x", c);
         } else {
-            sb_putc(sb, (char)c);
+            rv_sb_putc(sb, (char)c);
         }
     }
-    sb_putc(sb, '"');
+    rv_sb_putc(sb, '"');
 }
 
 static void render_value(render *r, json_object *v);
@@ -465,12 +465,12 @@ static void render_value(render *r, json_object *v);
 static void render_container(render *r, json_object *v)
 {
     bool is_array = json_object_get_type(v) == json_type_array;
-    sb_putc(r->sb, is_array ? '[' : '{');
+    rv_sb_putc(r->sb, is_array ? '[' : '{');
     size_t i = 0;
     if (is_array) {
         for (size_t n = json_object_array_length(v); i < n && !render_full(r); i++) {
             if (i)
-                sb_putc(r->sb, ',');
+                rv_sb_putc(r->sb, ',');
             render_value(r, json_object_array_get_idx(v, i));
         }
     } else {
@@ -479,13 +479,13 @@ static void render_container(render *r, json_object *v)
             if (render_full(r))
                 break;
             if (i++)
-                sb_putc(r->sb, ',');
+                rv_sb_putc(r->sb, ',');
             render_string(r, key, strlen(key));
-            sb_putc(r->sb, ':');
+            rv_sb_putc(r->sb, ':');
             render_value(r, val);
         }
     }
-    sb_putc(r->sb, is_array ? ']' : '}');
+    rv_sb_putc(r->sb, is_array ? ']' : '}');
 }
 
 static void render_value(render *r, json_object *v)
@@ -493,10 +493,10 @@ static void render_value(render *r, json_object *v)
     js_num n;
     switch (json_object_get_type(v)) {
     case json_type_null:
-        sb_puts(r->sb, "null");
+        rv_sb_puts(r->sb, "null");
         break;
     case json_type_boolean:
-        sb_puts(r->sb, json_object_get_boolean(v) ? "true" : "false");
+        rv_sb_puts(r->sb, json_object_get_boolean(v) ? "true" : "false");
         break;
     case json_type_int:
     case json_type_double:
@@ -520,12 +520,12 @@ static void finish_render(render *r)
     strbuf *sb = r->sb;
     if (!render_full(r))
         return;
-    sb_truncate(sb, r->limit);
+    rv_sb_truncate(sb, r->limit);
     while (sb->len > r->start && ((unsigned char)sb->data[sb->len - 1] & 0xC0) == 0x80)
-        sb_truncate(sb, sb->len - 1);
+        rv_sb_truncate(sb, sb->len - 1);
     if (sb->len > r->start && ((unsigned char)sb->data[sb->len - 1] & 0xC0) == 0xC0)
-        sb_truncate(sb, sb->len - 1);
-    sb_puts(sb, "...");
+        rv_sb_truncate(sb, sb->len - 1);
+    rv_sb_puts(sb, "...");
 }
 
 void js_render_json(strbuf *sb, json_object *v, size_t max)
