@@ -1,7 +1,8 @@
 # CheckManPage.cmake - the recval_manpage test: docs/recval.1 and the bash
 # completion know every subcommand, option and --format value that
-# `recval --help` and docs/cli.md name; and the page renders without a
-# groff warning (when groff is installed).
+# `recval --help` and docs/cli.md name; the page names the version
+# `recval --version` prints; and it renders without a groff warning (when
+# groff is installed).
 #   cmake -DRECVAL=path/to/recval -DSOURCE_DIR=<repo> -P CheckManPage.cmake
 cmake_minimum_required(VERSION 3.25)
 
@@ -42,6 +43,10 @@ endforeach()
 list(REMOVE_DUPLICATES formats)
 
 set(problems "")
+execute_process(COMMAND ${RECVAL} --version OUTPUT_VARIABLE version OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT man MATCHES "\n\\.TH RECVAL 1 \"[0-9-]+\" \"${version}\"")
+  list(APPEND problems "the .TH line of recval.1 does not name '${version}'")
+endif()
 foreach(c IN LISTS commands)
   if(NOT man MATCHES "\n\\.SS recval ${c}\n")
     list(APPEND problems "recval.1 has no section for the command '${c}'")

@@ -7,6 +7,7 @@
 # what follows the "=".
 set -u
 COMP_WORDBREAKS=$' \t\n"\'><=;|&(:'
+# shellcheck source=scripts/completion/recval.bash
 source "$1"
 recval_bin=${2:-}
 failures=0
@@ -29,7 +30,7 @@ expect()
     fi
 }
 
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 expect "recval " "--help --version fix hash replay rules schema validate"
 expect "recval va" "validate"
 expect "recval validate --for" "--format="
