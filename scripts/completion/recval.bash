@@ -13,8 +13,9 @@ _recval_options()
 {
     case $1 in
     validate)
-        echo "--format= --output= --junit= --strict --jobs= --ignore= --config= --tests=" \
-            "--baseline= --write-baseline= --stdin-filename= --max-memory= --help --"
+        echo "--format= --output= --junit= --strict --no-strict --jobs= --ignore= --config=" \
+            "--no-config --tests= --baseline= --write-baseline= --stdin-filename=" \
+            "--max-memory= --help --"
         ;;
     fix) echo "--dry-run --unsafe --format= --help --" ;;
     rules) echo "--format= --help" ;;
