@@ -33,8 +33,9 @@ list(REMOVE_DUPLICATES commands)
 # Options and --format values named anywhere in either.
 string(REGEX MATCHALL "--[a-z][a-z-]*[a-z]" options "${help};${cli_md}")
 list(REMOVE_DUPLICATES options)
-# Other programs' options that docs/cli.md quotes (pytest --collect-only).
-list(REMOVE_ITEM options --collect-only)
+# Other programs' options that docs/cli.md quotes (pytest --collect-only,
+# ruff --check).
+list(REMOVE_ITEM options --collect-only --check)
 string(REGEX MATCHALL "--format=[a-z|]+" format_lists "${help};${cli_md}")
 set(formats "")
 foreach(f IN LISTS format_lists)

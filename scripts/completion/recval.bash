@@ -30,8 +30,7 @@ _recval_options()
 _recval_formats()
 {
     case $1 in
-    validate) echo "text json junit sarif github markdown" ;;
-    schema) echo "text json junit" ;;
+    validate | schema) echo "text json junit sarif github markdown" ;;
     *) echo "text json" ;;
     esac
 }
