@@ -21,7 +21,7 @@ _recval_options()
     rules) echo "--format= --help" ;;
     hash) echo "--format= --request= --test-id= --help --" ;;
     replay) echo "--root= --request= --test-id= --recording-dir= --nearest= --format= --help" ;;
-    schema) echo "--format= --output= --base= --help --" ;;
+    schema) echo "--format= --output= --base= --max-memory= --stdin-filename= --help --" ;;
     "") echo "--help --version" ;;
     esac
 }
