@@ -13,6 +13,8 @@ packages=(
     python3-jsonschema                 # schema cross-checks (scripts/)
     clang libclang-rt-14-dev           # libFuzzer harnesses (fuzz/, RECVAL_FUZZ=ON)
     valgrind                           # the memcheck step of .ci/run
+    binutils groff-base                # nm: export check; groff: man page check
+    dpkg-dev file                      # dpkg-shlibdeps, file: cpack -G DEB
 )
 
 missing=()

@@ -26,6 +26,16 @@
 #define RECVAL_H
 
 #include <stddef.h>
+
+/* RECVAL_API marks what the shared library exports: it is built with
+ * -fvisibility=hidden, so a function declared here without it is not
+ * callable from librecval.so (a CTest test, recval_exports, checks both
+ * ways). The static library is not affected. */
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define RECVAL_API __attribute__((visibility("default")))
+#else
+#define RECVAL_API
+#endif
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -119,14 +129,14 @@ typedef struct recval_validator recval_validator;
 /** Makes a validator. `opts` may be NULL. Returns NULL on failure (see
  * recval_last_error()): an unknown rule or family in `ignore`, a test-list
  * file that cannot be read. */
-recval_validator *recval_validator_new(const recval_options *opts);
+RECVAL_API recval_validator *recval_validator_new(const recval_options *opts);
 
 /** 1 when `v` reports the rule named `name`, 0 when recval_options.ignore
  * switched it off or there is no such rule. */
-int recval_validator_reports(const recval_validator *v, const char *name);
+RECVAL_API int recval_validator_reports(const recval_validator *v, const char *name);
 
 /** Frees a validator made by recval_validator_new(); NULL is allowed. */
-void recval_validator_free(recval_validator *v);
+RECVAL_API void recval_validator_free(recval_validator *v);
 
 /** Applies v's ignored rules, per-path ignores and severity overrides to
  * the diagnostics of `r`: drops those not to report, gives the others
@@ -134,7 +144,7 @@ void recval_validator_free(recval_validator *v);
  * check (recval_check_duplicates()); the checks apply them already, and
  * applying them twice changes nothing. Thread-safe on distinct results.
  * Returns RECVAL_OK, or RECVAL_EINVAL on NULL arguments. */
-recval_status recval_validator_apply(const recval_validator *v, recval_result *r);
+RECVAL_API recval_status recval_validator_apply(const recval_validator *v, recval_result *r);
 
 /** Reads and checks the file at `path`, filling `out` (which the caller
  * frees with recval_result_free()). A file that cannot be read is still a
@@ -143,7 +153,8 @@ recval_status recval_validator_apply(const recval_validator *v, recval_result *r
  * socket or device is `parse/unreadable`, "not a regular file"); it is
  * read up to the size limit even if it grows meanwhile.
  * Returns RECVAL_EINVAL on NULL arguments. */
-recval_status recval_check_file(const recval_validator *v, const char *path, recval_result *out);
+RECVAL_API recval_status recval_check_file(const recval_validator *v, const char *path,
+                                           recval_result *out);
 
 /** Reads what is left of the open descriptor `fd` (a pipe, standard
  * input; at most the size limit and the memory budget) and checks it as if
@@ -151,23 +162,24 @@ recval_status recval_check_file(const recval_validator *v, const char *path, rec
  * checked against). Same contract as recval_check_file(); `fd` is neither
  * closed nor seeked, and no other thread may read it meanwhile. Returns
  * RECVAL_EINVAL on NULL arguments or fd < 0. */
-recval_status recval_check_fd(const recval_validator *v, int fd, const char *path,
-                              recval_result *out);
+RECVAL_API recval_status recval_check_fd(const recval_validator *v, int fd, const char *path,
+                                         recval_result *out);
 
 /** The result of a file a directory walk skips because it is not a
  * regular file (a FIFO, socket or device, which could block or never
  * end): one `parse/not-regular-file` note, nothing read. Returns
  * RECVAL_OK, or RECVAL_EINVAL on NULL arguments. */
-recval_status recval_skip_file(const recval_validator *v, const char *path, recval_result *out);
+RECVAL_API recval_status recval_skip_file(const recval_validator *v, const char *path,
+                                          recval_result *out);
 
 /** Checks `len` bytes at `text` as if read from `path` (the name matters:
  * request hashes are checked against it). Same contract as
  * recval_check_file(). */
-recval_status recval_check_buffer(const recval_validator *v, const char *path, const char *text,
-                                  size_t len, recval_result *out);
+RECVAL_API recval_status recval_check_buffer(const recval_validator *v, const char *path,
+                                             const char *text, size_t len, recval_result *out);
 
 /** Frees what a check put in `r` and zeroes it. */
-void recval_result_free(recval_result *r);
+RECVAL_API void recval_result_free(recval_result *r);
 
 /** The run-level check of the results of one run (after every file is
  * checked, before reports are written): two or more files of one
@@ -178,14 +190,14 @@ void recval_result_free(recval_result *r);
  * sorted and its counts right. Stores the number of diagnostics added in
  * *added (when not NULL). Returns RECVAL_OK, or RECVAL_EINVAL when
  * `results` is NULL and n is not 0. */
-recval_status recval_check_duplicates(recval_result *results, size_t n, size_t *added);
+RECVAL_API recval_status recval_check_duplicates(recval_result *results, size_t n, size_t *added);
 
 /** The rule table, grouped by family in docs order; `*count` receives its
  * length. */
-const recval_rule *recval_rules(size_t *count);
+RECVAL_API const recval_rule *recval_rules(size_t *count);
 
 /** Looks up a rule by its full name; NULL when there is none. */
-const recval_rule *recval_rule_find(const char *name);
+RECVAL_API const recval_rule *recval_rule_find(const char *name);
 
 /** The full description of `rule`: the prose of its section in
  * docs/rules/<family>.md, compiled into the library at build time (the
@@ -193,7 +205,7 @@ const recval_rule *recval_rule_find(const char *name);
  * space, paragraphs separated by a blank line, the example left out; ""
  * for NULL or a rule the docs lack. The string belongs to the library and
  * lives as long as the process. Thread-safe (built once, on first use). */
-const char *recval_rule_description(const recval_rule *rule);
+RECVAL_API const char *recval_rule_description(const recval_rule *rule);
 
 /** Fingerprints of one finding, as lower-case hex. */
 typedef struct recval_fingerprint {
@@ -212,26 +224,26 @@ typedef struct recval_fingerprint {
  * into `out[0..ndiags)`, re-reading the file `r->path` once. The file is
  * only read. Returns RECVAL_OK, or RECVAL_EINVAL on NULL arguments. Safe
  * to call from several threads with distinct `out`. */
-recval_status recval_fingerprints(const recval_validator *v, const recval_result *r,
-                                  recval_fingerprint *out);
+RECVAL_API recval_status recval_fingerprints(const recval_validator *v, const recval_result *r,
+                                             recval_fingerprint *out);
 
 /** When `name` is an old rule name that recval_options.ignore still
  * accepts (a rule renamed, or split into several), a static note saying
  * what became of it; NULL for current names and unknown ones. Thread-safe
  * (reads a constant table). */
-const char *recval_rule_alias_note(const char *name);
+RECVAL_API const char *recval_rule_alias_note(const char *name);
 
 /** "error", "warning" or "note". */
-const char *recval_severity_name(recval_severity s);
+RECVAL_API const char *recval_severity_name(recval_severity s);
 
 /** NULL-terminated list of the kinds a recording can be classified as. */
-const char *const *recval_kind_names(void);
+RECVAL_API const char *const *recval_kind_names(void);
 
 /** Message of the last failed call on this thread ("" when none). */
-const char *recval_last_error(void);
+RECVAL_API const char *recval_last_error(void);
 
 /** Library version, e.g. "0.1.0". */
-const char *recval_version(void);
+RECVAL_API const char *recval_version(void);
 
 /* --- the configuration file (recval.json) ----------------------------- */
 
@@ -256,28 +268,28 @@ typedef struct recval_config recval_config;
  * "PATH:LINE:COLUMN: key "KEY": MESSAGE (at POINTER)", LINE and COLUMN
  * those of the offending key (an unknown key) or value (1-based, columns
  * in code points). */
-recval_config *recval_config_load(const char *path);
+RECVAL_API recval_config *recval_config_load(const char *path);
 
 /** The same for `len` bytes at `text`, read as if from `path` (whose
  * directory anchors the relative paths; the file need not exist). For
  * callers that hold the text, and for fuzzing. */
-recval_config *recval_config_parse(const char *path, const char *text, size_t len);
+RECVAL_API recval_config *recval_config_parse(const char *path, const char *text, size_t len);
 
 /** The path the config was loaded from, as given. */
-const char *recval_config_path(const recval_config *c);
+RECVAL_API const char *recval_config_path(const recval_config *c);
 
 /** The config's `strict`: 1 or 0, or -1 when it does not set it. */
-int recval_config_strict(const recval_config *c);
+RECVAL_API int recval_config_strict(const recval_config *c);
 
 /** Frees a config; NULL is allowed. */
-void recval_config_free(recval_config *c);
+RECVAL_API void recval_config_free(recval_config *c);
 
 /** Decodes one UTF-8 sequence at `s` (`n` bytes available) strictly, as
  * the library reads recordings (RFC 3629: no overlong forms, surrogates or
  * code points above U+10FFFF). Returns its length and stores the code
  * point in *cp, or returns 0 when the bytes are not valid UTF-8. For
  * writers of reports that must stay valid UTF-8. Thread-safe. */
-size_t recval_utf8_decode(const char *s, size_t n, uint32_t *cp);
+RECVAL_API size_t recval_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
 /** What the library calls when an allocation of `size` bytes fails. */
 typedef void (*recval_oom_handler)(size_t size);
@@ -291,7 +303,7 @@ typedef void (*recval_oom_handler)(size_t size);
  * thread uses the library. Covers recval's own allocations; json-c, PCRE2
  * and OpenSSL allocate for themselves, and their failures surface as the
  * call's ordinary error (e.g. a parse/ diagnostic). */
-recval_oom_handler recval_set_oom_handler(recval_oom_handler handler);
+RECVAL_API recval_oom_handler recval_set_oom_handler(recval_oom_handler handler);
 
 /* --- request hashes and replay (`recval hash`, `recval replay`) ------ */
 
@@ -337,7 +349,8 @@ typedef struct recval_hashes {
  * Returns RECVAL_OK; RECVAL_EIO when the file cannot be read, RECVAL_EINVAL
  * when it is not JSON or holds no request of a known shape (see
  * recval_last_error()). */
-recval_status recval_hash_file(const recval_validator *v, const char *path, recval_hashes *out);
+RECVAL_API recval_status recval_hash_file(const recval_validator *v, const char *path,
+                                          recval_hashes *out);
 
 /** Hashes a bare request: `json` (`len` bytes) is the JSON text of a
  * recording's `request` object, made under `test_id` (NULL: the request's
@@ -345,17 +358,17 @@ recval_status recval_hash_file(const recval_validator *v, const char *path, recv
  * whole recording is accepted too: its request is used, and its test_id
  * when `test_id` is NULL. `out->path`, `name_hash` and `matches` are NULL.
  * Returns RECVAL_OK or RECVAL_EINVAL (not JSON, no request). */
-recval_status recval_hash_request(const recval_validator *v, const char *json, size_t len,
-                                  const char *test_id, recval_hashes *out);
+RECVAL_API recval_status recval_hash_request(const recval_validator *v, const char *json,
+                                             size_t len, const char *test_id, recval_hashes *out);
 
 /** Frees what a hash call put in `h` and zeroes it; NULL is allowed. */
-void recval_hashes_free(recval_hashes *h);
+RECVAL_API void recval_hashes_free(recval_hashes *h);
 
 /** Reads the whole file at `path` (at most the validator's max_file_size
  * bytes) into a NUL-terminated heap buffer the caller frees, storing its
  * length in `*len`; NULL on failure (see recval_last_error()). For callers
  * of the text-taking functions, such as recval_hash_request(). */
-char *recval_read_file(const recval_validator *v, const char *path, size_t *len);
+RECVAL_API char *recval_read_file(const recval_validator *v, const char *path, size_t *len);
 
 /** Where and how recval_replay() looks a request up. */
 typedef struct recval_replay_options {
@@ -447,11 +460,12 @@ typedef struct recval_replay_result {
  * that is not a directory, an unusable request or a file-processor
  * request (no known hash), and RECVAL_EIO or RECVAL_EINVAL when the
  * recording found cannot be read or is not JSON (see recval_last_error()). */
-recval_status recval_replay(const recval_validator *v, const char *json, size_t len,
-                            const recval_replay_options *opts, recval_replay_result *out);
+RECVAL_API recval_status recval_replay(const recval_validator *v, const char *json, size_t len,
+                                       const recval_replay_options *opts,
+                                       recval_replay_result *out);
 
 /** Frees what recval_replay() put in `r` and zeroes it; NULL is allowed. */
-void recval_replay_result_free(recval_replay_result *r);
+RECVAL_API void recval_replay_result_free(recval_replay_result *r);
 
 /* --- fixing names and normalized ids (`recval fix`) ------------------- */
 
@@ -507,12 +521,12 @@ typedef struct recval_fix_plan {
  * Reads only. Returns RECVAL_OK; RECVAL_EIO when the file cannot be read,
  * RECVAL_EINVAL for NULL arguments or a file that is not JSON (see
  * recval_last_error()). Thread-safe with a shared validator. */
-recval_status recval_fix_plan_file(const recval_validator *v, const char *path,
-                                   recval_fix_plan *out);
+RECVAL_API recval_status recval_fix_plan_file(const recval_validator *v, const char *path,
+                                              recval_fix_plan *out);
 
 /** Frees what recval_fix_plan_file() put in `p` and zeroes it; NULL is
  * allowed. */
-void recval_fix_plan_free(recval_fix_plan *p);
+RECVAL_API void recval_fix_plan_free(recval_fix_plan *p);
 
 /** Flags of recval_fix_conflicts() and recval_fix_apply(). */
 #define RECVAL_FIX_ALLOW_UNSAFE 1u /* apply unsafe fixes too */
@@ -524,8 +538,8 @@ void recval_fix_plan_free(recval_fix_plan *p);
  * group's size (others 0), and recval_fix_apply() renames none of them.
  * Stores the number of plans in groups in *in_groups (when not NULL).
  * Returns RECVAL_OK, or RECVAL_EINVAL when `plans` is NULL and n is not 0. */
-recval_status recval_fix_conflicts(recval_fix_plan *plans, size_t n, unsigned flags,
-                                   size_t *in_groups);
+RECVAL_API recval_status recval_fix_conflicts(recval_fix_plan *plans, size_t n, unsigned flags,
+                                              size_t *in_groups);
 
 /** What recval_fix_apply() did with a plan. */
 typedef enum recval_fix_outcome {
@@ -551,15 +565,15 @@ typedef enum recval_fix_outcome {
  * recval_last_error() says why. Returns RECVAL_OK, RECVAL_EIO with
  * RECVAL_FIX_FAILED, or RECVAL_EINVAL for NULL arguments. Plans of
  * different files may be applied from different threads. */
-recval_status recval_fix_apply(const recval_validator *v, const recval_fix_plan *p, unsigned flags,
-                               recval_fix_outcome *out);
+RECVAL_API recval_status recval_fix_apply(const recval_validator *v, const recval_fix_plan *p,
+                                          unsigned flags, recval_fix_outcome *out);
 
 /** "safe", "unsafe" or "never". */
-const char *recval_fix_safety_name(recval_fix_safety s);
+RECVAL_API const char *recval_fix_safety_name(recval_fix_safety s);
 
 /** The outcome's name in `recval fix --format=json` ("rename",
  * "needs-unsafe", "conflict", ...). */
-const char *recval_fix_outcome_name(recval_fix_outcome o);
+RECVAL_API const char *recval_fix_outcome_name(recval_fix_outcome o);
 
 /* --- any JSON against any JSON Schema (`recval schema`) --------------- */
 
@@ -584,20 +598,21 @@ typedef struct recval_schema_base {
  * when the schema is unusable (unreadable, not JSON, an unknown keyword, a
  * malformed keyword value, an unresolvable reference, another draft); the
  * reason is in recval_last_error(). Free with recval_schema_free(). */
-recval_schema *recval_schema_load(const char *path, const recval_schema_base *bases, size_t nbases);
+RECVAL_API recval_schema *recval_schema_load(const char *path, const recval_schema_base *bases,
+                                             size_t nbases);
 
 /** Loads one of recval's own schemas, compiled into the library from
  * schema/: `name` is its path there ("baseline.schema.json"), its URI
  * https://recval.dev/schema/<name>. Returns NULL when there is no such
  * schema (see recval_last_error()). Free with recval_schema_free(). */
-recval_schema *recval_schema_load_builtin(const char *name);
+RECVAL_API recval_schema *recval_schema_load_builtin(const char *name);
 
 /** The URI the schema was loaded under (file:///... or, for a built-in
  * schema, https://recval.dev/schema/...). */
-const char *recval_schema_uri(const recval_schema *s);
+RECVAL_API const char *recval_schema_uri(const recval_schema *s);
 
 /** Frees a schema made by recval_schema_load(); NULL is allowed. */
-void recval_schema_free(recval_schema *s);
+RECVAL_API void recval_schema_free(recval_schema *s);
 
 /** Reads the JSON file at `path` as recval_check_file() reads recordings
  * and validates it against `s`, filling `out` (free it with
@@ -610,23 +625,24 @@ void recval_schema_free(recval_schema *s);
  * `out->kind` is what recval would classify the file as (see
  * recval_kind_names()). Returns RECVAL_OK, or RECVAL_EINVAL on NULL
  * arguments. */
-recval_status recval_schema_check_file(const recval_validator *v, const recval_schema *s,
-                                       const char *path, recval_result *out);
+RECVAL_API recval_status recval_schema_check_file(const recval_validator *v, const recval_schema *s,
+                                                  const char *path, recval_result *out);
 
 /** The same for what is left of the open descriptor `fd` (standard
  * input), reported under `path`; see recval_check_fd(). */
-recval_status recval_schema_check_fd(const recval_validator *v, const recval_schema *s, int fd,
-                                     const char *path, recval_result *out);
+RECVAL_API recval_status recval_schema_check_fd(const recval_validator *v, const recval_schema *s,
+                                                int fd, const char *path, recval_result *out);
 
 /** The same for `len` bytes at `text`, reported under `path`. */
-recval_status recval_schema_check_buffer(const recval_validator *v, const recval_schema *s,
-                                         const char *path, const char *text, size_t len,
-                                         recval_result *out);
+RECVAL_API recval_status recval_schema_check_buffer(const recval_validator *v,
+                                                    const recval_schema *s, const char *path,
+                                                    const char *text, size_t len,
+                                                    recval_result *out);
 
 /** The rule of the findings of recval_schema_check_file(): schema/instance,
  * an error (in recval_rules() like every rule; no check of a recording
  * reports it). */
-const recval_rule *recval_schema_rule(void);
+RECVAL_API const recval_rule *recval_schema_rule(void);
 
 #ifdef __cplusplus
 }
