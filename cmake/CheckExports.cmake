@@ -7,9 +7,9 @@
 #   cmake -DLIBRARY=librecval.so -DHEADER=recval.h -DNM=nm -P CheckExports.cmake
 #
 # The recval_archive_names test: every global symbol the static library
-# defines starts with one of PREFIXES, so that linking librecval.a into a
+# defines starts with one of PREFIXES (comma-separated), so that linking librecval.a into a
 # program cannot clash with the program's own names.
-#   cmake -DARCHIVE=librecval.a "-DPREFIXES=recval_;rv_;js_" -DNM=nm -P CheckExports.cmake
+#   cmake -DARCHIVE=librecval.a -DPREFIXES=recval_,rv_,js_ -DNM=nm -P CheckExports.cmake
 cmake_minimum_required(VERSION 3.25)
 
 # The defined global symbols nm lists for `nm_args`, in `out`; the
@@ -36,6 +36,7 @@ function(defined_symbols nm_args prefixes out out_foreign)
 endfunction()
 
 if(DEFINED ARCHIVE)
+  string(REPLACE "," ";" PREFIXES "${PREFIXES}")
   defined_symbols("-g;--defined-only;${ARCHIVE}" "${PREFIXES}" names foreign)
   list(LENGTH names n)
   list(LENGTH foreign nforeign)
