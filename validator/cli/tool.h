@@ -116,6 +116,18 @@ int tool_check_entry(const recval_validator *v, const recval_schema *s, const ch
  * 1024, "MiB" and "MB" alike). False for anything else or 0. */
 bool tool_parse_size(const char *s, size_t *out);
 
+/* What validate and schema read their input with: the memory budget per
+ * file (0: the library's default) and what "-" (standard input) is
+ * reported as. */
+typedef struct tool_input {
+    size_t max_memory;
+    const char *stdin_name;
+} tool_input;
+/* --max-memory=SIZE or --stdin-filename=PATH at argv[*i]: 1 when it was one
+ * and is stored in *in, 0 when it is neither, -1 when its value is bad (a
+ * message in bad). */
+int tool_input_opt(int argc, char **argv, int *i, tool_input *in, char *bad, size_t bad_len);
+
 /* The configuration files of a `recval validate` run (tool_config.c):
  * those found, loaded once each, and a validator per file used (the last,
  * [nconfigs], for PATHs without one). */

@@ -52,6 +52,26 @@ bool tool_parse_text_or_json(const char *cmd, const char *s, tool_format *out)
     return false;
 }
 
+int tool_input_opt(int argc, char **argv, int *i, tool_input *in, char *bad, size_t bad_len)
+{
+    const char *v;
+    if ((v = tool_opt_value(argc, argv, i, "--max-memory"))) {
+        if (tool_parse_size(v, &in->max_memory))
+            return 1;
+        snprintf(bad, bad_len, "--max-memory needs a size such as 512M or 2G, not '%s'", v);
+        return -1;
+    }
+    if ((v = tool_opt_value(argc, argv, i, "--stdin-filename"))) {
+        if (*v != '\0') {
+            in->stdin_name = v;
+            return 1;
+        }
+        snprintf(bad, bad_len, "--stdin-filename needs a PATH");
+        return -1;
+    }
+    return 0;
+}
+
 bool tool_parse_size(const char *s, size_t *out)
 {
     if (*s < '0' || *s > '9')

@@ -16,8 +16,7 @@ typedef struct schema_opts {
     size_t nbases;
     char **paths; /* the schema, then the instances */
     size_t npaths;
-    size_t max_memory;
-    const char *stdin_name; /* what an instance "-" is reported as */
+    tool_input in; /* --max-memory, --stdin-filename */
 } schema_opts;
 
 static const char usage_line[] =
@@ -72,12 +71,14 @@ static bool parse_base(const char *arg, recval_schema_base *out)
 static int parse_schema_opts(int argc, char **argv, schema_opts *o)
 {
     o->format = FORMAT_TEXT;
-    o->stdin_name = "<stdin>";
+    o->in.stdin_name = "<stdin>";
     o->paths = calloc((size_t)argc, sizeof *o->paths);
     o->bases = calloc((size_t)argc, sizeof *o->bases);
     bool only_paths = false;
     for (int i = 1; i < argc; i++) {
         const char *v;
+        char bad[256];
+        int k;
         char *a = argv[i];
         if (only_paths || a[0] != '-' || strcmp(a, "-") == 0) {
             o->paths[o->npaths++] = a;
@@ -92,13 +93,9 @@ static int parse_schema_opts(int argc, char **argv, schema_opts *o)
                     "unknown format '%s' (text, json, junit, sarif, github or markdown)", v);
         } else if ((v = tool_opt_value(argc, argv, &i, "--output"))) {
             o->output = v;
-        } else if ((v = tool_opt_value(argc, argv, &i, "--max-memory"))) {
-            if (!tool_parse_size(v, &o->max_memory))
-                return usage_error("--max-memory needs a size such as 512M or 2G, not '%s'", v);
-        } else if ((v = tool_opt_value(argc, argv, &i, "--stdin-filename"))) {
-            if (*v == '\0')
-                return usage_error("%s", "--stdin-filename needs a PATH");
-            o->stdin_name = v;
+        } else if ((k = tool_input_opt(argc, argv, &i, &o->in, bad, sizeof bad)) != 0) {
+            if (k < 0)
+                return usage_error("%s", bad);
         } else if ((v = tool_opt_value(argc, argv, &i, "--base"))) {
             if (!parse_base(v, &o->bases[o->nbases]))
                 return usage_error("--base needs URI=DIR, not '%s'", v);
@@ -134,7 +131,7 @@ static int check_instances(const schema_opts *o, const recval_validator *v, cons
     double start = tool_now_seconds();
     for (size_t i = 0; i < n; i++) {
         double t0 = tool_now_seconds();
-        tool_check_entry(v, s, files[i], o->stdin_name, &rep.results[i]);
+        tool_check_entry(v, s, files[i], o->in.stdin_name, &rep.results[i]);
         rep.seconds[i] = tool_now_seconds() - t0;
     }
     rep.total_seconds = tool_now_seconds() - start;
@@ -160,7 +157,7 @@ int tool_schema(int argc, char **argv)
     schema_opts o = {0};
     int rc = parse_schema_opts(argc, argv, &o);
     if (rc < 0) {
-        recval_options vopts = {.max_memory = o.max_memory};
+        recval_options vopts = {.max_memory = o.in.max_memory};
         recval_validator *v = recval_validator_new(&vopts);
         recval_schema *s = v ? recval_schema_load(o.paths[0], o.bases, o.nbases) : NULL;
         if (!s) {

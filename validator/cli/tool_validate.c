@@ -21,8 +21,7 @@ typedef struct validate_opts {
     const char *config;
     const char **tests; /* --tests files */
     size_t ntests;
-    size_t max_memory;
-    const char *stdin_name; /* what "-" is reported as */
+    tool_input in; /* --max-memory, --stdin-filename */
     char **paths;
     size_t npaths;
 } validate_opts;
@@ -159,12 +158,14 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
 {
     o->format = FORMAT_TEXT;
     o->jobs = default_jobs();
-    o->stdin_name = "<stdin>";
+    o->in.stdin_name = "<stdin>";
     o->paths = calloc((size_t)argc, sizeof *o->paths);
     o->tests = calloc((size_t)argc, sizeof *o->tests);
     bool only_paths = false;
     for (int i = 1; i < argc; i++) {
         const char *v;
+        char bad[256];
+        int k;
         const char *a = argv[i];
         if (only_paths || a[0] != '-' || strcmp(a, "-") == 0) {
             o->paths[o->npaths++] = argv[i];
@@ -191,13 +192,9 @@ static int parse_validate_opts(int argc, char **argv, validate_opts *o)
                                    v);
         } else if ((v = tool_opt_value(argc, argv, &i, "--output"))) {
             o->output = v;
-        } else if ((v = tool_opt_value(argc, argv, &i, "--max-memory"))) {
-            if (!tool_parse_size(v, &o->max_memory))
-                return usage_error("--max-memory needs a size such as 512M or 2G, not '%s'", v);
-        } else if ((v = tool_opt_value(argc, argv, &i, "--stdin-filename"))) {
-            if (*v == '\0')
-                return usage_error("%s", "--stdin-filename needs a PATH");
-            o->stdin_name = v;
+        } else if ((k = tool_input_opt(argc, argv, &i, &o->in, bad, sizeof bad)) != 0) {
+            if (k < 0)
+                return usage_error("%s", bad);
         } else if ((v = tool_opt_value(argc, argv, &i, "--junit"))) {
             o->junit = v;
         } else if ((v = tool_opt_value(argc, argv, &i, "--baseline"))) {
@@ -281,7 +278,7 @@ int tool_validate(int argc, char **argv)
     recval_options vopts = {.ignore = o.ignore,
                             .tests = (const char *const *)o.tests,
                             .ntests = o.ntests,
-                            .max_memory = o.max_memory};
+                            .max_memory = o.in.max_memory};
     tool_run_config cfg;
     rc = tool_run_config_load(&cfg, o.paths, o.npaths, o.config, o.no_config, &vopts);
     if (rc >= 0) {
@@ -289,7 +286,7 @@ int tool_validate(int argc, char **argv)
         free_opts(&o);
         return rc;
     }
-    job_queue q = {.stdin_name = o.stdin_name};
+    job_queue q = {.stdin_name = o.in.stdin_name};
     q.nfiles = tool_collect_files(o.paths, o.npaths, &q.files);
     assign_validators(&q, &cfg, &o);
     q.results = calloc(q.nfiles + 1, sizeof *q.results);

@@ -88,6 +88,20 @@ static void unread_result(const recval_validator *v, const char *path, const rv_
     finish_result(&f, out);
 }
 
+/* Checks what rv_read_whole_file() or rv_read_fd() gave (text NULL: the
+ * read failed, as info says), then frees it. */
+static recval_status check_read(const recval_validator *v, const char *path, char *text,
+                                const rv_read_info *info, recval_result *out)
+{
+    if (!text) {
+        unread_result(v, path, info, out);
+        return RECVAL_OK;
+    }
+    recval_status rc = recval_check_buffer(v, path, text, info->size, out);
+    free(text);
+    return rc;
+}
+
 recval_status recval_check_file(const recval_validator *v, const char *path, recval_result *out)
 {
     if (!v || !path || !out) {
@@ -96,16 +110,11 @@ recval_status recval_check_file(const recval_validator *v, const char *path, rec
     }
     rv_read_info info;
     char *text = rv_read_whole_file(path, rv_read_limit(v), &info);
-    if (!text) {
-        unread_result(v, path, &info, out);
-        return RECVAL_OK;
-    }
-    int rc = recval_check_buffer(v, path, text, info.size, out);
-    free(text);
-    return rc;
+    return check_read(v, path, text, &info, out);
 }
 
-int recval_check_fd(const recval_validator *v, int fd, const char *path, recval_result *out)
+recval_status recval_check_fd(const recval_validator *v, int fd, const char *path,
+                              recval_result *out)
 {
     if (!v || fd < 0 || !path || !out) {
         rv_set_error("recval_check_fd: bad argument");
@@ -113,16 +122,10 @@ int recval_check_fd(const recval_validator *v, int fd, const char *path, recval_
     }
     rv_read_info info = {0};
     char *text = rv_read_fd(fd, rv_read_limit(v), 0, &info);
-    if (!text) {
-        unread_result(v, path, &info, out);
-        return RECVAL_OK;
-    }
-    int rc = recval_check_buffer(v, path, text, info.size, out);
-    free(text);
-    return rc;
+    return check_read(v, path, text, &info, out);
 }
 
-int recval_skip_file(const recval_validator *v, const char *path, recval_result *out)
+recval_status recval_skip_file(const recval_validator *v, const char *path, recval_result *out)
 {
     if (!v || !path || !out) {
         rv_set_error("recval_skip_file: NULL argument");

@@ -6,21 +6,7 @@
 #include "strbuf.h"
 
 #include <json-c/json_pointer.h>
-#include <openssl/evp.h>
 #include <string.h>
-
-/* The first out_len - 1 hex digits of SHA-256 of n bytes at data. */
-static void sha256_hex(const void *data, size_t n, char *out, size_t out_len)
-{
-    static const char hex[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
-    size_t i = 0;
-    for (; i + 1 < out_len && i / 2 < len; i++)
-        out[i] = hex[(md[i / 2] >> (i % 2 ? 0 : 4)) & 0xF];
-    out[i] = '\0';
-}
 
 /* The compact JSON of the value at d's pointer, or (document-level
  * findings, unreadable files, pointers that do not resolve) the rule and
@@ -43,7 +29,7 @@ static void fingerprint_diag(json_object *root, const recval_result *r, const re
                              recval_fingerprint *out)
 {
     char *text = offending_text(root, d);
-    sha256_hex(text, strlen(text), out->value, sizeof out->value);
+    rv_sha256_hex(text, strlen(text), out->value, sizeof out->value);
     free(text);
     strbuf sb = STRBUF_INIT;
     rv_sb_printf(&sb, "%s\n%s\n", d->rule->name, d->pointer);
@@ -51,7 +37,7 @@ static void fingerprint_diag(json_object *root, const recval_result *r, const re
         rv_sb_printf(&sb, "request:%s", r->request_hash);
     else
         rv_sb_printf(&sb, "value:%s", out->value);
-    sha256_hex(sb.data, sb.len, out->finding, sizeof out->finding);
+    rv_sha256_hex(sb.data, sb.len, out->finding, sizeof out->finding);
     rv_sb_free(&sb);
 }
 

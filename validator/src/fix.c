@@ -9,24 +9,10 @@
 #include "rules_request_hash.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-void rv_fix_sha256(const char *data, size_t n, char hex[65])
-{
-    static const char digits[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
-    for (unsigned int i = 0; i < len && i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
-}
 
 /* --- the normalized ids of the file ---------------------------------- */
 
@@ -340,7 +326,7 @@ recval_status recval_fix_plan_file(const recval_validator *v, const char *path,
     out->inode = (unsigned long long)st.st_ino;
     out->mtime_sec = (long long)st.st_mtim.tv_sec;
     out->mtime_nsec = (long long)st.st_mtim.tv_nsec;
-    rv_fix_sha256(f.text, f.len, out->sha256);
+    rv_sha256_hex(f.text, f.len, out->sha256, sizeof out->sha256);
     plan_for(&f, out);
     if (out->new_path && S_ISLNK(st.st_mode))
         set_reason(out, RECVAL_FIX_NEVER, "a symbolic link: fix renames only regular files");

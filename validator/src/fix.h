@@ -8,9 +8,6 @@
 
 #include <stdbool.h>
 
-/* Lower-case hex SHA-256 of n bytes at data. */
-void rv_fix_sha256(const char *data, size_t n, char hex[65]);
-
 /* Renames `from` to `to` unless `to` exists (then -1, errno EEXIST):
  * renameat2(RENAME_NOREPLACE), or link(2) + unlink(2) when the kernel or
  * the file system does not support it (EINVAL, ENOSYS) or when

@@ -98,7 +98,7 @@ static char *read_unchanged(const recval_validator *v, const recval_fix_plan *p,
                 (long long)st->st_mtim.tv_nsec == p->mtime_nsec;
     if (same && (text = recval_read_file(v, p->path, len)) != NULL) {
         char hex[65];
-        rv_fix_sha256(text, *len, hex);
+        rv_sha256_hex(text, *len, hex, 65);
         same = strcmp(hex, p->sha256) == 0;
     }
     if (!same || !text) {

@@ -167,6 +167,10 @@ void rv_emit_read_error(rv_file *f, const rv_read_info *info);
 void rv_emit_size_error(rv_file *f, const rv_read_info *info);
 const char *rv_base_name(const char *path);
 
+/* util.c: the first out_len - 1 hex digits (at most 64) of the SHA-256 of
+ * n bytes at data, NUL-terminated. */
+void rv_sha256_hex(const void *data, size_t n, char *out, size_t out_len);
+
 /* budget.c: what json-c and the checks will allocate for text, estimated
  * in one pass before json-c builds anything (docs/cli.md, "Limits"). */
 typedef struct rv_memory_estimate {

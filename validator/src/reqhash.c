@@ -6,7 +6,6 @@
 #include "pyjson.h"
 #include "recval_internal.h"
 
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,19 +47,6 @@ static void mark_unreproducible(reqhash_result *out, const char *where, const ch
 }
 
 /* --- digests --------------------------------------------------------- */
-
-static void sha256_hex(const void *data, size_t n, char hex[65])
-{
-    static const char digits[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
-    for (unsigned int i = 0; i < len && i < 32; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 15];
-    }
-    hex[64] = '\0';
-}
 
 /* --- urlparse -------------------------------------------------------- */
 
@@ -394,7 +380,7 @@ static void hash_inference_doc(request_parts *p, const strbuf *body, int with_te
     if (with_test_id)
         put_member(&p->doc, ", \"test_id\": ", &p->tid);
     rv_sb_putc(&p->doc, '}');
-    sha256_hex(p->doc.data, p->doc.len, hex);
+    rv_sha256_hex(p->doc.data, p->doc.len, hex, 65);
 }
 
 /* sha256 of {"method", "payload", "test_id", "url"} (keys sorted). */
@@ -408,7 +394,7 @@ static void hash_http_doc(request_parts *p, const strbuf *payload, char hex[65])
     put_member(&p->doc, ", \"test_id\": ", &p->tid);
     put_member(&p->doc, ", \"url\": ", &url);
     rv_sb_putc(&p->doc, '}');
-    sha256_hex(p->doc.data, p->doc.len, hex);
+    rv_sha256_hex(p->doc.data, p->doc.len, hex, 65);
     rv_sb_free(&url);
 }
 
@@ -427,7 +413,7 @@ static void hash_tool(request_parts *p, int with_test_id, char hex[65])
     rv_pyjson_dumps(doc, &p->doc, &bad);
     if (bad)
         mark_unreproducible(p->out, "/request", "a string is not valid UTF-8");
-    sha256_hex(p->doc.data, p->doc.len, hex);
+    rv_sha256_hex(p->doc.data, p->doc.len, hex, 65);
     json_object_put(doc);
 }
 
@@ -678,10 +664,7 @@ int rv_reqhash_models_digest(json_object *recording, char out[9])
         rv_sb_put(&joined, json_object_get_string(ids[i]),
                   (size_t)json_object_get_string_len(ids[i]));
     }
-    char hex[65];
-    sha256_hex(joined.data ? joined.data : "", joined.len, hex);
-    memcpy(out, hex, 8);
-    out[8] = '\0';
+    rv_sha256_hex(joined.data ? joined.data : "", joined.len, out, 9);
     rv_sb_free(&joined);
     free(ids);
     return 0;

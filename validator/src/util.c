@@ -4,6 +4,7 @@
 #include "recval_internal.h"
 
 #include <math.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -151,4 +152,16 @@ const char *rv_ptr(char buf[RV_PTR_MAX], const char *fmt, ...)
     vsnprintf(buf, RV_PTR_MAX, fmt, ap);
     va_end(ap);
     return buf;
+}
+
+void rv_sha256_hex(const void *data, size_t n, char *out, size_t out_len)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
+    size_t i = 0;
+    for (; i + 1 < out_len && i / 2 < len; i++)
+        out[i] = hex[(md[i / 2] >> (i % 2 ? 0 : 4)) & 0xF];
+    out[i] = '\0';
 }
