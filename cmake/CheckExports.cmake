@@ -14,7 +14,8 @@ cmake_minimum_required(VERSION 3.25)
 
 # The defined global symbols nm lists for `nm_args`, in `out`; the
 # "ADDRESS TYPE NAME" lines of those not starting with one of `prefixes`
-# in `out_foreign`.
+# in `out_foreign`. Names the compiler makes (`__`: AddressSanitizer's
+# __odr_asan.* markers) are not the library's own.
 function(defined_symbols nm_args prefixes out out_foreign)
   execute_process(COMMAND ${NM} ${nm_args} OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
@@ -27,7 +28,7 @@ function(defined_symbols nm_args prefixes out out_foreign)
   foreach(line IN LISTS lines)
     string(REGEX REPLACE "^[0-9a-fA-F]+ [A-Za-z] " "" name "${line}")
     list(APPEND names ${name})
-    if(NOT name MATCHES "^(${alternatives})")
+    if(NOT name MATCHES "^(${alternatives}|__)")
       list(APPEND foreign "${line}")
     endif()
   endforeach()
