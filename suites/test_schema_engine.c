@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "jsonschema.h"
+#include "jsonschema_impl.h" /* js_render_string */
 #include "schema_bundle.h"
 
 static json_object *parse(const char *text)
@@ -561,6 +562,33 @@ static void cyclic_ref_without_progress_is_reported(void **state)
     js_registry_free(reg);
 }
 
+/* Values quoted in messages are cut at their limit on a UTF-8 boundary,
+ * keeping every whole character that fits (a two-byte character ending
+ * exactly at the limit stays; one that straddles it goes). */
+static void rendering_is_cut_on_utf8_boundaries(void **state)
+{
+    (void)state;
+    struct {
+        const char *s;
+        size_t max;
+        const char *want;
+    } cases[] = {
+        {"\xC3\xA9"
+         "a",
+         3, "\"\xC3\xA9..."},       /* "é fits in 3 bytes */
+        {"a\xC3\xA9", 3, "\"a..."}, /* é straddles byte 3 */
+        {"abc", 3, "\"ab..."},
+        {"ab", 4, "\"ab\""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        strbuf sb = STRBUF_INIT;
+        rv_sb_puts(&sb, "x: ");
+        js_render_string(&sb, cases[i].s, strlen(cases[i].s), cases[i].max);
+        assert_string_equal(sb.data + 3, cases[i].want);
+        rv_sb_free(&sb);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -581,6 +609,7 @@ int main(void)
         cmocka_unit_test(callback_can_stop),
         cmocka_unit_test(shared_across_threads),
         cmocka_unit_test(cyclic_ref_without_progress_is_reported),
+        cmocka_unit_test(rendering_is_cut_on_utf8_boundaries),
     };
     return rvt_exit_status(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -17,7 +17,8 @@
 
 /* An excerpt of a value's JSON text of at most VALUE_MAX characters from
  * byte `from` (where two values start to differ), with "..." where it is
- * cut. */
+ * cut. The text is json.dumps with ensure_ascii (pyjson.c), all ASCII, so
+ * any byte is a character boundary. */
 static void put_excerpt(strbuf *out, const strbuf *text, size_t from)
 {
     size_t start = text->len > VALUE_MAX && from > VALUE_MAX / 2 ? from - VALUE_MAX / 2 : 0;

@@ -520,11 +520,8 @@ static void finish_render(render *r)
     strbuf *sb = r->sb;
     if (!render_full(r))
         return;
-    rv_sb_truncate(sb, r->limit);
-    while (sb->len > r->start && ((unsigned char)sb->data[sb->len - 1] & 0xC0) == 0x80)
-        rv_sb_truncate(sb, sb->len - 1);
-    if (sb->len > r->start && ((unsigned char)sb->data[sb->len - 1] & 0xC0) == 0xC0)
-        rv_sb_truncate(sb, sb->len - 1);
+    size_t keep = rv_utf8_start(sb->data, r->limit); /* whole sequences only */
+    rv_sb_truncate(sb, keep > r->start ? keep : r->start);
     rv_sb_puts(sb, "...");
 }
 
