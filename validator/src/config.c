@@ -197,27 +197,11 @@ static void add_problem(problems *p, const char *pointer, bool at_key, const cha
     rv_emit(p->f, RV_SCHEMA_INSTANCE, pointer, "%s", message);
 }
 
-/* Byte offset of 1-based line and column (code points) in text. */
-static size_t offset_of(const char *text, size_t len, unsigned line, unsigned column)
-{
-    size_t i = 0;
-    for (unsigned l = 1; l < line && i < len; i++)
-        if (text[i] == '\n')
-            l++;
-    for (unsigned c = 1; i < len; i++) {
-        if (((unsigned char)text[i] & 0xC0) == 0x80)
-            continue;
-        if (c++ == column)
-            break;
-    }
-    return i;
-}
-
 /* Moves d from a member's value to its key: back over ':' and the
  * quoted key (a quote preceded by an even number of backslashes opens). */
 static void move_to_key(const rv_file *f, recval_diag *d)
 {
-    size_t i = offset_of(f->text, f->len, d->line, d->column);
+    size_t i = rv_text_offset(f->text, f->len, d->line, d->column);
     while (i > 0 && strchr(" \t\r\n", f->text[i - 1]))
         i--;
     if (i == 0 || f->text[--i] != ':')

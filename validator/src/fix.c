@@ -5,6 +5,7 @@
  * two files do not want the same new name. Applying is fix_apply.c. */
 #include "fix.h"
 #include "jsonscan.h"
+#include "replay.h"
 #include "rules_ids.h"
 #include "rules_request_hash.h"
 
@@ -55,19 +56,6 @@ static size_t count_ids(const id_list *l, const char *hex)
 
 /* --- byte offsets of ids --------------------------------------------- */
 
-/* The byte offset of 1-based line and column (code points) in text. */
-static size_t offset_of(const char *text, size_t len, unsigned line, unsigned column)
-{
-    size_t i = 0;
-    for (unsigned l = 1; l < line && i < len; i++)
-        if (text[i] == '\n')
-            l++;
-    for (unsigned c = 1; c < column && i < len; c++)
-        for (i++; i < len && ((unsigned char)text[i] & 0xC0) == 0x80; i++)
-            ;
-    return i;
-}
-
 static int cmp_cstr(const void *a, const void *b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -91,7 +79,7 @@ static bool add_edits(const rv_file *f, const id_list *l, const char *from, cons
     out->edits = rv_xcalloc(n + 1, sizeof *out->edits);
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++) {
-        size_t at = offset_of(f->text, f->len, lines[i], cols[i]);
+        size_t at = rv_text_offset(f->text, f->len, lines[i], cols[i]);
         ok = lines[i] && at + 18 <= f->len && memcmp(f->text + at, "\"rec-", 5) == 0 &&
              memcmp(f->text + at + 5, from, 12) == 0 && f->text[at + 17] == '"';
         if (!ok) {
@@ -292,16 +280,6 @@ static void plan_for(const rv_file *f, recval_fix_plan *p)
     }
 }
 
-/* The status of a failed load, as recval_hash_file() gives it. */
-static int load_error(const rv_file *f)
-{
-    const recval_diag *d = &f->diags[f->ndiags - 1];
-    rv_set_error("%s: %s", f->path, d->message);
-    return d->rule == rv_rule(RV_PARSE_UNREADABLE) || d->rule == rv_rule(RV_PARSE_TOO_LARGE)
-               ? RECVAL_EIO
-               : RECVAL_EINVAL;
-}
-
 recval_status recval_fix_plan_file(const recval_validator *v, const char *path,
                                    recval_fix_plan *out)
 {
@@ -317,7 +295,7 @@ recval_status recval_fix_plan_file(const recval_validator *v, const char *path,
     }
     rv_file f;
     if (rv_file_load(v, path, &f) < 0) {
-        int rc = load_error(&f);
+        int rc = rv_replay_load_error(&f); /* as recval_hash_file() */
         rv_file_release(&f);
         return rc;
     }

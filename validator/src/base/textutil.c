@@ -80,3 +80,15 @@ size_t rv_utf8_decode(const char *str, size_t n, uint32_t *cp)
     *cp = c;
     return len;
 }
+
+size_t rv_text_offset(const char *text, size_t len, unsigned line, unsigned column)
+{
+    size_t i = 0;
+    for (unsigned l = 1; l < line && i < len; i++)
+        if (text[i] == '\n')
+            l++;
+    for (unsigned c = 1; c < column && i < len; c++)
+        for (i++; i < len && ((unsigned char)text[i] & 0xC0) == 0x80; i++)
+            ;
+    return i;
+}

@@ -1,5 +1,6 @@
 /* textutil.h - the byte-level text helpers every layer shares: hex digits,
- * \uXXXX escape values and strict UTF-8 decoding. No allocation. */
+ * \uXXXX escape values, strict UTF-8 decoding and positions in text. No
+ * allocation. */
 #ifndef RECVAL_TEXTUTIL_H
 #define RECVAL_TEXTUTIL_H
 
@@ -34,5 +35,9 @@ size_t rv_utf8_start(const char *s, size_t i);
 /* The end of the sequence at byte i of s[0..n): i moved forward over
  * continuation bytes (not past n). */
 size_t rv_utf8_end(const char *s, size_t n, size_t i);
+
+/* The byte offset of 1-based `line` and `column` (columns count code
+ * points, as diagnostics do) in text[0..len); len when past the end. */
+size_t rv_text_offset(const char *text, size_t len, unsigned line, unsigned column);
 
 #endif
