@@ -15,67 +15,6 @@
 /* A dotted Python qualified name: module path and class name. */
 static const char TYPE_NAME_PATTERN[] = "^[A-Za-z_][A-Za-z0-9_]*(?:\\.[A-Za-z_][A-Za-z0-9_]*)+$";
 
-static const char *const family_names[RV_FAMILY_COUNT] = {
-    [RV_FAMILY_ENVELOPE] = "envelope",
-    [RV_FAMILY_IDS] = "ids",
-    [RV_FAMILY_FINISH_REASON] = "finish-reason",
-    [RV_FAMILY_USAGE] = "usage",
-    [RV_FAMILY_TOOL_CALLS] = "tool-calls",
-    [RV_FAMILY_REQUEST_HASH] = "request-hash",
-    [RV_FAMILY_SCHEMA] = "schema",
-    [RV_FAMILY_REPLAY] = "replay",
-};
-
-/* Marks every rule the old name name[0..n) stands for; false when it is
- * no alias. */
-static bool mark_alias(const char *name, size_t n, bool *rules)
-{
-    size_t next = 0;
-    bool found = false;
-    for (const recval_rule *r; (r = rv_rule_alias(name, n, &next, NULL)) != NULL; found = true)
-        rules[r - rv_rule(0)] = true;
-    return found;
-}
-
-int rv_mark_rules(const char *name, size_t n, const char *verb, const char *participle, bool *rules,
-                  bool *families)
-{
-    bool alias = mark_alias(name, n, rules);
-    for (int fam = 0; fam < RV_FAMILY_COUNT; fam++) {
-        size_t fl = strlen(family_names[fam]);
-        if (fl != n || strncmp(family_names[fam], name, n) != 0)
-            continue;
-        families[fam] = true;
-        for (size_t r = 0; r < RV_RULE_COUNT; r++)
-            if (strncmp(rv_rule(r)->name, name, n) == 0 && rv_rule(r)->name[n] == '/')
-                rules[r] = true;
-        return 0;
-    }
-    if (n == 5 && strncmp(name, "parse", 5) == 0) {
-        rv_set_error("the parse family cannot be %s: a file that is not JSON has no other "
-                     "check (parse/duplicate-key can be %s on its own)",
-                     participle, participle);
-        return -1;
-    }
-    for (size_t r = 0; r < RV_RULE_COUNT; r++) {
-        const char *rule = rv_rule(r)->name;
-        if (strlen(rule) != n || strncmp(rule, name, n) != 0)
-            continue;
-        if (strncmp(rule, "parse/", 6) == 0 && r != RV_PARSE_DUPLICATE_KEY &&
-            r != RV_PARSE_NOT_REGULAR_FILE) {
-            rv_set_error("%s cannot be %s: a file that cannot be read has no other check", rule,
-                         participle);
-            return -1;
-        }
-        rules[r] = true;
-        return 0;
-    }
-    if (alias)
-        return 0;
-    rv_set_error("cannot %s '%.*s': no such rule or family (see recval rules)", verb, (int)n, name);
-    return -1;
-}
-
 /* Ignores one rule or family by name; -1 with the last error if unknown. */
 static int ignore_name(recval_validator *v, const char *name, size_t n)
 {
