@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CONFIG_SCHEMA_URI "https://recval.dev/schema/config.schema.json"
+#define CONFIG_SCHEMA_URI RV_SCHEMA_BASE_URI "config.schema.json"
 #define CONFIG_MAX_SIZE ((size_t)1 << 20)
 #define CONFIG_MAX_DEPTH 64
 #define CONFIG_MAX_MEMORY ((size_t)64 << 20)
@@ -265,8 +265,7 @@ static void check_schema(problems *p, json_object *root)
     char *err = NULL;
     js_registry *reg = rv_schema_registry_new(0);
     const js_schema *schema = NULL;
-    if (js_registry_add_metaschemas(reg, NULL, &err) == 0 &&
-        js_registry_add_bundle(reg, "https://recval.dev/schema/", "", &err) == 0)
+    if (rv_schema_registry_add_own(reg, &err) == 0)
         schema = js_compile(reg, CONFIG_SCHEMA_URI, &err);
     if (!schema) {
         add_problem(p, "", false, err ? err : "cannot compile schema/config.schema.json");

@@ -15,8 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_BASE_URI "https://recval.dev/schema/"
-#define RECORDING_SCHEMA_URI SCHEMA_BASE_URI "recording.schema.json"
+#define RECORDING_SCHEMA_URI RV_SCHEMA_BASE_URI "recording.schema.json"
 #define TYPES_FILE "types.json"
 
 /* One line of types.json, compiled. */
@@ -71,8 +70,7 @@ int rv_schemas_new(recval_validator *v)
 {
     char *err = NULL;
     v->schema_registry = rv_schema_registry_new(0);
-    if (js_registry_add_metaschemas(v->schema_registry, NULL, &err) != 0 ||
-        js_registry_add_bundle(v->schema_registry, SCHEMA_BASE_URI, "", &err) != 0 ||
+    if (rv_schema_registry_add_own(v->schema_registry, &err) != 0 ||
         !(v->recording_schema = js_compile(v->schema_registry, RECORDING_SCHEMA_URI, &err)) ||
         compile_type_schemas(v, &err) != 0) {
         rv_set_error("cannot compile recval's schemas: %s", err ? err : "unknown error");

@@ -16,8 +16,6 @@
 /* Errors reported per instance before a summary. */
 #define INSTANCE_DIAGS_MAX 100
 
-#define RECVAL_SCHEMA_BASE_URI "https://recval.dev/schema/"
-
 struct recval_schema {
     js_registry *registry;
     const js_schema *root;
@@ -77,8 +75,7 @@ static int add_sources(js_registry *reg, const recval_schema_base *bases, size_t
             return -1;
         }
     if (js_registry_add_dir(reg, dir_uri, dir, err) != 0 ||
-        js_registry_add_bundle(reg, RECVAL_SCHEMA_BASE_URI, "", err) != 0 ||
-        js_registry_add_metaschemas(reg, NULL, err) != 0)
+        rv_schema_registry_add_own(reg, err) != 0)
         return -1;
     return 0;
 }
@@ -121,11 +118,10 @@ recval_schema *recval_schema_load_builtin(const char *name)
     recval_schema *s = rv_xcalloc(1, sizeof *s);
     s->registry = rv_schema_registry_new(0);
     strbuf uri = STRBUF_INIT;
-    rv_sb_puts(&uri, RECVAL_SCHEMA_BASE_URI);
+    rv_sb_puts(&uri, RV_SCHEMA_BASE_URI);
     put_uri_path(&uri, name);
     s->uri = rv_sb_detach(&uri);
-    if (js_registry_add_bundle(s->registry, RECVAL_SCHEMA_BASE_URI, "", &err) != 0 ||
-        js_registry_add_metaschemas(s->registry, NULL, &err) != 0 ||
+    if (rv_schema_registry_add_own(s->registry, &err) != 0 ||
         !(s->root = js_compile(s->registry, s->uri, &err))) {
         rv_set_error("%s", err ? err : "cannot compile the schema");
         recval_schema_free(s);

@@ -9,3 +9,11 @@ js_registry *rv_schema_registry_new(unsigned options)
     js_registry_set_embedded(reg, rv_schema_bundle, rv_schema_bundle_count);
     return reg;
 }
+
+int rv_schema_registry_add_own(js_registry *reg, char **err)
+{
+    return js_registry_add_bundle(reg, RV_SCHEMA_BASE_URI, "", err) != 0 ||
+                   js_registry_add_metaschemas(reg, NULL, err) != 0
+               ? -1
+               : 0;
+}
