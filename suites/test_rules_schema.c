@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "strbuf.h"
 #include "suite_util.h"
 
 #include <pthread.h>
@@ -521,6 +522,55 @@ static void together_deviation_is_a_warning_only_when_consistent(void **state)
     recval_validator_free(v);
 }
 
+/* A Together stream of `n` chunks, every one carrying `object` (JSON text)
+ * and `created` (JSON text), as one compact recording. */
+static char *together_stream(size_t n, const char *object, const char *created)
+{
+    strbuf sb = STRBUF_INIT;
+    rv_sb_puts(&sb,
+               "{\"test_id\": null, \"request\": {\"method\": \"POST\", \"url\": "
+               "\"http://localhost/v1/completions\", \"headers\": {}, \"body\": {\"model\": "
+               "\"m\", \"prompt\": \"x\", \"stream\": true}, \"endpoint\": \"/v1/completions\", "
+               "\"model\": \"m\"}, \"response\": {\"body\": [");
+    for (size_t i = 0; i < n; i++)
+        rv_sb_printf(&sb,
+                     "%s{\"__type__\": \"openai.types.completion.Completion\", \"__data__\": "
+                     "{\"id\": \"cmpl-1\", \"choices\": [{\"finish_reason\": %s, \"index\": 0, "
+                     "\"logprobs\": null, \"text\": \"x\"}], \"created\": %s, \"model\": \"m\", "
+                     "\"object\": %s}}",
+                     i ? ", " : "", i + 1 == n ? "\"stop\"" : "null", created, object);
+    rv_sb_puts(&sb, "], \"is_streaming\": true}}");
+    return rv_sb_detach(&sb);
+}
+
+/* Past the cap of kept errors, a defect on every chunk is still one
+ * finding with the count of all its repeats: a provider habit stays one
+ * warning (no schema/data error about errors not listed), a real defect
+ * one error. */
+static void repeats_on_long_streams_are_counted_not_capped(void **state)
+{
+    (void)state;
+    char *text = together_stream(3000, "\"completion.chunk\"", "0");
+    recval_result r;
+    assert_int_equal(recval_check_buffer(rvt_validator(), "long.json", text, strlen(text), &r),
+                     RECVAL_OK);
+    unsigned col = (unsigned)(strstr(text, "\"object\": ") - text) + 11;
+    rvt_assert_single(&r, "schema/provider-deviation", "/response/body/0/__data__/object", 1, col,
+                      NULL);
+    assert_int_equal(r.diags[0].severity, RECVAL_WARNING);
+    assert_non_null(strstr(r.diags[0].message, "; the same in 2999 later items"));
+    recval_result_free(&r);
+    free(text);
+    text = together_stream(3000, "\"text_completion\"", "\"0\"");
+    assert_int_equal(recval_check_buffer(rvt_validator(), "long.json", text, strlen(text), &r),
+                     RECVAL_OK);
+    col = (unsigned)(strstr(text, "\"created\": ") - text) + 12;
+    rvt_assert_single(&r, "schema/data", "/response/body/0/__data__/created", 1, col, NULL);
+    assert_non_null(strstr(r.diags[0].message, "; the same in 2999 later items"));
+    recval_result_free(&r);
+    free(text);
+}
+
 /* Tool parameters typed with Python names: the message names the tool,
  * the parameter and the type meant. */
 #define PYTHON_TYPE_FIXTURE                                                                        \
@@ -568,6 +618,7 @@ int main(void)
         cmocka_unit_test(request_history_is_checked),
         cmocka_unit_test(unparseable_arguments_are_left_to_invalid_arguments),
         cmocka_unit_test(parameters_that_cannot_compile),
+        cmocka_unit_test(repeats_on_long_streams_are_counted_not_capped),
         cmocka_unit_test(threads_share_one_validator),
         cmocka_unit_test(corpus_passes_and_arguments_match_the_reference),
     };

@@ -11,6 +11,8 @@
 #include "schema_bundle.h"
 #include "stream.h"
 
+#include <json-c/linkhash.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,18 +102,29 @@ typedef struct pending {
     rv_rule_id rule;
     char *pointer;
     char *message;
-    char *keyword;  /* absolute keyword location */
-    bool told;      /* another rule reports this value */
-    size_t leader;  /* first error of its group of repeats (itself when none is earlier) */
-    size_t repeats; /* on a leader: how many later errors repeat it */
-    bool quiet;     /* on a leader: some error of the group is told */
+    size_t repeats; /* how many later errors repeat it (the same keyword
+                       failing at the same place of another body item) */
+    bool quiet;     /* another rule reports it or one of its repeats */
 } pending;
+
+/* The provider deviations schema/provider-deviation knows (below). */
+enum { DEVIATION_COUNT = 3 };
+
+/* The rules whose errors wait here, each with its own cap. */
+enum { SLOT_RECORDING, SLOT_DATA, SLOT_DEVIATION, SLOT_COUNT };
 
 typedef struct pending_list {
     pending *items;
     size_t count, cap;
-    size_t kept[2]; /* per rule: schema/recording, schema/data */
-    bool cut[2];    /* SCHEMA_PENDING_MAX reached */
+    size_t kept[SLOT_COUNT]; /* errors kept per rule (repeats are counted, not kept) */
+    bool cut[SLOT_COUNT];    /* SCHEMA_PENDING_MAX reached */
+    /* The kept errors inside a body item, by rule, keyword and place in
+     * the item: a repeat is found here and counted on the first. */
+    struct lh_table *groups;
+    /* Per deviation, whether every item of the file carries it: 0 not yet
+     * known, 1 yes, 2 no. Found once per file, not once per error (a
+     * stream would make that quadratic). */
+    unsigned char consistent[DEVIATION_COUNT];
 } pending_list;
 
 /* Errors of one rule kept per file to decide which are new (the first
@@ -120,7 +133,9 @@ typedef struct pending_list {
 
 static size_t rule_slot(rv_rule_id rule)
 {
-    return rule == RV_SCHEMA_DATA || rule == RV_SCHEMA_PROVIDER_DEVIATION;
+    return rule == RV_SCHEMA_RECORDING ? SLOT_RECORDING
+           : rule == RV_SCHEMA_DATA    ? SLOT_DATA
+                                       : SLOT_DEVIATION;
 }
 
 /* --- schema/provider-deviation ------------------------------------- */
@@ -135,7 +150,7 @@ static const struct deviation {
     const char *member; /* pointer under __data__ */
     const char *value;  /* JSON text */
     const char *reference, *provider;
-} deviations[] = {
+} deviations[DEVIATION_COUNT] = {
     {"openai.types.completion.Completion", "/object", "\"text.completion\"", "\"text_completion\"",
      "Together (completions)"},
     {"openai.types.completion.Completion", "/object", "\"completion.chunk\"", "\"text_completion\"",
@@ -172,17 +187,22 @@ static bool deviation_consistent(const rv_file *f, const struct deviation *d)
 }
 
 /* The deviation that explains a schema error at `where` (under __data__)
- * of an item of type type_name, or NULL. */
-static const struct deviation *find_deviation(const rv_file *f, const char *type_name,
-                                              json_object *data, const char *where)
+ * of an item of type type_name, or NULL; l remembers which deviations the
+ * whole file carries. */
+static const struct deviation *find_deviation(const rv_file *f, pending_list *l,
+                                              const char *type_name, json_object *data,
+                                              const char *where)
 {
-    for (size_t i = 0; i < sizeof deviations / sizeof deviations[0]; i++) {
+    for (size_t i = 0; i < DEVIATION_COUNT; i++) {
         const struct deviation *d = &deviations[i];
         if (strcmp(d->type_name, type_name) != 0 || strcmp(d->member, where) != 0 ||
             !json_object_object_get_ex(data, d->member + 1, NULL) ||
-            !same_json(deviation_member(data, d), d->value) || !deviation_consistent(f, d))
+            !same_json(deviation_member(data, d), d->value))
             continue;
-        return d;
+        if (l->consistent[i] == 0)
+            l->consistent[i] = deviation_consistent(f, d) ? 1 : 2;
+        if (l->consistent[i] == 1)
+            return d;
     }
     return NULL;
 }
@@ -260,58 +280,6 @@ static void emit_pattern_error(rv_file *f, const js_error *e, const char *prefix
     rv_sb_free(&ptr);
 }
 
-/* Keeps the errors of `instance`, which is not valid against `schema`;
- * `prefix` is the instance's pointer in the file. For __data__ (type_name
- * not NULL), errors a known provider deviation explains are kept as
- * schema/provider-deviation. */
-static void collect_errors(rv_file *f, pending_list *l, rv_rule_id rule, const js_schema *schema,
-                           json_object *instance, const char *prefix, const char *type_name)
-{
-    size_t slot = rule_slot(rule);
-    if (l->kept[slot] == SCHEMA_PENDING_MAX) {
-        l->cut[slot] = true;
-        return;
-    }
-    js_error_list list = JS_ERROR_LIST_INIT;
-    size_t room = SCHEMA_PENDING_MAX - l->kept[slot];
-    js_validate_collect(schema, instance, room + 1, &list);
-    for (size_t i = 0; i < list.count && i < room; i++) {
-        const js_error *e = &list.items[i];
-        if (e->pattern_error) {
-            emit_pattern_error(f, e, prefix);
-            continue;
-        }
-        if (l->count == l->cap) {
-            l->cap = l->cap ? 2 * l->cap : 16;
-            l->items = rv_xrealloc(l->items, l->cap * sizeof *l->items);
-        }
-        strbuf ptr = STRBUF_INIT, msg = STRBUF_INIT;
-        rv_sb_printf(&ptr, "%s%s", prefix, e->instance_location);
-        const struct deviation *d =
-            type_name ? find_deviation(f, type_name, instance, e->instance_location) : NULL;
-        if (rule == RV_SCHEMA_RECORDING && explain_tool_param_type(f, ptr.data, &msg))
-            ;
-        else if (d)
-            rv_sb_printf(
-                &msg,
-                "%s is %s where the OpenAI reference has %s: a habit of %s, the same in "
-                "every item of the file; clients do not dispatch on it (docs/providers.md)",
-                d->member + 1, d->value, d->reference, d->provider);
-        else
-            rv_sb_printf(&msg, "%s (schema: %s)", e->message, e->absolute_keyword_location);
-        l->items[l->count] = (pending){.rule = d ? RV_SCHEMA_PROVIDER_DEVIATION : rule,
-                                       .pointer = rv_sb_detach(&ptr),
-                                       .message = rv_sb_detach(&msg),
-                                       .keyword = rv_xstrdup(e->absolute_keyword_location),
-                                       .leader = l->count};
-        l->count++;
-        l->kept[slot]++;
-    }
-    if (list.count > room)
-        l->cut[slot] = true;
-    js_error_list_free(&list);
-}
-
 bool rv_ptr_at_or_under(const char *ptr, const char *base)
 {
     size_t n = strlen(base);
@@ -360,32 +328,110 @@ static size_t after_item(const char *ptr)
     return i > n && (ptr[i] == '/' || ptr[i] == '\0') ? i : 0;
 }
 
-/* True when b repeats a on another body item: the same schema keyword
- * failing at the same place of the item (one defect on every chunk). */
-static bool repeats(const pending *a, const pending *b)
+/* The message of an error, and the rule it is kept under: a known
+ * provider deviation, the tool-parameter type explained, or the engine's
+ * own words. */
+static rv_rule_id describe_error(rv_file *f, pending_list *l, rv_rule_id rule,
+                                 json_object *instance, const char *ptr, const js_error *e,
+                                 const char *type_name, strbuf *msg)
 {
-    size_t x = after_item(a->pointer), y = after_item(b->pointer);
-    return a->rule == b->rule && x && y && strcmp(a->keyword, b->keyword) == 0 &&
-           strcmp(a->pointer + x, b->pointer + y) == 0;
+    const struct deviation *d =
+        type_name ? find_deviation(f, l, type_name, instance, e->instance_location) : NULL;
+    if (rule == RV_SCHEMA_RECORDING && explain_tool_param_type(f, ptr, msg))
+        return rule;
+    if (d) {
+        rv_sb_printf(msg,
+                     "%s is %s where the OpenAI reference has %s: a habit of %s, the same in "
+                     "every item of the file; clients do not dispatch on it (docs/providers.md)",
+                     d->member + 1, d->value, d->reference, d->provider);
+        return RV_SCHEMA_PROVIDER_DEVIATION;
+    }
+    rv_sb_printf(msg, "%s (schema: %s)", e->message, e->absolute_keyword_location);
+    return rule;
 }
 
-/* Groups each error with the earlier ones it repeats, and marks the
- * groups of which another rule reports a member: one defect on every
- * chunk is reported once, by the rule that knows it best, or else once
- * here with the number of its repeats. */
-static void group_errors(const rv_file *f, pending_list *l)
+static void free_group_key(struct lh_entry *e)
 {
-    for (size_t i = 0; i < l->count; i++) {
-        pending *p = &l->items[i];
-        p->told = reported_elsewhere(f, p->pointer);
-        for (size_t k = 0; k < i; k++)
-            if (l->items[k].leader == k && repeats(&l->items[k], p)) {
-                p->leader = k;
-                l->items[k].repeats++;
-                break;
-            }
-        l->items[p->leader].quiet |= p->told;
+    rv_free_const(lh_entry_k(e));
+}
+
+/* The group key of an error inside a body item: its rule, the failing
+ * keyword and its place in the item; NULL outside the items. */
+static char *group_key(rv_rule_id rule, const js_error *e, const char *ptr)
+{
+    size_t x = after_item(ptr);
+    return x ? rv_sb_format("%d %s %s", (int)rule, e->absolute_keyword_location, ptr + x) : NULL;
+}
+
+/* Counts an error that repeats a kept one on `group`'s earlier item;
+ * false when it repeats none. */
+static bool count_repeat(pending_list *l, const char *key, bool told)
+{
+    void *k = NULL;
+    if (!key || !l->groups || !lh_table_lookup_ex(l->groups, key, &k))
+        return false;
+    pending *leader = &l->items[(uintptr_t)k];
+    leader->repeats++;
+    leader->quiet |= told;
+    return true;
+}
+
+/* Keeps a new error (its pointer and message taken), unless its rule
+ * already has SCHEMA_PENDING_MAX. */
+static void keep_error(pending_list *l, rv_rule_id rule, char *key, char *ptr, char *msg, bool told)
+{
+    size_t slot = rule_slot(rule);
+    if (l->kept[slot] == SCHEMA_PENDING_MAX) {
+        l->cut[slot] = true;
+        free(key), free(ptr), free(msg);
+        return;
     }
+    if (l->count == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 16;
+        l->items = rv_xrealloc(l->items, l->cap * sizeof *l->items);
+    }
+    if (key) {
+        if (!l->groups)
+            l->groups = lh_kchar_table_new(64, free_group_key);
+        lh_table_insert(l->groups, key, (void *)(uintptr_t)l->count);
+    }
+    l->items[l->count++] = (pending){.rule = rule, .pointer = ptr, .message = msg, .quiet = told};
+    l->kept[slot]++;
+}
+
+/* Keeps the errors of `instance`, which is not valid against `schema`;
+ * `prefix` is the instance's pointer in the file. An error another rule
+ * already reports makes its group quiet; one that repeats a kept error
+ * on another body item is counted on it. For __data__ (type_name not
+ * NULL), errors a known provider deviation explains are kept as
+ * schema/provider-deviation. */
+static void collect_errors(rv_file *f, pending_list *l, rv_rule_id rule, const js_schema *schema,
+                           json_object *instance, const char *prefix, const char *type_name)
+{
+    js_error_list list = JS_ERROR_LIST_INIT;
+    js_validate_collect(schema, instance, SCHEMA_PENDING_MAX + 1, &list);
+    for (size_t i = 0; i < list.count; i++) {
+        const js_error *e = &list.items[i];
+        if (e->pattern_error) {
+            emit_pattern_error(f, e, prefix);
+            continue;
+        }
+        strbuf msg = STRBUF_INIT;
+        char *ptr = rv_sb_format("%s%s", prefix, e->instance_location);
+        rv_rule_id kept_as = describe_error(f, l, rule, instance, ptr, e, type_name, &msg);
+        bool told = reported_elsewhere(f, ptr);
+        char *key = group_key(kept_as, e, ptr);
+        if (count_repeat(l, key, told)) {
+            free(key);
+            free(ptr);
+            rv_sb_free(&msg);
+            continue;
+        }
+        keep_error(l, kept_as, key, ptr, rv_sb_detach(&msg), told);
+    }
+    if (list.count > SCHEMA_PENDING_MAX)
+        l->cut[rule_slot(rule)] = true;
+    js_error_list_free(&list);
 }
 
 /* Reports the first SCHEMA_DIAGS_MAX new errors of `rule`, then how many
@@ -395,7 +441,7 @@ static void emit_rule(rv_file *f, const pending_list *l, rv_rule_id rule, const 
     size_t shown = 0, more = 0;
     for (size_t i = 0; i < l->count; i++) {
         const pending *p = &l->items[i];
-        if (p->rule != rule || p->leader != i || p->quiet)
+        if (p->rule != rule || p->quiet)
             continue;
         if (shown == SCHEMA_DIAGS_MAX) {
             more++;
@@ -425,9 +471,10 @@ static void pending_free(pending_list *l)
     for (size_t i = 0; i < l->count; i++) {
         free(l->items[i].pointer);
         free(l->items[i].message);
-        free(l->items[i].keyword);
     }
     free(l->items);
+    if (l->groups)
+        lh_table_free(l->groups);
 }
 
 /* --- schema/recording ---------------------------------------------- */
@@ -497,7 +544,6 @@ void rv_check_schema(rv_file *f)
     check_recording(f, &l);
     check_data(f, &l);
     if (l.count > 0) {
-        group_errors(f, &l);
         emit_rule(f, &l, RV_SCHEMA_RECORDING, "");
         emit_rule(f, &l, RV_SCHEMA_DATA, "/response/body");
         emit_rule(f, &l, RV_SCHEMA_PROVIDER_DEVIATION, "/response/body");
