@@ -83,13 +83,29 @@ static void put_replaced(strbuf *out, const char *text, const char *from, const 
     rv_sb_puts(out, text);
 }
 
-/* True when the name is the hash of the recording with the rewrites of
- * `mask` (bits of rename_undos) undone: the file was rewritten after it
- * was named. Only called for names that match no scheme. */
-static bool named_before_rewrite(const rv_file *f, unsigned mask)
+/* The members a request hash reads, {"request", "test_id"}, as compact
+ * JSON: the text the rename's rewrites are undone in (the response can be
+ * megabytes and no hash reads it). */
+static char *hashed_members_text(const rv_file *f)
+{
+    json_object *doc = json_object_new_object();
+    static const char *const keys[] = {"request", "test_id"};
+    for (size_t i = 0; i < 2; i++)
+        if (rv_has(f->root, keys[i]))
+            json_object_object_add(doc, keys[i], json_object_get(rv_get(f->root, keys[i])));
+    char *text = rv_xstrdup(json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN));
+    json_object_put(doc);
+    return text;
+}
+
+/* True when the name is the hash of `members` (hashed_members_text) with
+ * the rewrites of `mask` (bits of rename_undos) undone: the file was
+ * rewritten after it was named. Only called for names that match no
+ * scheme. */
+static bool named_before_rewrite(const rv_file *f, const char *members, unsigned mask)
 {
     strbuf a = STRBUF_INIT, b = STRBUF_INIT;
-    rv_sb_puts(&a, json_object_to_json_string_ext(f->root, JSON_C_TO_STRING_PLAIN));
+    rv_sb_puts(&a, members);
     for (size_t i = 0; i < sizeof rename_undos / sizeof rename_undos[0]; i++) {
         if (!(mask & (1u << i)))
             continue;
@@ -112,8 +128,9 @@ static bool named_before_rewrite(const rv_file *f, unsigned mask)
 static void put_mismatch_reason(strbuf *msg, const rv_file *f)
 {
     static const unsigned masks[] = {1u, 2u, 3u};
+    char *members = hashed_members_text(f);
     for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
-        if (!named_before_rewrite(f, masks[i]))
+        if (!named_before_rewrite(f, members, masks[i]))
             continue;
         rv_sb_puts(msg,
                    "; the name is the hash of this request as it was before the llama-stack -> "
@@ -124,8 +141,9 @@ static void put_mismatch_reason(strbuf *msg, const rv_file *f)
                              rename_undos[k].original, rename_undos[k].written);
         rv_sb_puts(msg, ": the file was rewritten after it was named, so it is not what was "
                         "recorded and no replay reaches it");
-        return;
+        break;
     }
+    free(members);
 }
 
 static void report_name_mismatch(rv_file *f, const reqhash_result *r)
