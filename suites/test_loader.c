@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "fixtures.h"
+#include "jsonscan.h"
 #include "suite_util.h"
 
 #include <dirent.h>
@@ -87,6 +88,41 @@ static void lenient_parse_keeps_strict_diagnostics(void **state)
         assert_string_equal(r.kind, "invalid");
         recval_result_free(&r);
     }
+}
+
+/* The loader hands json-c the text without the whitespace between
+ * tokens; whitespace inside strings, escapes included, is kept. */
+static void compact_copy_drops_only_whitespace_between_tokens(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *compact;
+    } cases[] = {
+        {"{ \"a b\" :\n\t[ 1 ,\r\n  \"x \\\" y\" ] }  \n", "{\"a b\":[1,\"x \\\" y\"]}"},
+        {"[]", "[]"},
+        {"  -0.5e3 ", "-0.5e3"},
+        {"{\"k\":{\"\":[null,true,false]}}", "{\"k\":{\"\":[null,true,false]}}"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len = strlen(cases[i].text), at, clen = 0;
+        const char *why;
+        char *out = malloc(len + 1);
+        assert_int_equal(
+            rv_jscan_check_compact(cases[i].text, len, NULL, NULL, &at, &why, out, &clen),
+            JSCAN_OK);
+        assert_int_equal(at, len);
+        assert_int_equal(clen, strlen(cases[i].compact));
+        assert_string_equal(out, cases[i].compact);
+        free(out);
+    }
+    /* Data after the value stops the scan there: the caller sees it. */
+    char out[16];
+    size_t at, clen;
+    const char *why;
+    assert_int_equal(rv_jscan_check_compact("{} x", 4, NULL, NULL, &at, &why, out, &clen),
+                     JSCAN_OK);
+    assert_int_equal(at, 3);
+    assert_string_equal(out, "{}");
 }
 
 static void scalars_at_top_level_are_json(void **state)
@@ -223,6 +259,7 @@ int main(void)
         cmocka_unit_test(column_counts_code_points),
         cmocka_unit_test(rfc8259_numbers_are_enforced),
         cmocka_unit_test(lenient_parse_keeps_strict_diagnostics),
+        cmocka_unit_test(compact_copy_drops_only_whitespace_between_tokens),
         cmocka_unit_test(scalars_at_top_level_are_json),
         cmocka_unit_test(duplicate_keys_warn_with_position),
         cmocka_unit_test(depth_limit_is_exact),

@@ -1,7 +1,8 @@
 /* load.c - reads a recording and parses it strictly: the whole file into
- * memory, json-c (lenient, fast) with a shallow stack first, then the scan
- * for what RFC 8259 forbids but json-c lets pass, and duplicate keys; text
- * that fails is parsed again in json-c's strict mode for its diagnostics.
+ * memory, the scan for what RFC 8259 forbids but json-c lets pass and for
+ * duplicate keys, then json-c (lenient, fast, with a shallow stack first)
+ * on the text without its whitespace; text that fails is parsed again in
+ * json-c's strict mode for its diagnostics.
  * Also loading without the rules, for replay. */
 #include "recval_internal.h"
 #include "jsonscan.h"
@@ -133,9 +134,6 @@ static bool parse_text(rv_file *f)
     return false;
 }
 
-/* Parses f->text into f->root, strictly: json-c, then the scan for what
- * RFC 8259 forbids but json-c lets pass, which also reports duplicate
- * keys. False, with the diagnostic, when the text is not JSON. */
 /* Frees the diagnostics emitted after the first n. */
 static void drop_diags_after(rv_file *f, size_t n)
 {
@@ -146,23 +144,28 @@ static void drop_diags_after(rv_file *f, size_t n)
     f->ndiags = n;
 }
 
-/* The fast path: json-c without its strict mode and UTF-8 validation,
- * then rv_jscan_check, which rejects all they let through (comments,
- * trailing commas, single quotes, NaN, case-insensitive literals, raw
- * control characters, ill-formed UTF-8; data after the value is checked
- * here, as lenient json-c eats trailing comments). True with f->root
- * set, and the duplicate-key diagnostics, when the text is RFC 8259
- * JSON; false, with nothing kept, otherwise: the strict path then gives
- * the diagnostics it always gave. */
+/* The fast path: rv_jscan_check first, which rejects everything json-c's
+ * strict mode and UTF-8 validation exist for (comments, trailing commas,
+ * single quotes, NaN, case-insensitive literals, raw control characters,
+ * ill-formed UTF-8, data after the value) and reports duplicate keys,
+ * and which copies the text without its whitespace; then json-c without
+ * its strict mode on that copy: the same value, and nearly half the bytes
+ * of a pretty-printed recording are indentation json-c need not read.
+ * True with f->root set, and the duplicate-key diagnostics, when the text
+ * is RFC 8259 JSON; false, with nothing kept, otherwise: the strict path
+ * then gives the diagnostics it always gave. */
 static bool parse_lenient(rv_file *f)
 {
-    enum json_tokener_error err;
-    size_t end, bad_at, before = f->ndiags;
+    enum json_tokener_error err = json_tokener_error_parse_unexpected;
+    size_t end, bad_at, before = f->ndiags, compact_len;
     const char *bad;
-    f->root = parse_json(f->text, f->len, (int)f->validator->max_depth, 0, &err, &end);
-    if (err == json_tokener_success &&
-        rv_jscan_check(f->text, f->len, on_duplicate, f, &bad_at, &bad) == JSCAN_OK &&
+    char *compact = rv_xmalloc(f->len + 1);
+    if (rv_jscan_check_compact(f->text, f->len, on_duplicate, f, &bad_at, &bad, compact,
+                               &compact_len) == JSCAN_OK &&
         bad_at >= f->len)
+        f->root = parse_json(compact, compact_len, (int)f->validator->max_depth, 0, &err, &end);
+    free(compact);
+    if (err == json_tokener_success)
         return true;
     drop_diags_after(f, before);
     json_object_put(f->root);
@@ -170,6 +173,10 @@ static bool parse_lenient(rv_file *f)
     return false;
 }
 
+/* Parses f->text into f->root, strictly: the fast path, or json-c's
+ * strict mode then the scan for what RFC 8259 forbids but json-c lets
+ * pass, which also reports duplicate keys. False, with the diagnostic,
+ * when the text is not JSON. */
 bool rv_parse_tree(rv_file *f)
 {
     if (!within_budget(f)) {

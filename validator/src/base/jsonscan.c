@@ -51,6 +51,9 @@ typedef struct scan {
     size_t until;      /* SCAN_UNTIL */
     const char *error; /* SCAN_CHECK: what is wrong at s->pos */
     bool bad_utf8;     /* ... and it is ill-formed UTF-8 */
+    char *out;         /* SCAN_CHECK: the text without its whitespace, */
+    size_t out_len;    /* its length so far, */
+    size_t copy_from;  /* and where the text not copied yet starts */
 } scan;
 
 /* --- keys ---------------------------------------------------------- */
@@ -256,9 +259,17 @@ static const char *skip_spaces(const char *p, const char *end)
     return p;
 }
 
+/* Copies the text from copy_from to `upto` into the compact output. */
+static void flush_compact(scan *s, size_t upto)
+{
+    memcpy(s->out + s->out_len, s->text + s->copy_from, upto - s->copy_from);
+    s->out_len += upto - s->copy_from;
+}
+
 static void skip_ws(scan *s)
 {
     const char *p = s->text + s->pos, *end = s->text + s->len;
+    size_t start = s->pos;
     while (p < end) {
         if (*p == ' ') {
             p = skip_spaces(p, end);
@@ -273,6 +284,10 @@ static void skip_ws(scan *s)
         }
     }
     s->pos = (size_t)(p - s->text);
+    if (s->out && s->pos != start) { /* the run is left out of the compact text */
+        flush_compact(s, start);
+        s->copy_from = s->pos;
+    }
 }
 
 /* Moves past the string starting at s->pos (a '"'); false if unterminated. */
@@ -603,10 +618,12 @@ static void scan_free(scan *s)
     rv_sb_free(&s->ptr);
 }
 
-jscan_status rv_jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset,
-                            const char **message)
+jscan_status rv_jscan_check_compact(const char *text, size_t len, jscan_dup_fn fn, void *ud,
+                                    size_t *offset, const char **message, char *compact,
+                                    size_t *compact_len)
 {
-    scan s = {.text = text, .len = len, .mode = SCAN_CHECK, .dup_fn = fn, .dup_ud = ud};
+    scan s = {
+        .text = text, .len = len, .mode = SCAN_CHECK, .dup_fn = fn, .dup_ud = ud, .out = compact};
     walk(&s);
     const char *error = s.error;
     if (!error && s.depth)
@@ -614,8 +631,20 @@ jscan_status rv_jscan_check(const char *text, size_t len, jscan_dup_fn fn, void 
     *offset = s.pos;
     *message = error;
     jscan_status st = !error ? JSCAN_OK : s.bad_utf8 ? JSCAN_INVALID_UTF8 : JSCAN_INVALID_JSON;
+    if (compact) {
+        if (st == JSCAN_OK && s.copy_from < s.pos)
+            flush_compact(&s, s.pos);
+        compact[s.out_len] = '\0';
+        *compact_len = s.out_len;
+    }
     scan_free(&s);
     return st;
+}
+
+jscan_status rv_jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset,
+                            const char **message)
+{
+    return rv_jscan_check_compact(text, len, fn, ud, offset, message, NULL, NULL);
 }
 
 void rv_jscan_locate(const char *text, size_t len, const char *const *sorted_pointers, size_t n,
