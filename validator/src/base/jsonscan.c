@@ -246,27 +246,56 @@ static void check_object_keys(scan *s)
 
 /* --- the walker ---------------------------------------------------- */
 
+/* Word-at-a-time scanning (memcpy into a uint64_t, the first byte lowest)
+ * where the byte order allows it; byte loops elsewhere. */
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SCAN_WORDS 1
+#define FIRST_MARKED_BYTE(m) ((size_t)__builtin_ctzll(m) >> 3)
+#else
+#define SCAN_WORDS 0
+#endif
+
 /* Skips a run of spaces, a word at a time: indentation is nearly half
  * the bytes of a pretty-printed recording. */
 static const char *skip_spaces(const char *p, const char *end)
 {
+#if SCAN_WORDS
     static const uint64_t spaces = 0x2020202020202020ULL;
-    uint64_t w;
-    while (end - p >= 8 && (memcpy(&w, p, 8), w == spaces))
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        if (w != spaces)
+            return p + FIRST_MARKED_BYTE(w ^ spaces);
         p += 8;
+    }
+#endif
     while (p < end && *p == ' ')
         p++;
     return p;
 }
 
-/* Copies the text from copy_from to `upto` into the compact output. */
+/* Copies the text from copy_from to `upto` into the compact output; the
+ * runs between whitespace are short, so small ones are copied inline. */
 static void flush_compact(scan *s, size_t upto)
 {
-    memcpy(s->out + s->out_len, s->text + s->copy_from, upto - s->copy_from);
-    s->out_len += upto - s->copy_from;
+    size_t n = upto - s->copy_from;
+    char *dst = s->out + s->out_len;
+    const char *src = s->text + s->copy_from;
+    if (n >= 8 && n <= 16) { /* two overlapping words */
+        memcpy(dst, src, 8);
+        memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(dst, src, 4);
+        memcpy(dst + n - 4, src + n - 4, 4);
+    } else {
+        memcpy(dst, src, n);
+    }
+    s->out_len += n;
 }
 
-static void skip_ws(scan *s)
+static const unsigned char is_space[256] = {[' '] = 1, ['\n'] = 1, ['\t'] = 1, ['\r'] = 1};
+
+static void skip_ws_run(scan *s)
 {
     const char *p = s->text + s->pos, *end = s->text + s->len;
     size_t start = s->pos;
@@ -288,6 +317,13 @@ static void skip_ws(scan *s)
         flush_compact(s, start);
         s->copy_from = s->pos;
     }
+}
+
+/* Moves past the whitespace at s->pos, if any (tokens are often adjacent). */
+static inline void skip_ws(scan *s)
+{
+    if (s->pos < s->len && is_space[(unsigned char)s->text[s->pos]])
+        skip_ws_run(s);
 }
 
 /* Moves past the string starting at s->pos (a '"'); false if unterminated. */
@@ -315,67 +351,83 @@ static bool skip_string(scan *s, span *body)
     }
 }
 
-/* The smallest and largest byte of [p, p + n), in a loop the compiler
- * vectorizes: almost every string is plain printable ASCII. */
-static void byte_range(const unsigned char *p, size_t n, unsigned char *lo, unsigned char *hi)
+/* The high bit of each byte of w that a string body needs a closer look
+ * at: '"', '\\', a control character, or a byte from 0x80 (UTF-8 to check).
+ * A byte of x is zero iff (x - 0x01) & ~x sets its high bit, and below
+ * 0x20 iff (x - 0x20) & ~x does; a borrow can only mark bytes above a
+ * marked one, so the lowest mark is exact. */
+static uint64_t needs_look(uint64_t w)
 {
-    unsigned char l = 0xff, h = 0;
-    for (size_t i = 0; i < n; i++) {
-        l = p[i] < l ? p[i] : l;
-        h = p[i] > h ? p[i] : h;
-    }
-    *lo = l;
-    *hi = h;
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+    uint64_t has_quote = (quote - ones) & ~quote;
+    uint64_t has_bslash = (bslash - ones) & ~bslash;
+    uint64_t has_control = (w - ones * 0x20) & ~w;
+    return (has_quote | has_bslash | has_control | w) & highs;
 }
 
-/* Finds the first byte of the string body [p, end) that RFC 8259 or
- * RFC 3629 forbids; NULL when there is none. */
-static const unsigned char *first_bad_byte(const unsigned char *p, const unsigned char *end,
-                                           const char **why, bool *bad_utf8)
+/* The first byte of [p, end) needing a look (see needs_look), or end:
+ * plain printable ASCII, nearly every byte, goes a word at a time. */
+static const unsigned char *next_look(const unsigned char *p, const unsigned char *end)
 {
-    while (p < end) {
-        if (*p == '\\') {
-            p += 2;
-        } else if (*p < 0x20) {
-            *why = "control character in string (must be escaped)";
-            return p;
-        } else if (*p < 0x80) {
+#if SCAN_WORDS
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        uint64_t m = needs_look(w);
+        if (m)
+            return p + FIRST_MARKED_BYTE(m);
+        p += 8;
+    }
+#endif
+    while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80)
+        p++;
+    return p;
+}
+
+/* Like skip_string, but rejects raw control characters (RFC 8259 7) and
+ * ill-formed UTF-8 that json-c lets through (encoded surrogates): on the
+ * first, s->pos is set to it with s->error. An unterminated string is
+ * false with no error, as for skip_string. One pass over the bytes. */
+static bool skip_string_checked(scan *s, span *body)
+{
+    const unsigned char *text = (const unsigned char *)s->text;
+    const unsigned char *start = text + s->pos + 1, *end = text + s->len, *p = start;
+    const unsigned char *bad = NULL;
+    const char *why = NULL;
+    bool bad_utf8 = false;
+    for (;;) {
+        p = next_look(p, end);
+        if (p >= end)
+            return false;
+        unsigned char c = *p;
+        if (c == '"')
+            break;
+        if (c == '\\') {
+            p += 2; /* the escape itself was checked by json-c */
+        } else if (c < 0x20) {
+            if (!bad)
+                bad = p, why = "control character in string (must be escaped)";
             p++;
         } else {
             uint32_t cp;
             size_t n = rv_utf8_decode((const char *)p, (size_t)(end - p), &cp);
-            if (!n) {
-                *why = "invalid UTF-8 byte sequence";
-                *bad_utf8 = true;
-                return p;
-            }
-            p += n;
+            if (!n && !bad)
+                bad = p, why = "invalid UTF-8 byte sequence", bad_utf8 = true;
+            p += n ? n : 1;
         }
     }
-    return NULL;
-}
-
-/* Like skip_string, but rejects raw control characters (RFC 8259 7) and
- * ill-formed UTF-8 that json-c lets through (encoded surrogates). */
-static bool skip_string_checked(scan *s, span *body)
-{
-    span sp;
-    if (!skip_string(s, &sp))
+    if (bad) {
+        s->pos = (size_t)(bad - text);
+        s->error = why;
+        s->bad_utf8 = bad_utf8;
         return false;
-    const unsigned char *p = (const unsigned char *)s->text + sp.off;
-    unsigned char lo, hi;
-    byte_range(p, sp.len, &lo, &hi);
-    if (lo < 0x20 || hi >= 0x80) {
-        const char *why = NULL;
-        const unsigned char *bad = first_bad_byte(p, p + sp.len, &why, &s->bad_utf8);
-        if (bad) {
-            s->pos = (size_t)((const char *)bad - s->text);
-            s->error = why;
-            return false;
-        }
     }
-    if (body)
-        *body = sp;
+    if (body) {
+        body->off = (size_t)(start - text);
+        body->len = (size_t)(p - start);
+    }
+    s->pos = (size_t)(p - text) + 1;
     return true;
 }
 
