@@ -182,6 +182,10 @@ rv_memory_estimate rv_estimate_memory(const char *text, size_t len);
  * that the pass can be skipped: every byte costs at most a fixed amount. */
 bool rv_estimate_fits(size_t len, size_t budget);
 
+/* json_object_object_get_ex for the small objects recordings are made
+ * of: true, with the member's value in *value (when value is not NULL),
+ * when obj is an object with member key. */
+bool rv_member(json_object *obj, const char *key, json_object **value);
 /* json-c accessors that treat a wrong type like absence. */
 json_object *rv_get(json_object *obj, const char *key);
 json_object *rv_get_object(json_object *obj, const char *key);

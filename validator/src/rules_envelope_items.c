@@ -105,8 +105,8 @@ static void scan_item(item_scan *s, json_object *item, size_t i)
         return;
     }
     json_object *type = NULL, *data = NULL;
-    bool has_type = json_object_object_get_ex(item, "__type__", &type);
-    bool has_data = json_object_object_get_ex(item, "__data__", &data);
+    bool has_type = rv_member(item, "__type__", &type);
+    bool has_data = rv_member(item, "__data__", &data);
     if (!has_type && !has_data) {
         add_kind(s, "a plain object", false, i);
         return;

@@ -38,12 +38,31 @@ const char *recval_version(void)
     return RECVAL_VERSION;
 }
 
+/* Members compared in order before json-c's hash lookup is used: the
+ * objects of a recording are small, and comparing a few names costs less
+ * than hashing one. */
+#define MEMBERS_COMPARED 12
+
+bool rv_member(json_object *obj, const char *key, json_object **value)
+{
+    if (!obj || !json_object_is_type(obj, json_type_object))
+        return false;
+    struct lh_entry *e = lh_table_head(json_object_get_object(obj));
+    for (int i = 0; e && i < MEMBERS_COMPARED; i++, e = lh_entry_next(e)) {
+        const char *k = lh_entry_k(e);
+        if (k[0] == key[0] && strcmp(k, key) == 0) {
+            if (value)
+                *value = lh_entry_v(e);
+            return true;
+        }
+    }
+    return e && json_object_object_get_ex(obj, key, value);
+}
+
 json_object *rv_get(json_object *obj, const char *key)
 {
     json_object *v = NULL;
-    if (obj && json_object_is_type(obj, json_type_object))
-        json_object_object_get_ex(obj, key, &v);
-    return v;
+    return rv_member(obj, key, &v) ? v : NULL;
 }
 
 json_object *rv_get_object(json_object *obj, const char *key)
@@ -66,8 +85,7 @@ const char *rv_get_string(json_object *obj, const char *key)
 
 bool rv_has(json_object *obj, const char *key)
 {
-    return obj && json_object_is_type(obj, json_type_object) &&
-           json_object_object_get_ex(obj, key, NULL);
+    return rv_member(obj, key, NULL);
 }
 
 bool rv_as_int(json_object *v, int64_t *out)
