@@ -10,7 +10,8 @@ Times, over every *.json under CORPUS, in one run:
     switched on alone, and with every family;
   - every family with --jobs=2;
   - unless STREAMS is empty, the long-stream series (scripts/bench/
-    gen_stream.py), one file of N chunks per entry.
+    gen_stream.py), one file of N chunks per entry, each next to the plain
+    json-c parse of the same file.
 Corpus rows are medians of RUNS wall-clock runs, the configurations
 alternating within each round so that machine noise spreads over all of
 them; ratios are to the plain parse. With INSNS=1 (the default) each row
@@ -116,21 +117,29 @@ def bench_corpus(build, corpus, runs, insns):
 
 def bench_streams(build, sizes, budget):
     recval = os.path.join(build, "recval")
+    parse = os.path.join(build, "jsonc_parse_only")
     gen = os.path.join(os.path.dirname(os.path.abspath(__file__)), "gen_stream.py")
     helptext = subprocess.run([recval, "validate", "--help"], capture_output=True, text=True)
     extra = [f"--max-memory={budget}"] if budget and "--max-memory" in helptext.stdout + helptext.stderr else []
-    print(f"\nlong streams: one request, N compact chunks, recval validate --jobs=1 {' '.join(extra)}")
-    print(f"{'chunks':>8} {'MB':>7} {'wall':>8} {'user':>8} {'sys':>7} {'MB/s':>7} {'peak RSS':>10}")
+    print(f"\nlong streams: one request, N compact chunks, recval validate --jobs=1 {' '.join(extra)}; "
+          "plain = json_object_from_file on the same file, then free")
+    print(f"{'chunks':>8} {'MB':>7} {'wall':>8} {'user':>8} {'sys':>7} {'MB/s':>7} {'peak RSS':>10}"
+          f" {'plain':>8} {'ratio':>6} {'plain RSS':>10}")
     for n in sizes:
         work = tempfile.mkdtemp(prefix="recval-stream-")
         try:
             path = subprocess.run([sys.executable, gen, str(n), work], capture_output=True,
                                   text=True, check=True).stdout.strip()
+            listfile = os.path.join(work, "list")
+            with open(listfile, "w") as f:
+                f.write(path + "\n")
             mb = os.path.getsize(path) / 1e6
             wall, user, sys_, rss = run_timed([recval, "validate", "--jobs=1", "--format=json",
                                                "--output=/dev/null"] + extra + [path])
+            pwall, _, _, prss = run_timed([parse, "--plain", listfile])
             print(f"{n:8} {mb:7.1f} {wall:7.2f}s {user:7.2f}s {sys_:6.2f}s {mb / wall:7.1f} "
-                  f"{rss / 1024:8.0f} MB", flush=True)
+                  f"{rss / 1024:8.0f} MB {pwall:7.2f}s {wall / pwall:5.2f}x {prss / 1024:7.0f} MB",
+                  flush=True)
         finally:
             shutil.rmtree(work)
 
