@@ -6,6 +6,7 @@
 #include "pyjson.h"
 #include "recval_internal.h"
 
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,9 +195,20 @@ typedef struct request_parts {
     strbuf norm; /* dumps(normalize(body)) once norm_made */
     int norm_made;
     reqhash_norm_info info;
-    strbuf raw; /* dumps(body) once raw_made, when it differs from norm */
+    reqhash_fs_strings fs; /* the strings of norm file_search rewrote */
+    strbuf raw;            /* dumps(body) once raw_made, when it differs from norm */
     int raw_made;
     strbuf doc; /* the document being hashed */
+    /* SHA-256 states of the inference document up to `body` bytes into
+     * its body, taken while hashing the current one, shortest first: at
+     * norm's first change (the plain dump agrees with norm before it) and
+     * at its first string file_search rewrote (the older dumps agree
+     * before it). The other schemes resume the longest their body fits. */
+    struct snapshot {
+        EVP_MD_CTX *ctx;
+        size_t body;
+    } snaps[2];
+    int nsnaps;
 } request_parts;
 
 static void parts_free(request_parts *p)
@@ -207,6 +219,9 @@ static void parts_free(request_parts *p)
     rv_sb_free(&p->norm);
     rv_sb_free(&p->raw);
     rv_sb_free(&p->doc);
+    rv_reqhash_fs_strings_free(&p->fs);
+    for (int i = 0; i < p->nsnaps; i++)
+        EVP_MD_CTX_free(p->snaps[i].ctx);
 }
 
 /* JSON text of method.upper(); non-ASCII letters would need Python's
@@ -341,7 +356,8 @@ static const strbuf *norm_body(request_parts *p)
     if (p->norm_made)
         return &p->norm;
     p->norm_made = 1;
-    rv_reqhash_dump_normalized(p->body, REQHASH_NORM_CURRENT, p->bedrock, &p->norm, &p->info);
+    rv_reqhash_dump_normalized_fs(p->body, REQHASH_NORM_CURRENT, p->bedrock, &p->norm, &p->info,
+                                  &p->fs);
     if (p->info.bad)
         mark_unnormalizable(p, "not valid UTF-8");
     else if (p->info.failed)
@@ -370,17 +386,88 @@ static void put_member(strbuf *doc, const char *name, const strbuf *json)
     rv_sb_put(doc, json->data ? json->data : "null", json->data ? json->len : 4);
 }
 
+/* Finishes the SHA-256 of ctx with data[0..n) as lower-case hex. */
+static void finish_hex(EVP_MD_CTX *ctx, const char *data, size_t n, char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestUpdate(ctx, data, n);
+    EVP_DigestFinal_ex(ctx, md, &len);
+    for (unsigned i = 0; i < 32 && i < len; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 0xF];
+    }
+    hex[64] = '\0';
+}
+
+static EVP_MD_CTX *new_sha256(void)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx)
+        rv_out_of_memory(sizeof(void *));
+    return ctx;
+}
+
+/* Takes p->snaps from p->doc, the current inference document, whose body
+ * (norm) starts `head` bytes in. */
+static void take_snapshots(request_parts *p, size_t head)
+{
+    size_t at[2] = {p->info.changed ? p->info.first_change : p->norm.len, 0}, n = 1;
+    if (p->fs.count && p->fs.items[0].at > at[0])
+        at[n++] = p->fs.items[0].at;
+    EVP_MD_CTX *ctx = new_sha256();
+    EVP_DigestInit_ex(ctx, rv_sha256_md(), NULL);
+    for (size_t i = 0, done = 0; i < n; i++) {
+        EVP_DigestUpdate(ctx, p->doc.data + done, head + at[i] - done);
+        done = head + at[i];
+        p->snaps[i].ctx = new_sha256();
+        EVP_MD_CTX_copy_ex(p->snaps[i].ctx, ctx);
+        p->snaps[i].body = at[i];
+    }
+    p->nsnaps = (int)n;
+    EVP_MD_CTX_free(ctx);
+}
+
+/* The SHA-256 of p->doc, whose body starts `head` bytes in: resumed from
+ * the longest snapshot whose body part body starts with (the snapshots
+ * are taken the first time norm itself is hashed). */
+static void hash_doc(request_parts *p, const strbuf *body, size_t head, char hex[65])
+{
+    if (body == &p->norm && p->nsnaps == 0)
+        take_snapshots(p, head);
+    const struct snapshot *from = NULL;
+    for (int i = 0; i < p->nsnaps; i++)
+        if (body->len >= p->snaps[i].body &&
+            memcmp(body->data, p->norm.data, p->snaps[i].body) == 0)
+            from = &p->snaps[i];
+    EVP_MD_CTX *ctx = new_sha256();
+    size_t done = 0;
+    if (from) {
+        EVP_MD_CTX_copy_ex(ctx, from->ctx);
+        done = head + from->body;
+    } else {
+        EVP_DigestInit_ex(ctx, rv_sha256_md(), NULL);
+    }
+    finish_hex(ctx, p->doc.data + done, p->doc.len - done, hex);
+    EVP_MD_CTX_free(ctx);
+}
+
 /* sha256 of {"body", "endpoint", "method"[, "test_id"]} (keys sorted). */
 static void hash_inference_doc(request_parts *p, const strbuf *body, int with_test_id, char hex[65])
 {
+    static const char head[] = "{\"body\": ";
     rv_sb_truncate(&p->doc, 0);
-    put_member(&p->doc, "{\"body\": ", body);
+    put_member(&p->doc, head, body);
     put_member(&p->doc, ", \"endpoint\": ", &p->endpoint);
     put_member(&p->doc, ", \"method\": ", &p->method);
     if (with_test_id)
         put_member(&p->doc, ", \"test_id\": ", &p->tid);
     rv_sb_putc(&p->doc, '}');
-    rv_sha256_hex(p->doc.data, p->doc.len, hex, 65);
+    if (body->data)
+        hash_doc(p, body, sizeof head - 1, hex);
+    else
+        rv_sha256_hex(p->doc.data, p->doc.len, hex, 65);
 }
 
 /* sha256 of {"method", "payload", "test_id", "url"} (keys sorted). */
@@ -443,12 +530,13 @@ static void compute_legacy(request_parts *p)
         hash_inference_doc(p, raw_body(p), 0, p->out->legacy);
 }
 
-/* The current scheme with the normalization of an earlier recorder. */
+/* The current scheme with the normalization of an earlier recorder: the
+ * current dump with the strings file_search rewrote written again. */
 static void hash_older(request_parts *p, reqhash_norm_level level, char hex[65])
 {
     strbuf body = STRBUF_INIT;
-    reqhash_norm_info info = {0};
-    rv_reqhash_dump_normalized(p->body, level, p->bedrock, &body, &info);
+    const strbuf *norm = norm_body(p);
+    rv_reqhash_redump_level(norm->data, norm->len, &p->fs, level, &body);
     hash_inference_doc(p, &body, p->with_test_id, hex);
     rv_sb_free(&body);
 }
@@ -590,9 +678,9 @@ reqhash_match rv_reqhash_compute_for_name(json_object *recording, const char *te
     }
     size_t n = strlen(hex);
     if (n == 12) {
+        compute_current(&p); /* wanted whatever the name; first, for the snapshot */
         compute_legacy(&p);
         m = rv_reqhash_match_hash(out, hex);
-        compute_current(&p); /* wanted whatever the name */
     } else if (n == 64) {
         compute_current(&p);
         m = rv_reqhash_match_hash(out, hex);
