@@ -84,10 +84,11 @@ static size_t scheme_length(const char *u, size_t n)
 
 static size_t span_until(const char *s, size_t n, const char *stops)
 {
-    size_t i = 0;
-    while (i < n && !memchr(stops, s[i], strlen(stops)))
-        i++;
-    return i;
+    for (size_t i = 0; i < n; i++)
+        for (const char *c = stops; *c; c++)
+            if (s[i] == *c)
+                return i;
+    return n;
 }
 
 /* urlparse's _splitparams: the path up to the ';' that starts params. */
@@ -110,9 +111,12 @@ int rv_reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path)
     size_t i = 0;
     while (i < n && (unsigned char)url[i] <= 0x20)
         i++;
-    for (; i < n; i++)
-        if (url[i] != '\t' && url[i] != '\r' && url[i] != '\n')
-            rv_sb_putc(&clean, url[i]);
+    rv_sb_reserve(&clean, n - i);
+    while (i < n) {
+        size_t run = span_until(url + i, n - i, "\t\r\n");
+        rv_sb_put(&clean, url + i, run);
+        i += run + 1; /* past the tab or newline */
+    }
     const char *u = clean.data ? clean.data : "";
     size_t len = clean.len, scheme_len = scheme_length(u, len);
     char scheme[32] = "";
@@ -796,12 +800,18 @@ static json_object *unwrap(json_object *v)
     return json_object_is_type(v, json_type_object) && data ? data : v;
 }
 
-static int cmp_json_strings(const void *a, const void *b)
+/* A model identifier: its bytes, read out of json-c once. */
+typedef struct model_id {
+    const char *s;
+    size_t n;
+} model_id;
+
+/* Python's str order: UTF-8 bytes compare in code point order. */
+static int cmp_model_ids(const void *a, const void *b)
 {
-    json_object *x = *(json_object *const *)a, *y = *(json_object *const *)b;
-    size_t nx = (size_t)json_object_get_string_len(x), ny = (size_t)json_object_get_string_len(y);
-    int c = memcmp(json_object_get_string(x), json_object_get_string(y), nx < ny ? nx : ny);
-    return c ? c : (nx > ny) - (nx < ny);
+    const model_id *x = a, *y = b;
+    int c = memcmp(x->s, y->s, x->n < y->n ? x->n : y->n);
+    return c ? c : (x->n > y->n) - (x->n < y->n);
 }
 
 /* The models of a model-list response body: the list itself, or the
@@ -823,24 +833,23 @@ int rv_reqhash_models_digest(json_object *recording, char out[9])
         return -1;
     const char *key = strcmp(json_object_get_string(endpoint), "/api/tags") == 0 ? "model" : "id";
     size_t n = json_object_array_length(items), k = 0;
-    json_object **ids = rv_xcalloc(n, sizeof *ids);
+    model_id *ids = rv_xcalloc(n, sizeof *ids);
     for (size_t i = 0; i < n; i++) {
         json_object *id = rv_get(unwrap(json_object_array_get_idx(items, i)), key);
         if (!json_object_is_type(id, json_type_string)) {
             free(ids);
             return -1;
         }
-        ids[k++] = id;
+        ids[k++] = (model_id){json_object_get_string(id), (size_t)json_object_get_string_len(id)};
     }
-    qsort(ids, k, sizeof *ids, cmp_json_strings);
+    qsort(ids, k, sizeof *ids, cmp_model_ids);
     strbuf joined = STRBUF_INIT;
     for (size_t i = 0; i < k; i++) {
-        if (i && cmp_json_strings(&ids[i - 1], &ids[i]) == 0)
+        if (i && cmp_model_ids(&ids[i - 1], &ids[i]) == 0)
             continue; /* sorted(set(...)) */
         if (i)
             rv_sb_putc(&joined, '|');
-        rv_sb_put(&joined, json_object_get_string(ids[i]),
-                  (size_t)json_object_get_string_len(ids[i]));
+        rv_sb_put(&joined, ids[i].s, ids[i].n);
     }
     rv_sha256_hex(joined.data ? joined.data : "", joined.len, out, 9);
     rv_sb_free(&joined);
