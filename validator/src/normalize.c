@@ -141,14 +141,20 @@ static void put_rounded_decimal(strbuf *out, const char *m, size_t n)
     rv_sb_free(&ascii);
 }
 
+static unsigned steps_that_may_match(const char *s, size_t n);
+
 /* Replaces every match of step id in s[0..n) into out (s and out
- * distinct). Returns the number of matches, or a PCRE2 error (< 0). */
+ * distinct). Returns the number of matches, or a PCRE2 error (< 0). After
+ * a match, the rest of s is searched only when the prefilter says the
+ * step can match there (no pattern looks behind where a search starts). */
 static int substitute(step_id id, const char *s, size_t n, pcre2_match_data *md, uint32_t opts,
                       strbuf *out)
 {
     size_t copied = 0;
     int count = 0;
     for (;;) {
+        if (count && !(steps_that_may_match(s + copied, n - copied) & (1u << id)))
+            break;
         int rc = pcre2_match(compiled[id], (PCRE2_SPTR)s, n, copied, opts, md, js_match_context());
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
