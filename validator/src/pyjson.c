@@ -257,15 +257,21 @@ int rv_pyjson_put_string(strbuf *out, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     int rc = 0;
+    size_t i = plain_run(u, n);
     rv_sb_reserve(out, n + 2);
+    if (i == n) { /* most strings: nothing to escape */
+        char *p = out->data + out->len;
+        p[0] = '"';
+        if (n)
+            memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        p[n + 2] = '\0';
+        out->len += n + 2;
+        return 0;
+    }
     rv_sb_putc(out, '"');
-    size_t i = 0;
+    rv_sb_put(out, s, i);
     while (i < n) {
-        size_t run = plain_run(u + i, n - i);
-        rv_sb_put(out, s + i, run);
-        i += run;
-        if (i == n)
-            break;
         uint32_t cp;
         size_t len = rv_utf8_decode(s + i, n - i, &cp);
         if (len == 0) {
@@ -275,6 +281,9 @@ int rv_pyjson_put_string(strbuf *out, const char *s, size_t n)
         }
         put_escape(out, cp);
         i += len;
+        size_t run = plain_run(u + i, n - i);
+        rv_sb_put(out, s + i, run);
+        i += run;
     }
     rv_sb_putc(out, '"');
     return rc;
@@ -331,10 +340,10 @@ static void dump_object(dumper *d, json_object *v, int depth, const char *own_ke
     rv_sb_putc(d->out, '{');
     for (size_t i = 0; i < k; i++) {
         if (i)
-            rv_sb_puts(d->out, ", ");
+            rv_sb_put(d->out, ", ", 2);
         if (rv_pyjson_put_string(d->out, m[i].key, strlen(m[i].key)) < 0)
             d->bad = 1;
-        rv_sb_puts(d->out, ": ");
+        rv_sb_put(d->out, ": ", 2);
         dump_value(d, m[i].value, depth + 1, m[i].key);
     }
     rv_sb_putc(d->out, '}');
@@ -348,7 +357,7 @@ static void dump_array(dumper *d, json_object *v, int depth)
     rv_sb_putc(d->out, '[');
     for (size_t i = 0; i < n; i++) {
         if (i)
-            rv_sb_puts(d->out, ", ");
+            rv_sb_put(d->out, ", ", 2);
         dump_value(d, json_object_array_get_idx(v, i), depth + 1, NULL);
     }
     rv_sb_putc(d->out, ']');
