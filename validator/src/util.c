@@ -1,6 +1,6 @@
 /* util.c - json-c accessors, what a JSON value is (for messages), small
- * string tests, pointer formatting and the thread-local error message of
- * the public API. */
+ * string tests, pointer formatting, SHA-256 digests and the thread-local
+ * error message of the public API. */
 #include "recval_internal.h"
 
 #include <math.h>
