@@ -213,6 +213,45 @@ static void float_repr(void **state)
     json_object_put(arr);
 }
 
+/* ensure_ascii escapes wherever they fall: every special byte or
+ * sequence at every place of a 40-byte string (across the 16-byte blocks
+ * the fast path reads), against the escape written alone. */
+static void string_escapes_anywhere(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *escaped;
+        int rc;
+    } specials[] = {
+        {"\"", "\\\"", 0},
+        {"\\", "\\\\", 0},
+        {"\n", "\\n", 0},
+        {"\x01", "\\u0001", 0},
+        {"\x7f", "\\u007f", 0},
+        {"\x1f", "\\u001f", 0},
+        {"\xc3\xa9", "\\u00e9", 0},
+        {"\xf0\x9f\x98\x80", "\\ud83d\\ude00", 0},
+        {"\xff", "\\ufffd", -1},
+        {"~", "~", 0},
+        {" ", " ", 0},
+    };
+    for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++) {
+        for (size_t at = 0; at <= 40; at++) {
+            char in[128], want[160];
+            snprintf(in, sizeof in, "%.*s%s%.*s", (int)at,
+                     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN", specials[k].in, (int)(40 - at),
+                     "0123456789012345678901234567890123456789");
+            snprintf(want, sizeof want, "\"%.*s%s%.*s\"", (int)at,
+                     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN", specials[k].escaped,
+                     (int)(40 - at), "0123456789012345678901234567890123456789");
+            strbuf sb = STRBUF_INIT;
+            assert_int_equal(rv_pyjson_put_string(&sb, in, strlen(in)), specials[k].rc);
+            assert_string_equal(sb.data, want);
+            rv_sb_free(&sb);
+        }
+    }
+}
+
 static void python_round(void **state)
 {
     (void)state;
@@ -554,12 +593,19 @@ static void corpus_differential(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(golden_vectors),       cmocka_unit_test(vector_properties),
-        cmocka_unit_test(float_repr),           cmocka_unit_test(python_round),
-        cmocka_unit_test(string_normalization), cmocka_unit_test(urlparse_path),
-        cmocka_unit_test(divergence_scan),      cmocka_unit_test(unreproducible_only_in_request),
-        cmocka_unit_test(bad_requests),         cmocka_unit_test(models_digest),
-        cmocka_unit_test(name_matching),        cmocka_unit_test(seed_legacy_name),
+        cmocka_unit_test(golden_vectors),
+        cmocka_unit_test(vector_properties),
+        cmocka_unit_test(float_repr),
+        cmocka_unit_test(python_round),
+        cmocka_unit_test(string_escapes_anywhere),
+        cmocka_unit_test(string_normalization),
+        cmocka_unit_test(urlparse_path),
+        cmocka_unit_test(divergence_scan),
+        cmocka_unit_test(unreproducible_only_in_request),
+        cmocka_unit_test(bad_requests),
+        cmocka_unit_test(models_digest),
+        cmocka_unit_test(name_matching),
+        cmocka_unit_test(seed_legacy_name),
         cmocka_unit_test(corpus_differential),
     };
     return rvt_exit_status(cmocka_run_group_tests(tests, NULL, NULL));

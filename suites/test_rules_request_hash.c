@@ -329,10 +329,39 @@ static void name_hex(const char *path, char hex[65])
         snprintf(hex, 65, "%.64s", base + 7);
 }
 
+/* The dumps of the lower levels made from the current one
+ * (rv_reqhash_redump_level) against the dumps made from the body, and the
+ * plain dump against the current one before its first change. */
+static void check_redumps(json_object *body, int bedrock)
+{
+    strbuf current = STRBUF_INIT, plain = STRBUF_INIT;
+    reqhash_norm_info info = {0};
+    reqhash_fs_strings fs = {0};
+    rv_reqhash_dump_normalized_fs(body, REQHASH_NORM_CURRENT, bedrock, &current, &info, &fs);
+    assert_int_equal(fs.count > 0, info.fs_changed);
+    for (reqhash_norm_level level = REQHASH_NORM_FLOATS; level < REQHASH_NORM_CURRENT; level++) {
+        strbuf direct = STRBUF_INIT, redump = STRBUF_INIT;
+        reqhash_norm_info direct_info = {0};
+        rv_reqhash_dump_normalized(body, level, bedrock, &direct, &direct_info);
+        rv_reqhash_redump_level(current.data, current.len, &fs, level, &redump);
+        assert_string_equal(direct.data, redump.data);
+        rv_sb_free(&direct);
+        rv_sb_free(&redump);
+    }
+    rv_pyjson_dumps(body, &plain, NULL);
+    size_t same = info.changed ? info.first_change : current.len;
+    assert_true(plain.len >= same && memcmp(plain.data, current.data, same) == 0);
+    rv_reqhash_fs_strings_free(&fs);
+    rv_sb_free(&current);
+    rv_sb_free(&plain);
+}
+
 static void check_dumps(json_object *body, agreement *a)
 {
     static const reqhash_norm_level levels[] = {REQHASH_NORM_FLOATS, REQHASH_NORM_FS_PARTIAL,
                                                 REQHASH_NORM_CURRENT};
+    check_redumps(body, 0);
+    check_redumps(body, 1);
     for (size_t l = 0; l < 3; l++)
         for (int bedrock = 0; bedrock < 2; bedrock++) {
             strbuf tree = STRBUF_INIT, direct = STRBUF_INIT;

@@ -1,8 +1,11 @@
 /* normalize.c - the recorder's _normalize_body_for_hash(): floats rounded to
  * 5 decimals, and in strings the file_search noise (scores, attributes,
  * document ids, citations) replaced and long decimals rounded, with
- * Python re's meaning of \d and \s on str. Patterns are compiled once per
- * process; each call makes its own match data, so calls are thread-safe. */
+ * Python re's meaning of \d and \s on str; as a tree, or as a dump written
+ * while normalizing, from which the dumps of the lower levels are made by
+ * rewriting only the strings file_search changed. Patterns are compiled
+ * once per process; each call makes its own match data, so calls are
+ * thread-safe. */
 #include "pyjson.h"
 #include "jsonschema.h"      /* js_match_context */
 #include "recval_internal.h" /* PCRE2 (8-bit), rv_utf8_decode */
@@ -138,14 +141,20 @@ static void put_rounded_decimal(strbuf *out, const char *m, size_t n)
     rv_sb_free(&ascii);
 }
 
+static unsigned steps_that_may_match(const char *s, size_t n);
+
 /* Replaces every match of step id in s[0..n) into out (s and out
- * distinct). Returns the number of matches, or a PCRE2 error (< 0). */
+ * distinct). Returns the number of matches, or a PCRE2 error (< 0). After
+ * a match, the rest of s is searched only when the prefilter says the
+ * step can match there (no pattern looks behind where a search starts). */
 static int substitute(step_id id, const char *s, size_t n, pcre2_match_data *md, uint32_t opts,
                       strbuf *out)
 {
     size_t copied = 0;
     int count = 0;
     for (;;) {
+        if (count && !(steps_that_may_match(s + copied, n - copied) & (1u << id)))
+            break;
         int rc = pcre2_match(compiled[id], (PCRE2_SPTR)s, n, copied, opts, md, js_match_context());
         if (rc == PCRE2_ERROR_NOMATCH)
             break;
@@ -419,17 +428,45 @@ typedef struct norm_dump {
     reqhash_norm_level level;
     int drop_stream_options;
     reqhash_norm_info *info;
-    pcre2_match_data *md; /* made when a pattern first has to run */
+    const strbuf *out;      /* the dump, for the offsets of changes */
+    reqhash_fs_strings *fs; /* NULL: not listed */
+    pcre2_match_data *md;   /* made when a pattern first has to run */
 } norm_dump;
+
+/* Notes that the value about to be written at the end of the dump (or
+ * the object about to be opened) differs from the plain dump. */
+static void note_change(norm_dump *c)
+{
+    if (!c->info->changed)
+        c->info->first_change = c->out->len;
+    c->info->changed = 1;
+}
+
+/* Lists s[0..n), about to be written at the end of the dump. */
+static void add_fs_string(norm_dump *c, const char *s, size_t n)
+{
+    reqhash_fs_strings *fs = c->fs;
+    if (fs->count == fs->cap) {
+        fs->cap = fs->cap ? 2 * fs->cap : 8;
+        fs->items = rv_xrealloc(fs->items, fs->cap * sizeof *fs->items);
+    }
+    fs->items[fs->count++] = (struct reqhash_fs_string){c->out->len, s, n};
+}
 
 static int dump_string_hook(void *ud, const char *s, size_t n, strbuf *out)
 {
     norm_dump *c = ud;
-    int rc = normalize_string(&c->md, s, n, c->level, out, &c->info->fs_changed, 0);
+    int fs_changed = 0;
+    int rc = normalize_string(&c->md, s, n, c->level, out, &fs_changed, 0);
     if (rc < 0)
         c->info->failed = 1;
     if (rc > 0)
-        c->info->changed = 1;
+        note_change(c);
+    if (fs_changed) {
+        c->info->fs_changed = 1;
+        if (c->fs)
+            add_fs_string(c, s, n);
+    }
     return rc;
 }
 
@@ -438,7 +475,7 @@ static double dump_number_hook(void *ud, double x)
     norm_dump *c = ud;
     double r = rv_pyjson_round(x, 5);
     if (memcmp(&r, &x, sizeof r) != 0)
-        c->info->changed = 1;
+        note_change(c);
     return r;
 }
 
@@ -454,15 +491,66 @@ static int dump_skip_hook(void *ud, int depth, const char *parent_key, const cha
         skip = strcmp(key, "project_id") == 0 &&
                (strcmp(parent_key, "extra_body") == 0 || strcmp(parent_key, "extra_query") == 0);
     if (skip)
-        c->info->changed = 1;
+        note_change(c);
     return skip;
+}
+
+void rv_reqhash_dump_normalized_fs(json_object *body, reqhash_norm_level level,
+                                   int drop_stream_options, strbuf *out, reqhash_norm_info *info,
+                                   reqhash_fs_strings *fs)
+{
+    norm_dump c = {.level = level,
+                   .drop_stream_options = drop_stream_options,
+                   .info = info,
+                   .out = out,
+                   .fs = fs};
+    pyjson_hooks hooks = {dump_string_hook, dump_number_hook, dump_skip_hook, &c};
+    rv_pyjson_dumps_with(body, out, &hooks, &info->bad);
+    pcre2_match_data_free(c.md);
 }
 
 void rv_reqhash_dump_normalized(json_object *body, reqhash_norm_level level,
                                 int drop_stream_options, strbuf *out, reqhash_norm_info *info)
 {
-    norm_dump c = {.level = level, .drop_stream_options = drop_stream_options, .info = info};
-    pyjson_hooks hooks = {dump_string_hook, dump_number_hook, dump_skip_hook, &c};
-    rv_pyjson_dumps_with(body, out, &hooks, &info->bad);
-    pcre2_match_data_free(c.md);
+    rv_reqhash_dump_normalized_fs(body, level, drop_stream_options, out, info, NULL);
+}
+
+void rv_reqhash_fs_strings_free(reqhash_fs_strings *fs)
+{
+    free(fs->items);
+    *fs = (reqhash_fs_strings){0};
+}
+
+/* --- another level from a dump --------------------------------------- */
+
+/* The end of the string literal that starts at dump[at] (its opening
+ * quote): the offset after its closing quote. */
+static size_t literal_end(const char *dump, size_t n, size_t at)
+{
+    size_t i = at + 1;
+    while (i < n && dump[i] != '"')
+        i += dump[i] == '\\' ? 2 : 1;
+    return i < n ? i + 1 : n;
+}
+
+void rv_reqhash_redump_level(const char *dump, size_t n, const reqhash_fs_strings *fs,
+                             reqhash_norm_level level, strbuf *out)
+{
+    strbuf scratch = STRBUF_INIT;
+    pcre2_match_data *md = NULL;
+    size_t copied = 0;
+    rv_sb_reserve(out, n);
+    for (size_t i = 0; i < fs->count; i++) {
+        const struct reqhash_fs_string *f = &fs->items[i];
+        rv_sb_put(out, dump + copied, f->at - copied);
+        rv_sb_truncate(&scratch, 0);
+        if (normalize_string(&md, f->s, f->n, level, &scratch, NULL, 0) > 0)
+            rv_pyjson_put_string(out, scratch.data, scratch.len);
+        else
+            rv_pyjson_put_string(out, f->s, f->n);
+        copied = literal_end(dump, n, f->at);
+    }
+    rv_sb_put(out, dump + copied, n - copied);
+    pcre2_match_data_free(md);
+    rv_sb_free(&scratch);
 }

@@ -10,6 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* --- floats ---------------------------------------------------------- */
 
 /* A decimal significand as digit characters and the power of ten of the
@@ -171,37 +175,103 @@ double rv_pyjson_round(double x, int ndigits)
 /* Appends the escape Python's ensure_ascii encoder uses for cp. */
 static void put_escape(strbuf *out, uint32_t cp)
 {
-    static const char shorts[] = "\"\"\\\\\nn\rr\tt\bb\ff";
-    for (const char *p = shorts; *p; p += 2) {
-        if ((uint32_t)(unsigned char)p[0] == cp) {
-            rv_sb_putc(out, '\\');
-            rv_sb_putc(out, p[1]);
-            return;
+    static const char hex[] = "0123456789abcdef";
+    char buf[12], *p = buf;
+    switch (cp) {
+    case '"':
+    case '\\':
+        *p++ = '\\';
+        *p++ = (char)cp;
+        break;
+    case '\n':
+        *p++ = '\\';
+        *p++ = 'n';
+        break;
+    case '\r':
+        *p++ = '\\';
+        *p++ = 'r';
+        break;
+    case '\t':
+        *p++ = '\\';
+        *p++ = 't';
+        break;
+    case '\b':
+        *p++ = '\\';
+        *p++ = 'b';
+        break;
+    case '\f':
+        *p++ = '\\';
+        *p++ = 'f';
+        break;
+    default: {
+        uint32_t units[2] = {cp, 0};
+        int nunits = 1;
+        if (cp >= 0x10000) {
+            units[0] = 0xD800 + ((cp - 0x10000) >> 10);
+            units[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF);
+            nunits = 2;
+        }
+        for (int i = 0; i < nunits; i++) {
+            *p++ = '\\';
+            *p++ = 'u';
+            for (int shift = 12; shift >= 0; shift -= 4)
+                *p++ = hex[(units[i] >> shift) & 0xF];
         }
     }
-    if (cp >= 0x10000) {
-        cp -= 0x10000;
-        rv_sb_printf(out, "\\u%04x\\u%04x", 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF));
-        return;
     }
-    rv_sb_printf(out, "\\u%04x", cp);
+    rv_sb_put(out, buf, (size_t)(p - buf));
+}
+
+/* True for a byte ensure_ascii writes as is: printable ASCII other than
+ * '"' and '\\'. */
+static int is_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
+/* Length of the leading run of s[0..n) that is written as is (is_plain),
+ * sixteen bytes at a time where SSE2 is there, the rest byte by byte. */
+static size_t plain_run(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+#ifdef __SSE2__
+    const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* Signed: bytes >= 0x80 are negative, so below ' ' as well. */
+        __m128i special =
+            _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        int mask = _mm_movemask_epi8(special);
+        if (mask)
+            return i + (size_t)__builtin_ctz((unsigned)mask);
+    }
+#endif
+    while (i < n && is_plain(s[i]))
+        i++;
+    return i;
 }
 
 int rv_pyjson_put_string(strbuf *out, const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     int rc = 0;
+    size_t i = plain_run(u, n);
+    rv_sb_reserve(out, n + 2);
+    if (i == n) { /* most strings: nothing to escape */
+        char *p = out->data + out->len;
+        p[0] = '"';
+        if (n)
+            memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        p[n + 2] = '\0';
+        out->len += n + 2;
+        return 0;
+    }
     rv_sb_putc(out, '"');
-    size_t i = 0;
+    rv_sb_put(out, s, i);
     while (i < n) {
-        size_t run = i;
-        /* Printable ASCII other than '"' and '\\' goes out as is. */
-        while (run < n && u[run] >= 0x20 && u[run] < 0x7F && u[run] != '"' && u[run] != '\\')
-            run++;
-        rv_sb_put(out, s + i, run - i);
-        i = run;
-        if (i == n)
-            break;
         uint32_t cp;
         size_t len = rv_utf8_decode(s + i, n - i, &cp);
         if (len == 0) {
@@ -211,6 +281,9 @@ int rv_pyjson_put_string(strbuf *out, const char *s, size_t n)
         }
         put_escape(out, cp);
         i += len;
+        size_t run = plain_run(u + i, n - i);
+        rv_sb_put(out, s + i, run);
+        i += run;
     }
     rv_sb_putc(out, '"');
     return rc;
@@ -267,10 +340,10 @@ static void dump_object(dumper *d, json_object *v, int depth, const char *own_ke
     rv_sb_putc(d->out, '{');
     for (size_t i = 0; i < k; i++) {
         if (i)
-            rv_sb_puts(d->out, ", ");
+            rv_sb_put(d->out, ", ", 2);
         if (rv_pyjson_put_string(d->out, m[i].key, strlen(m[i].key)) < 0)
             d->bad = 1;
-        rv_sb_puts(d->out, ": ");
+        rv_sb_put(d->out, ": ", 2);
         dump_value(d, m[i].value, depth + 1, m[i].key);
     }
     rv_sb_putc(d->out, '}');
@@ -284,7 +357,7 @@ static void dump_array(dumper *d, json_object *v, int depth)
     rv_sb_putc(d->out, '[');
     for (size_t i = 0; i < n; i++) {
         if (i)
-            rv_sb_puts(d->out, ", ");
+            rv_sb_put(d->out, ", ", 2);
         dump_value(d, json_object_array_get_idx(v, i), depth + 1, NULL);
     }
     rv_sb_putc(d->out, ']');

@@ -170,6 +170,10 @@ const char *rv_base_name(const char *path);
 /* util.c: the first out_len - 1 hex digits (at most 64) of the SHA-256 of
  * n bytes at data, NUL-terminated. */
 void rv_sha256_hex(const void *data, size_t n, char *out, size_t out_len);
+/* util.c: SHA-256 fetched from OpenSSL's default provider once per process
+ * (thread-safe; EVP_sha256() would be fetched again at every digest
+ * init), for the EVP_Digest* calls. */
+const struct evp_md_st *rv_sha256_md(void);
 
 /* budget.c: what json-c and the checks will allocate for text, estimated
  * in one pass before json-c builds anything (docs/cli.md, "Limits"). */

@@ -6,6 +6,7 @@
 #include "pyjson.h"
 #include "recval_internal.h"
 
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,10 +84,11 @@ static size_t scheme_length(const char *u, size_t n)
 
 static size_t span_until(const char *s, size_t n, const char *stops)
 {
-    size_t i = 0;
-    while (i < n && !memchr(stops, s[i], strlen(stops)))
-        i++;
-    return i;
+    for (size_t i = 0; i < n; i++)
+        for (const char *c = stops; *c; c++)
+            if (s[i] == *c)
+                return i;
+    return n;
 }
 
 /* urlparse's _splitparams: the path up to the ';' that starts params. */
@@ -109,9 +111,12 @@ int rv_reqhash_urlparse(const char *url, size_t n, strbuf *netloc, strbuf *path)
     size_t i = 0;
     while (i < n && (unsigned char)url[i] <= 0x20)
         i++;
-    for (; i < n; i++)
-        if (url[i] != '\t' && url[i] != '\r' && url[i] != '\n')
-            rv_sb_putc(&clean, url[i]);
+    rv_sb_reserve(&clean, n - i);
+    while (i < n) {
+        size_t run = span_until(url + i, n - i, "\t\r\n");
+        rv_sb_put(&clean, url + i, run);
+        i += run + 1; /* past the tab or newline */
+    }
     const char *u = clean.data ? clean.data : "";
     size_t len = clean.len, scheme_len = scheme_length(u, len);
     char scheme[32] = "";
@@ -194,9 +199,20 @@ typedef struct request_parts {
     strbuf norm; /* dumps(normalize(body)) once norm_made */
     int norm_made;
     reqhash_norm_info info;
-    strbuf raw; /* dumps(body) once raw_made, when it differs from norm */
+    reqhash_fs_strings fs; /* the strings of norm file_search rewrote */
+    strbuf raw;            /* dumps(body) once raw_made, when it differs from norm */
     int raw_made;
     strbuf doc; /* the document being hashed */
+    /* SHA-256 states of the inference document up to `body` bytes into
+     * its body, taken while hashing the current one, shortest first: at
+     * norm's first change (the plain dump agrees with norm before it) and
+     * at its first string file_search rewrote (the older dumps agree
+     * before it). The other schemes resume the longest their body fits. */
+    struct snapshot {
+        EVP_MD_CTX *ctx;
+        size_t body;
+    } snaps[2];
+    int nsnaps;
 } request_parts;
 
 static void parts_free(request_parts *p)
@@ -207,6 +223,9 @@ static void parts_free(request_parts *p)
     rv_sb_free(&p->norm);
     rv_sb_free(&p->raw);
     rv_sb_free(&p->doc);
+    rv_reqhash_fs_strings_free(&p->fs);
+    for (int i = 0; i < p->nsnaps; i++)
+        EVP_MD_CTX_free(p->snaps[i].ctx);
 }
 
 /* JSON text of method.upper(); non-ASCII letters would need Python's
@@ -341,7 +360,8 @@ static const strbuf *norm_body(request_parts *p)
     if (p->norm_made)
         return &p->norm;
     p->norm_made = 1;
-    rv_reqhash_dump_normalized(p->body, REQHASH_NORM_CURRENT, p->bedrock, &p->norm, &p->info);
+    rv_reqhash_dump_normalized_fs(p->body, REQHASH_NORM_CURRENT, p->bedrock, &p->norm, &p->info,
+                                  &p->fs);
     if (p->info.bad)
         mark_unnormalizable(p, "not valid UTF-8");
     else if (p->info.failed)
@@ -370,17 +390,88 @@ static void put_member(strbuf *doc, const char *name, const strbuf *json)
     rv_sb_put(doc, json->data ? json->data : "null", json->data ? json->len : 4);
 }
 
+/* Finishes the SHA-256 of ctx with data[0..n) as lower-case hex. */
+static void finish_hex(EVP_MD_CTX *ctx, const char *data, size_t n, char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestUpdate(ctx, data, n);
+    EVP_DigestFinal_ex(ctx, md, &len);
+    for (unsigned i = 0; i < 32 && i < len; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 0xF];
+    }
+    hex[64] = '\0';
+}
+
+static EVP_MD_CTX *new_sha256(void)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    if (!ctx)
+        rv_out_of_memory(sizeof(void *));
+    return ctx;
+}
+
+/* Takes p->snaps from p->doc, the current inference document, whose body
+ * (norm) starts `head` bytes in. */
+static void take_snapshots(request_parts *p, size_t head)
+{
+    size_t at[2] = {p->info.changed ? p->info.first_change : p->norm.len, 0}, n = 1;
+    if (p->fs.count && p->fs.items[0].at > at[0])
+        at[n++] = p->fs.items[0].at;
+    EVP_MD_CTX *ctx = new_sha256();
+    EVP_DigestInit_ex(ctx, rv_sha256_md(), NULL);
+    for (size_t i = 0, done = 0; i < n; i++) {
+        EVP_DigestUpdate(ctx, p->doc.data + done, head + at[i] - done);
+        done = head + at[i];
+        p->snaps[i].ctx = new_sha256();
+        EVP_MD_CTX_copy_ex(p->snaps[i].ctx, ctx);
+        p->snaps[i].body = at[i];
+    }
+    p->nsnaps = (int)n;
+    EVP_MD_CTX_free(ctx);
+}
+
+/* The SHA-256 of p->doc, whose body starts `head` bytes in: resumed from
+ * the longest snapshot whose body part body starts with (the snapshots
+ * are taken the first time norm itself is hashed). */
+static void hash_doc(request_parts *p, const strbuf *body, size_t head, char hex[65])
+{
+    if (body == &p->norm && p->nsnaps == 0)
+        take_snapshots(p, head);
+    const struct snapshot *from = NULL;
+    for (int i = 0; i < p->nsnaps; i++)
+        if (body->len >= p->snaps[i].body &&
+            memcmp(body->data, p->norm.data, p->snaps[i].body) == 0)
+            from = &p->snaps[i];
+    EVP_MD_CTX *ctx = new_sha256();
+    size_t done = 0;
+    if (from) {
+        EVP_MD_CTX_copy_ex(ctx, from->ctx);
+        done = head + from->body;
+    } else {
+        EVP_DigestInit_ex(ctx, rv_sha256_md(), NULL);
+    }
+    finish_hex(ctx, p->doc.data + done, p->doc.len - done, hex);
+    EVP_MD_CTX_free(ctx);
+}
+
 /* sha256 of {"body", "endpoint", "method"[, "test_id"]} (keys sorted). */
 static void hash_inference_doc(request_parts *p, const strbuf *body, int with_test_id, char hex[65])
 {
+    static const char head[] = "{\"body\": ";
     rv_sb_truncate(&p->doc, 0);
-    put_member(&p->doc, "{\"body\": ", body);
+    put_member(&p->doc, head, body);
     put_member(&p->doc, ", \"endpoint\": ", &p->endpoint);
     put_member(&p->doc, ", \"method\": ", &p->method);
     if (with_test_id)
         put_member(&p->doc, ", \"test_id\": ", &p->tid);
     rv_sb_putc(&p->doc, '}');
-    rv_sha256_hex(p->doc.data, p->doc.len, hex, 65);
+    if (body->data)
+        hash_doc(p, body, sizeof head - 1, hex);
+    else
+        rv_sha256_hex(p->doc.data, p->doc.len, hex, 65);
 }
 
 /* sha256 of {"method", "payload", "test_id", "url"} (keys sorted). */
@@ -443,12 +534,13 @@ static void compute_legacy(request_parts *p)
         hash_inference_doc(p, raw_body(p), 0, p->out->legacy);
 }
 
-/* The current scheme with the normalization of an earlier recorder. */
+/* The current scheme with the normalization of an earlier recorder: the
+ * current dump with the strings file_search rewrote written again. */
 static void hash_older(request_parts *p, reqhash_norm_level level, char hex[65])
 {
     strbuf body = STRBUF_INIT;
-    reqhash_norm_info info = {0};
-    rv_reqhash_dump_normalized(p->body, level, p->bedrock, &body, &info);
+    const strbuf *norm = norm_body(p);
+    rv_reqhash_redump_level(norm->data, norm->len, &p->fs, level, &body);
     hash_inference_doc(p, &body, p->with_test_id, hex);
     rv_sb_free(&body);
 }
@@ -512,13 +604,103 @@ static int on_issue(const pyjson_issue *issue, void *ud)
     return hit;
 }
 
+static size_t skip_space(const char *t, size_t n, size_t i)
+{
+    while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n'))
+        i++;
+    return i;
+}
+
+/* The offset after the string literal that starts at t[i] (its quote),
+ * or n. */
+static size_t skip_string(const char *t, size_t n, size_t i)
+{
+    for (i++; i < n;) {
+        const char *q = memchr(t + i, '"', n - i);
+        if (!q)
+            return n;
+        size_t at = (size_t)(q - t), slashes = 0;
+        while (at - slashes > i && t[at - slashes - 1] == '\\')
+            slashes++;
+        i = at + 1;
+        if (slashes % 2 == 0)
+            return i;
+    }
+    return n;
+}
+
+/* The offset after the JSON value that starts at t[i], or n. */
+static size_t skip_value(const char *t, size_t n, size_t i)
+{
+    if (i < n && t[i] == '"')
+        return skip_string(t, n, i);
+    if (i < n && t[i] != '{' && t[i] != '[') { /* a number, true, false, null */
+        while (i < n && t[i] != ',' && t[i] != '}' && t[i] != ']' && skip_space(t, n, i) == i)
+            i++;
+        return i;
+    }
+    static const unsigned char structural[256] = {
+        ['"'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1};
+    for (size_t depth = 0; i < n;) {
+        while (i < n && !structural[(unsigned char)t[i]])
+            i++;
+        if (i == n)
+            break;
+        char c = t[i];
+        if (c == '"') {
+            i = skip_string(t, n, i);
+            continue;
+        }
+        i++;
+        if (c == '{' || c == '[')
+            depth++;
+        else if ((c == '}' || c == ']') && --depth == 0)
+            return i;
+    }
+    return n;
+}
+
+/* How much of a recording's text holds its "request" and "test_id"
+ * members: the offset after the last of their values (json-c keeps the
+ * last of duplicate members), or len when that is not plain (a member
+ * name with an escape, text that does not read as an object). The rest
+ * cannot hold what the hashes read. */
+static size_t hashed_members_end(const char *t, size_t n)
+{
+    size_t i = skip_space(t, n, 0), end = 0;
+    if (i >= n || t[i] != '{')
+        return n;
+    for (i = skip_space(t, n, i + 1); i < n && t[i] == '"';) {
+        size_t key = i + 1, key_end = skip_string(t, n, i);
+        if (key_end >= n || memchr(t + key, '\\', key_end - 1 - key))
+            return n;
+        size_t key_len = key_end - 1 - key;
+        i = skip_space(t, n, key_end);
+        if (i >= n || t[i] != ':')
+            return n;
+        i = skip_value(t, n, skip_space(t, n, i + 1));
+        if (i >= n)
+            return n;
+        if (key_len == 7 &&
+            (memcmp(t + key, "request", 7) == 0 || memcmp(t + key, "test_id", 7) == 0))
+            end = i;
+        i = skip_space(t, n, i);
+        if (i < n && t[i] == '}')
+            return end ? end : n;
+        if (i >= n || t[i] != ',')
+            return n;
+        i = skip_space(t, n, i + 1);
+    }
+    return n;
+}
+
 void rv_reqhash_scan_unreproducible(const char *text, size_t len, int whole_recording,
                                     reqhash_result *out)
 {
     if (out->unreproducible)
         return;
     scan_ctx c = {text, len, whole_recording, out};
-    rv_pyjson_scan(text, len, on_issue, &c);
+    rv_pyjson_scan(text, whole_recording ? hashed_members_end(text, len) : len, on_issue, &c);
 }
 
 /* The request and test_id of a recording, or -1 when it is no object. */
@@ -590,9 +772,9 @@ reqhash_match rv_reqhash_compute_for_name(json_object *recording, const char *te
     }
     size_t n = strlen(hex);
     if (n == 12) {
+        compute_current(&p); /* wanted whatever the name; first, for the snapshot */
         compute_legacy(&p);
         m = rv_reqhash_match_hash(out, hex);
-        compute_current(&p); /* wanted whatever the name */
     } else if (n == 64) {
         compute_current(&p);
         m = rv_reqhash_match_hash(out, hex);
@@ -618,12 +800,18 @@ static json_object *unwrap(json_object *v)
     return json_object_is_type(v, json_type_object) && data ? data : v;
 }
 
-static int cmp_json_strings(const void *a, const void *b)
+/* A model identifier: its bytes, read out of json-c once. */
+typedef struct model_id {
+    const char *s;
+    size_t n;
+} model_id;
+
+/* Python's str order: UTF-8 bytes compare in code point order. */
+static int cmp_model_ids(const void *a, const void *b)
 {
-    json_object *x = *(json_object *const *)a, *y = *(json_object *const *)b;
-    size_t nx = (size_t)json_object_get_string_len(x), ny = (size_t)json_object_get_string_len(y);
-    int c = memcmp(json_object_get_string(x), json_object_get_string(y), nx < ny ? nx : ny);
-    return c ? c : (nx > ny) - (nx < ny);
+    const model_id *x = a, *y = b;
+    int c = memcmp(x->s, y->s, x->n < y->n ? x->n : y->n);
+    return c ? c : (x->n > y->n) - (x->n < y->n);
 }
 
 /* The models of a model-list response body: the list itself, or the
@@ -645,24 +833,23 @@ int rv_reqhash_models_digest(json_object *recording, char out[9])
         return -1;
     const char *key = strcmp(json_object_get_string(endpoint), "/api/tags") == 0 ? "model" : "id";
     size_t n = json_object_array_length(items), k = 0;
-    json_object **ids = rv_xcalloc(n, sizeof *ids);
+    model_id *ids = rv_xcalloc(n, sizeof *ids);
     for (size_t i = 0; i < n; i++) {
         json_object *id = rv_get(unwrap(json_object_array_get_idx(items, i)), key);
         if (!json_object_is_type(id, json_type_string)) {
             free(ids);
             return -1;
         }
-        ids[k++] = id;
+        ids[k++] = (model_id){json_object_get_string(id), (size_t)json_object_get_string_len(id)};
     }
-    qsort(ids, k, sizeof *ids, cmp_json_strings);
+    qsort(ids, k, sizeof *ids, cmp_model_ids);
     strbuf joined = STRBUF_INIT;
     for (size_t i = 0; i < k; i++) {
-        if (i && cmp_json_strings(&ids[i - 1], &ids[i]) == 0)
+        if (i && cmp_model_ids(&ids[i - 1], &ids[i]) == 0)
             continue; /* sorted(set(...)) */
         if (i)
             rv_sb_putc(&joined, '|');
-        rv_sb_put(&joined, json_object_get_string(ids[i]),
-                  (size_t)json_object_get_string_len(ids[i]));
+        rv_sb_put(&joined, ids[i].s, ids[i].n);
     }
     rv_sha256_hex(joined.data ? joined.data : "", joined.len, out, 9);
     rv_sb_free(&joined);

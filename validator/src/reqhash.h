@@ -153,14 +153,48 @@ typedef struct reqhash_norm_info {
     int fs_changed; /* a file_search substitution changed a string */
     int failed;     /* a string could not be normalized (PCRE2 error) */
     int bad;        /* a string is not valid UTF-8 */
+    /* When changed: the offset in out of the first value written otherwise
+     * than the plain dump writes it (or of the '{' of the first object a
+     * member is left out of); the two dumps agree on the bytes before. */
+    size_t first_change;
 } reqhash_norm_info;
 
 /* Appends json.dumps(normalize(body), sort_keys=True) to out, normalizing
  * while it writes (no normalized copy is built): the bytes
- * rv_reqhash_normalize() then rv_pyjson_dumps() give. Sets the flags of info
- * (the caller zeroes it). */
+ * rv_reqhash_normalize() then rv_pyjson_dumps() give. Sets the fields of
+ * info (the caller zeroes it). */
 void rv_reqhash_dump_normalized(json_object *body, reqhash_norm_level level,
                                 int drop_stream_options, strbuf *out, reqhash_norm_info *info);
+
+/* The strings a file_search substitution rewrote in a normalizing dump:
+ * where each literal starts in the dump, and the string as it was (owned
+ * by the dumped value). Only these differ between the dumps of the levels
+ * (every level rounds floats and leaves the same members out). */
+typedef struct reqhash_fs_strings {
+    struct reqhash_fs_string {
+        size_t at; /* offset of the literal's opening quote in the dump */
+        const char *s;
+        size_t n;
+    } * items;
+    size_t count, cap;
+} reqhash_fs_strings;
+
+/* rv_reqhash_dump_normalized() that also appends to *fs (when not NULL)
+ * the strings a file_search substitution rewrote; free it with
+ * rv_reqhash_fs_strings_free(). */
+void rv_reqhash_dump_normalized_fs(json_object *body, reqhash_norm_level level,
+                                   int drop_stream_options, strbuf *out, reqhash_norm_info *info,
+                                   reqhash_fs_strings *fs);
+
+void rv_reqhash_fs_strings_free(reqhash_fs_strings *fs);
+
+/* The dump at `level` of a body whose dump at a higher level is dump[0..n)
+ * and whose rewritten strings are fs: dump with each of those literals
+ * replaced by the string normalized at `level`, appended to out. The
+ * bytes rv_reqhash_dump_normalized() gives at `level`, without walking
+ * the body again. */
+void rv_reqhash_redump_level(const char *dump, size_t n, const reqhash_fs_strings *fs,
+                             reqhash_norm_level level, strbuf *out);
 
 /* The recorder's normalization of one string, appended to out. Returns 1
  * when the string changed, 0 when not (out untouched), -1 when s is not

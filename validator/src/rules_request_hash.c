@@ -18,11 +18,18 @@
 
 /* The digest is checked only when the recording holds a model list it
  * can be computed from; a malformed list is the envelope and schema
- * families' business. */
-static void check_models_digest(rv_file *f)
+ * families' business. r already holds the digest (or "" when it cannot
+ * be computed) when the request is a model-list one. */
+static void check_models_digest(rv_file *f, const reqhash_result *r)
 {
     char digest[9];
-    if (f->name_scheme != RV_NAME_MODELS || rv_reqhash_models_digest(f->root, digest) < 0)
+    if (f->name_scheme != RV_NAME_MODELS)
+        return;
+    if (r->is_model_list)
+        memcpy(digest, r->models_digest, sizeof digest);
+    else if (rv_reqhash_models_digest(f->root, digest) < 0)
+        digest[0] = '\0';
+    if (!digest[0])
         return;
     if (strcmp(digest, f->name_digest) != 0)
         rv_emit(f, RV_REQUEST_HASH_MODELS_DIGEST, "/response/body",
@@ -72,15 +79,17 @@ static const struct rename_undo {
     {"OGX", "Llama Stack"},
 };
 
-/* text with every `from` replaced by `to`, appended to out. */
-static void put_replaced(strbuf *out, const char *text, const char *from, const char *to)
+/* text with every `from` replaced by `to`, appended to out. Returns the
+ * number of replacements. */
+static size_t put_replaced(strbuf *out, const char *text, const char *from, const char *to)
 {
-    size_t n = strlen(from);
-    for (const char *hit; (hit = strstr(text, from)) != NULL; text = hit + n) {
+    size_t n = strlen(from), count = 0;
+    for (const char *hit; (hit = strstr(text, from)) != NULL; text = hit + n, count++) {
         rv_sb_put(out, text, (size_t)(hit - text));
         rv_sb_puts(out, to);
     }
     rv_sb_puts(out, text);
+    return count;
 }
 
 /* The members a request hash reads, {"request", "test_id"}, as compact
@@ -101,21 +110,25 @@ static char *hashed_members_text(const rv_file *f)
 /* True when the name is the hash of `members` (hashed_members_text) with
  * the rewrites of `mask` (bits of rename_undos) undone: the file was
  * rewritten after it was named. Only called for names that match no
- * scheme. */
+ * scheme, in the order of the masks: a mask with a rewrite that finds
+ * nothing to undo gives the text of a smaller mask (or the file's own),
+ * which did not match, so it is not hashed again. */
 static bool named_before_rewrite(const rv_file *f, const char *members, unsigned mask)
 {
     strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+    bool undid_all = true;
     rv_sb_puts(&a, members);
-    for (size_t i = 0; i < sizeof rename_undos / sizeof rename_undos[0]; i++) {
+    for (size_t i = 0; i < sizeof rename_undos / sizeof rename_undos[0] && undid_all; i++) {
         if (!(mask & (1u << i)))
             continue;
         rv_sb_truncate(&b, 0);
-        put_replaced(&b, a.data ? a.data : "", rename_undos[i].written, rename_undos[i].original);
+        undid_all = put_replaced(&b, a.data ? a.data : "", rename_undos[i].written,
+                                 rename_undos[i].original) > 0;
         strbuf t = a;
         a = b;
         b = t;
     }
-    json_object *old = a.data ? json_tokener_parse(a.data) : NULL;
+    json_object *old = undid_all && a.data ? json_tokener_parse(a.data) : NULL;
     reqhash_result r;
     bool match = old && (int)rv_reqhash_compute_for_name(old, NULL, 0, f->name_hash, &r, NULL) > 0;
     json_object_put(old);
@@ -337,7 +350,7 @@ void rv_check_request_hash(rv_file *f)
     rv_name_verdict verdict = rv_request_hash_verdict(f, &r, &m);
     if (verdict == RV_VERDICT_UNCHECKED)
         return;
-    check_models_digest(f);
+    check_models_digest(f, &r);
     if (verdict == RV_VERDICT_UNREPRODUCIBLE) {
         report_unreproducible(f, &r);
         return;

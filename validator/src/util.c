@@ -1,10 +1,11 @@
 /* util.c - json-c accessors, what a JSON value is (for messages), small
- * string tests, pointer formatting and the thread-local error message of
- * the public API. */
+ * string tests, pointer formatting, SHA-256 digests and the thread-local
+ * error message of the public API. */
 #include "recval_internal.h"
 
 #include <math.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -172,12 +173,26 @@ const char *rv_ptr(char buf[RV_PTR_MAX], const char *fmt, ...)
     return buf;
 }
 
+static EVP_MD *sha256_fetched;
+static pthread_once_t sha256_once = PTHREAD_ONCE_INIT;
+
+static void fetch_sha256(void)
+{
+    sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
+const EVP_MD *rv_sha256_md(void)
+{
+    pthread_once(&sha256_once, fetch_sha256);
+    return sha256_fetched ? sha256_fetched : EVP_sha256();
+}
+
 void rv_sha256_hex(const void *data, size_t n, char *out, size_t out_len)
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
+    EVP_Digest(data, n, md, &len, rv_sha256_md(), NULL);
     size_t i = 0;
     for (; i + 1 < out_len && i / 2 < len; i++)
         out[i] = hex[(md[i / 2] >> (i % 2 ? 0 : 4)) & 0xF];
