@@ -91,7 +91,8 @@ static void lenient_parse_keeps_strict_diagnostics(void **state)
 }
 
 /* The loader hands json-c the text without the whitespace between
- * tokens; whitespace inside strings, escapes included, is kept. */
+ * tokens; whitespace inside strings, escapes included, is kept, and text
+ * with none between its tokens is not copied (NULL). */
 static void compact_copy_drops_only_whitespace_between_tokens(void **state)
 {
     (void)state;
@@ -99,30 +100,42 @@ static void compact_copy_drops_only_whitespace_between_tokens(void **state)
         const char *text, *compact;
     } cases[] = {
         {"{ \"a b\" :\n\t[ 1 ,\r\n  \"x \\\" y\" ] }  \n", "{\"a b\":[1,\"x \\\" y\"]}"},
-        {"[]", "[]"},
         {"  -0.5e3 ", "-0.5e3"},
-        {"{\"k\":{\"\":[null,true,false]}}", "{\"k\":{\"\":[null,true,false]}}"},
+        {"[1,\n2]\n", "[1,2]"},
+        {"[]", NULL},
+        {"{\"k\":{\"\":[null,true,\"a b\"]}}\n\n", NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        size_t len = strlen(cases[i].text), at, clen = 0;
+        size_t len = strlen(cases[i].text), at, clen = 99;
         const char *why;
-        char *out = malloc(len + 1);
+        char *out = NULL;
         assert_int_equal(
-            rv_jscan_check_compact(cases[i].text, len, NULL, NULL, &at, &why, out, &clen),
+            rv_jscan_check_compact(cases[i].text, len, NULL, NULL, &at, &why, &out, &clen),
             JSCAN_OK);
         assert_int_equal(at, len);
-        assert_int_equal(clen, strlen(cases[i].compact));
-        assert_string_equal(out, cases[i].compact);
+        if (cases[i].compact) {
+            assert_non_null(out);
+            assert_int_equal(clen, strlen(cases[i].compact));
+            assert_string_equal(out, cases[i].compact);
+        } else {
+            assert_null(out);
+            assert_int_equal(clen, 0);
+        }
         free(out);
     }
     /* Data after the value stops the scan there: the caller sees it. */
-    char out[16];
     size_t at, clen;
     const char *why;
-    assert_int_equal(rv_jscan_check_compact("{} x", 4, NULL, NULL, &at, &why, out, &clen),
+    char *out = NULL;
+    assert_int_equal(rv_jscan_check_compact("{} x", 4, NULL, NULL, &at, &why, &out, &clen),
                      JSCAN_OK);
     assert_int_equal(at, 3);
     assert_string_equal(out, "{}");
+    free(out);
+    /* Text that is not JSON gives no copy. */
+    assert_int_equal(rv_jscan_check_compact("[1, 2,]", 7, NULL, NULL, &at, &why, &out, &clen),
+                     JSCAN_INVALID_JSON);
+    assert_null(out);
 }
 
 static void scalars_at_top_level_are_json(void **state)

@@ -148,9 +148,10 @@ static void drop_diags_after(rv_file *f, size_t n)
  * strict mode and UTF-8 validation exist for (comments, trailing commas,
  * single quotes, NaN, case-insensitive literals, raw control characters,
  * ill-formed UTF-8, data after the value) and reports duplicate keys,
- * and which copies the text without its whitespace; then json-c without
- * its strict mode on that copy: the same value, and nearly half the bytes
- * of a pretty-printed recording are indentation json-c need not read.
+ * and which copies the text without its whitespace (when it has some
+ * between tokens); then json-c without its strict mode on that copy: the
+ * same value, and nearly half the bytes of a pretty-printed recording are
+ * indentation json-c need not read.
  * True with f->root set, and the duplicate-key diagnostics, when the text
  * is RFC 8259 JSON; false, with nothing kept, otherwise: the strict path
  * then gives the diagnostics it always gave. */
@@ -159,11 +160,14 @@ static bool parse_lenient(rv_file *f)
     enum json_tokener_error err = json_tokener_error_parse_unexpected;
     size_t end, bad_at, before = f->ndiags, compact_len;
     const char *bad;
-    char *compact = rv_xmalloc(f->len + 1);
-    if (rv_jscan_check_compact(f->text, f->len, on_duplicate, f, &bad_at, &bad, compact,
+    char *compact;
+    if (rv_jscan_check_compact(f->text, f->len, on_duplicate, f, &bad_at, &bad, &compact,
                                &compact_len) == JSCAN_OK &&
-        bad_at >= f->len)
-        f->root = parse_json(compact, compact_len, (int)f->validator->max_depth, 0, &err, &end);
+        bad_at >= f->len) {
+        int depth = (int)f->validator->max_depth;
+        f->root = compact ? parse_json(compact, compact_len, depth, 0, &err, &end)
+                          : parse_json(f->text, f->len, depth, 0, &err, &end);
+    }
     free(compact);
     if (err == json_tokener_success)
         return true;

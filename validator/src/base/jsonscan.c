@@ -51,7 +51,8 @@ typedef struct scan {
     size_t until;      /* SCAN_UNTIL */
     const char *error; /* SCAN_CHECK: what is wrong at s->pos */
     bool bad_utf8;     /* ... and it is ill-formed UTF-8 */
-    char *out;         /* SCAN_CHECK: the text without its whitespace, */
+    bool compacting;   /* SCAN_CHECK: making the text without its whitespace, */
+    char *out;         /* which is allocated at the first run to leave out, */
     size_t out_len;    /* its length so far, */
     size_t copy_from;  /* and where the text not copied yet starts */
 } scan;
@@ -313,7 +314,11 @@ static void skip_ws_run(scan *s)
         }
     }
     s->pos = (size_t)(p - s->text);
-    if (s->out && s->pos != start) { /* the run is left out of the compact text */
+    if (s->compacting && s->pos != start && s->pos < s->len) {
+        /* The run is left out of the compact text (one at the end needs
+         * no copy: the copy stops before it). */
+        if (!s->out)
+            s->out = rv_xmalloc(s->len + 1);
         flush_compact(s, start);
         s->copy_from = s->pos;
     }
@@ -665,17 +670,40 @@ static void walk(scan *s)
 
 static void scan_free(scan *s)
 {
+    free(s->out);
     free(s->frames);
     free(s->keys);
     rv_sb_free(&s->ptr);
 }
 
+/* Ends the compact text at the end of the value (before any whitespace
+ * after it) and hands it over; NULL when no run had to be left out. */
+static char *finish_compact(scan *s, size_t *compact_len)
+{
+    *compact_len = 0;
+    if (!s->out)
+        return NULL;
+    size_t end = s->pos;
+    while (end > s->copy_from && is_space[(unsigned char)s->text[end - 1]])
+        end--;
+    flush_compact(s, end);
+    s->out[s->out_len] = '\0';
+    *compact_len = s->out_len;
+    char *out = s->out;
+    s->out = NULL;
+    return out;
+}
+
 jscan_status rv_jscan_check_compact(const char *text, size_t len, jscan_dup_fn fn, void *ud,
-                                    size_t *offset, const char **message, char *compact,
+                                    size_t *offset, const char **message, char **compact,
                                     size_t *compact_len)
 {
-    scan s = {
-        .text = text, .len = len, .mode = SCAN_CHECK, .dup_fn = fn, .dup_ud = ud, .out = compact};
+    scan s = {.text = text,
+              .len = len,
+              .mode = SCAN_CHECK,
+              .dup_fn = fn,
+              .dup_ud = ud,
+              .compacting = compact != NULL};
     walk(&s);
     const char *error = s.error;
     if (!error && s.depth)
@@ -683,12 +711,8 @@ jscan_status rv_jscan_check_compact(const char *text, size_t len, jscan_dup_fn f
     *offset = s.pos;
     *message = error;
     jscan_status st = !error ? JSCAN_OK : s.bad_utf8 ? JSCAN_INVALID_UTF8 : JSCAN_INVALID_JSON;
-    if (compact) {
-        if (st == JSCAN_OK && s.copy_from < s.pos)
-            flush_compact(&s, s.pos);
-        compact[s.out_len] = '\0';
-        *compact_len = s.out_len;
-    }
+    if (compact)
+        *compact = st == JSCAN_OK ? finish_compact(&s, compact_len) : NULL;
     scan_free(&s);
     return st;
 }

@@ -27,12 +27,14 @@ typedef enum jscan_status {
 jscan_status rv_jscan_check(const char *text, size_t len, jscan_dup_fn fn, void *ud, size_t *offset,
                             const char **message);
 
-/* rv_jscan_check that also copies the text without its whitespace outside
- * strings into `compact` (len + 1 bytes from the caller): the same JSON
- * value in fewer bytes, NUL-terminated, length in *compact_len. Its
- * content is meaningful only when JSCAN_OK is returned. */
+/* rv_jscan_check that also makes the text without its whitespace between
+ * tokens: the same JSON value in fewer bytes. On JSCAN_OK, *compact is
+ * that text (NUL-terminated, length in *compact_len; the caller frees
+ * it), or NULL when no whitespace lies between tokens: then the value is
+ * text itself, possibly with whitespace around it. Otherwise *compact is
+ * NULL. */
 jscan_status rv_jscan_check_compact(const char *text, size_t len, jscan_dup_fn fn, void *ud,
-                                    size_t *offset, const char **message, char *compact,
+                                    size_t *offset, const char **message, char **compact,
                                     size_t *compact_len);
 
 /* For each of the n sorted, distinct pointers, finds the first character of
