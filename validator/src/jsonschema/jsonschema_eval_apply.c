@@ -279,10 +279,52 @@ static bool eval_property(js_vctx *cx, const js_kw *kw, const js_schema *sub, js
     return false;
 }
 
-static bool eval_properties(js_vctx *cx, const js_kw *kw, json_object *inst, const js_frame *fr,
-                            js_evalset *ev)
+/* properties when nobody collects errors or annotations: only validity
+ * counts, so no paths are built. When no pattern can fail on the way (so
+ * the order of evaluation cannot matter), it also checks the fused
+ * `required` names, and when the schema names fewer properties than the
+ * instance has, they are looked up in the instance instead of hashing each
+ * member (a json-c lookup costs about 1.5 times hashing and finding one). */
+static bool eval_properties_fast(js_vctx *cx, const js_schema *s, const js_propmap *pm,
+                                 json_object *inst, const js_frame *fr)
+{
+    bool any_order = !s->may_search;
+    if (any_order && pm->count * 3 <= (size_t)json_object_object_length(inst) * 2) {
+        for (size_t i = 0; i < pm->count; i++) {
+            json_object *val;
+            if (!json_object_object_get_ex(inst, pm->names[i].str, &val)) {
+                if (pm->required && pm->required[i])
+                    return false;
+                continue;
+            }
+            if (!js_passes(cx, pm->schemas[i], val) &&
+                !js_eval_sub(cx, pm->schemas[i], val, fr, fr->ipath, fr->kpath, false, NULL))
+                return false;
+        }
+        return true;
+    }
+    size_t required = 0;
+    json_object_object_foreach(inst, key, val)
+    {
+        size_t len = strlen(key);
+        long j = js_propmap_find(pm, key, len, js_hash_bytes(key, len));
+        if (j < 0)
+            continue;
+        if (pm->required)
+            required += pm->required[j];
+        if (!js_passes(cx, pm->schemas[j], val) &&
+            !js_eval_sub(cx, pm->schemas[j], val, fr, fr->ipath, fr->kpath, false, NULL))
+            return false;
+    }
+    return !any_order || required == pm->nrequired;
+}
+
+static bool eval_properties(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                            const js_frame *fr, js_evalset *ev)
 {
     const js_propmap *pm = &kw->u.props;
+    if (!cx->on_error && !ev)
+        return eval_properties_fast(cx, s, pm, inst, fr);
     bool ok = true;
     size_t index = 0;
     json_object_object_foreach(inst, key, val)
@@ -515,7 +557,7 @@ bool js_eval_applicator(js_vctx *cx, const js_schema *s, const js_kw *kw, json_o
     case JS_OP_DEPENDENT_SCHEMAS:
         return eval_dependent_schemas(cx, kw, inst, fr, ev);
     case JS_OP_PROPERTIES:
-        return eval_properties(cx, kw, inst, fr, ev);
+        return eval_properties(cx, s, kw, inst, fr, ev);
     case JS_OP_PATTERN_PROPERTIES:
         return eval_pattern_properties(cx, s, kw, inst, fr, ev);
     case JS_OP_ADDITIONAL_PROPERTIES:
