@@ -222,9 +222,14 @@ typedef struct js_propmap {
     size_t mask;
     /* For `properties` whose schema also has a `required` naming only
      * these properties: per name, whether it is required, and how many
-     * are (a fast validation checks required while walking properties). */
+     * are (a fast validation checks required while walking properties);
+     * required_next: that `required` is the keyword just before. */
     unsigned char *required;
     size_t nrequired;
+    bool required_next;
+    /* The schema of an `additionalProperties` (without patternProperties)
+     * just after, which a fast validation also applies in the same walk. */
+    const js_schema *additional;
 } js_propmap;
 
 /* Returns the index of `name` in the map, or -1. */
@@ -243,13 +248,19 @@ typedef struct js_dep_required {
 
 typedef struct js_resource js_resource;
 
+enum { JS_FUSED_ANY_ORDER = 1, JS_FUSED_IN_ORDER = 2 };
+
 /* One compiled keyword. */
 typedef struct js_kw {
     js_op op;
     unsigned types;   /* instance types it constrains; 0 = every type */
     const char *name; /* keyword as written in the schema */
     size_t name_len;
-    bool fused; /* a `required` that a fast validation leaves to `properties` */
+    /* A fast validation leaves this `required` or `additionalProperties`
+     * to the sibling `properties`: JS_FUSED_ANY_ORDER only where no pattern
+     * can be searched below, JS_FUSED_IN_ORDER always (the walk keeps the
+     * order of evaluation). */
+    unsigned char fused;
     union {
         unsigned type_mask;
         json_object *value; /* const */
@@ -444,8 +455,9 @@ const js_schema *js_cc_child(js_cc *c, const js_schema *parent, const js_loc *pa
 const js_schema *js_cc_reference(js_cc *c, const js_schema *s, const js_loc *loc,
                                  const char *keyword, const char *ref, bool *dynamic_anchor);
 
-/* Sets the `ref_only` shortcut of s and fuses `required` into
- * `properties` (jsonschema_keywords.c); run after a compile succeeded. */
+/* Sets the `ref_only` shortcut of s and fuses `required` and
+ * `additionalProperties` into `properties` (jsonschema_keywords.c); run
+ * after a compile succeeded. */
 void js_prepare_fast(js_schema *s);
 /* Sets `passes` and `passes_depth` on schemas[0..n) (the ones just
  * compiled; those they reach are among them or already set): type-only and

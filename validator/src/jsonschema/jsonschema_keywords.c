@@ -728,13 +728,24 @@ static js_kw *find_kw(js_schema *s, js_op op)
 }
 
 /* When every name of s's `required` is one of its `properties`, marks
- * them in the property table and the `required` keyword as fused. */
-static void fuse_required(js_schema *s)
+ * them in the property table and the `required` keyword as fused; an
+ * `additionalProperties` right after `properties`, with no
+ * patternProperties, is fused too. */
+static void fuse_into_properties(js_schema *s)
 {
-    js_kw *req = find_kw(s, JS_OP_REQUIRED), *props = find_kw(s, JS_OP_PROPERTIES);
-    if (!req || !props || req->types != props->types || !props->u.props.count)
+    js_kw *props = find_kw(s, JS_OP_PROPERTIES);
+    if (!props || !props->u.props.count)
         return;
     js_propmap *pm = &props->u.props;
+    js_kw *add = props + 1 < s->kws + s->nkw ? props + 1 : NULL;
+    if (add && add->op == JS_OP_ADDITIONAL_PROPERTIES && add->types == props->types &&
+        add->u.additional.npatterns == 0 && add->u.additional.props == pm) {
+        pm->additional = add->u.additional.schema;
+        add->fused = JS_FUSED_IN_ORDER;
+    }
+    js_kw *req = find_kw(s, JS_OP_REQUIRED);
+    if (!req || req->types != props->types)
+        return;
     unsigned char *marks = rv_xcalloc(pm->count, 1);
     size_t n = 0;
     for (size_t i = 0; i < req->u.required.count; i++) {
@@ -749,7 +760,8 @@ static void fuse_required(js_schema *s)
     }
     pm->required = marks;
     pm->nrequired = n;
-    req->fused = true;
+    pm->required_next = req + 1 == props;
+    req->fused = pm->required_next ? JS_FUSED_IN_ORDER : JS_FUSED_ANY_ORDER;
 }
 
 void js_prepare_fast(js_schema *s)
@@ -759,7 +771,7 @@ void js_prepare_fast(js_schema *s)
         return;
     if (s->nkw == 1 && s->kws[0].op == JS_OP_REF && s->resource->nanchors == 0)
         s->ref_only = s->kws[0].u.schema;
-    fuse_required(s);
+    fuse_into_properties(s);
 }
 
 /* True when kw searches a pattern itself or may reach a schema that does

@@ -193,8 +193,10 @@ static bool eval_keywords(js_vctx *cx, const js_schema *s, json_object *inst, co
         const js_kw *kw = &s->kws[i];
         if (kw->types && !(kw->types & t))
             continue;
-        /* the fast path of properties checks a fused required */
-        if (kw->fused && !cx->on_error && !use && !s->may_search)
+        /* the fast path of properties checks a fused required and
+         * additionalProperties */
+        if (kw->fused && !cx->on_error && !use &&
+            (kw->fused == JS_FUSED_IN_ORDER || !s->may_search))
             continue;
         if (!eval_keyword(cx, s, kw, inst, t, fr, use)) {
             ok = false;
