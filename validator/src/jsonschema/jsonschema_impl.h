@@ -268,6 +268,9 @@ typedef struct js_kw {
             json_object *json; /* the enum array, for messages */
             json_object **values;
             uint64_t *hashes;
+            /* each value's text and length, SIZE_MAX when not a string */
+            const char **strings;
+            size_t *lengths;
             size_t count;
         } enumeration;
         struct {

@@ -186,9 +186,16 @@ static int build_enum(kwctx *k)
     kw->u.enumeration.json = v;
     kw->u.enumeration.values = rv_xcalloc(n, sizeof(json_object *));
     kw->u.enumeration.hashes = rv_xcalloc(n, sizeof(uint64_t));
+    kw->u.enumeration.strings = rv_xcalloc(n, sizeof(const char *));
+    kw->u.enumeration.lengths = rv_xcalloc(n, sizeof(size_t));
     for (size_t i = 0; i < n; i++) {
-        kw->u.enumeration.values[i] = json_object_array_get_idx(v, i);
-        kw->u.enumeration.hashes[i] = js_json_hash(kw->u.enumeration.values[i]);
+        json_object *value = json_object_array_get_idx(v, i);
+        kw->u.enumeration.values[i] = value;
+        kw->u.enumeration.hashes[i] = js_json_hash(value);
+        bool is_string = json_object_is_type(value, json_type_string);
+        kw->u.enumeration.strings[i] = is_string ? json_object_get_string(value) : NULL;
+        kw->u.enumeration.lengths[i] =
+            is_string ? (size_t)json_object_get_string_len(value) : SIZE_MAX;
     }
     return 0;
 }
@@ -577,6 +584,8 @@ void js_kw_free(js_kw *kw)
     case JS_OP_ENUM:
         free(kw->u.enumeration.values);
         free(kw->u.enumeration.hashes);
+        free(kw->u.enumeration.strings);
+        free(kw->u.enumeration.lengths);
         break;
     case JS_OP_PATTERN:
         js_regex_free(kw->u.pattern);
