@@ -328,6 +328,10 @@ const js_schema *js_compile_node(js_registry *reg, json_object *node, char **err
             free(c.err);
         return NULL;
     }
+    for (size_t i = keep_schemas; i < c.out->nschemas; i++)
+        js_prepare_fast(c.out->schemas[i]);
+    js_prepare_passes(c.out->schemas + keep_schemas, c.out->nschemas - keep_schemas);
+    js_prepare_may_search(c.out->schemas + keep_schemas, c.out->nschemas - keep_schemas);
     return s;
 }
 

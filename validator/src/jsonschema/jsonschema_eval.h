@@ -80,6 +80,19 @@ bool js_eval_assertion(js_vctx *cx, const js_schema *s, const js_kw *kw, json_ob
 bool js_eval_applicator(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
                         unsigned t, const js_frame *fr, js_evalset *ev);
 
+/* Nested schema evaluations allowed before giving up (a $ref cycle that
+ * consumes no instance depth, or a pathologically deep instance). */
+#define JS_MAX_EVAL_DEPTH 1000
+
+/* True when object schema sub accepts inst outright (its `passes`
+ * shortcut, see js_prepare_passes) at this depth: evaluating it would
+ * report nothing, annotate nothing and return true. */
+static inline bool js_passes(const js_vctx *cx, const js_schema *sub, json_object *inst)
+{
+    return sub->passes && (sub->passes >> json_object_get_type(inst)) & 1 &&
+           cx->depth + sub->passes_depth < JS_MAX_EVAL_DEPTH;
+}
+
 /* Evaluates subschema `sub` at instance path ip / evaluation path kp;
  * failures are reported only if `report` and the frame reports. */
 bool js_eval_sub(js_vctx *cx, const js_schema *sub, json_object *inst, const js_frame *fr,

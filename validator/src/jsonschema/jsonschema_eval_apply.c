@@ -279,10 +279,123 @@ static bool eval_property(js_vctx *cx, const js_kw *kw, const js_schema *sub, js
     return false;
 }
 
-static bool eval_properties(js_vctx *cx, const js_kw *kw, json_object *inst, const js_frame *fr,
-                            js_evalset *ev)
+/* Members an object may have for eval_properties_fast to remember where
+ * each one is in the property table (larger ones are hashed again). */
+#define WALK_MEMO 32
+
+/* Evaluates sub on val without a path (fast validation). */
+static bool eval_fast(js_vctx *cx, const js_schema *sub, json_object *val, const js_frame *fr)
+{
+    return js_passes(cx, sub, val) ||
+           js_eval_sub(cx, sub, val, fr, fr->ipath, fr->kpath, false, NULL);
+}
+
+/* properties looked up by the schema's names (fast validation, any order
+ * allowed): cheaper when the schema names fewer than the instance has. */
+static bool eval_properties_by_name(js_vctx *cx, const js_propmap *pm, json_object *inst,
+                                    const js_frame *fr)
+{
+    for (size_t i = 0; i < pm->count; i++) {
+        json_object *val;
+        if (!json_object_object_get_ex(inst, pm->names[i].str, &val)) {
+            if (pm->required && pm->required[i])
+                return false;
+            continue;
+        }
+        if (!eval_fast(cx, pm->schemas[i], val, fr))
+            return false;
+    }
+    return true;
+}
+
+/* properties in one walk over the instance (fast validation), checking
+ * the fused required at the end when `count_required` (any order). */
+static bool eval_properties_walk(js_vctx *cx, const js_propmap *pm, json_object *inst,
+                                 const js_frame *fr, bool count_required)
+{
+    size_t required = 0;
+    json_object_object_foreach(inst, key, val)
+    {
+        size_t len = strlen(key);
+        long j = js_propmap_find(pm, key, len, js_hash_bytes(key, len));
+        if (j < 0)
+            continue;
+        if (pm->required)
+            required += pm->required[j];
+        if (!eval_fast(cx, pm->schemas[j], val, fr))
+            return false;
+    }
+    return !count_required || required == pm->nrequired;
+}
+
+/* properties with a fused required just before it and/or a fused
+ * additionalProperties just after (fast validation, in the order they
+ * would run; `check_required`: the required was left to it): each member
+ * is found in the table once when the object has at most WALK_MEMO
+ * members. */
+static bool eval_properties_fused(js_vctx *cx, const js_propmap *pm, json_object *inst,
+                                  const js_frame *fr, size_t n, bool check_required)
+{
+    long memo[WALK_MEMO];
+    size_t required = 0, i = 0;
+    json_object_object_foreach(inst, key, val)
+    {
+        (void)val;
+        size_t len = strlen(key);
+        long j = js_propmap_find(pm, key, len, js_hash_bytes(key, len));
+        if (n <= WALK_MEMO)
+            memo[i++] = j;
+        if (j >= 0 && pm->required)
+            required += pm->required[j];
+    }
+    if (check_required && required != pm->nrequired)
+        return false;
+    for (int pass = 0; pass < (pm->additional ? 2 : 1); pass++) {
+        i = 0;
+        json_object_object_foreach(inst, key2, val2)
+        {
+            long j;
+            if (n <= WALK_MEMO) {
+                j = memo[i++];
+            } else {
+                size_t len = strlen(key2);
+                j = js_propmap_find(pm, key2, len, js_hash_bytes(key2, len));
+            }
+            const js_schema *sub =
+                pass == 0 ? (j >= 0 ? pm->schemas[j] : NULL) : (j < 0 ? pm->additional : NULL);
+            if (sub && !eval_fast(cx, sub, val2, fr))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* properties when nobody collects errors or annotations: only validity
+ * counts, so no paths are built. It also does the keywords fused into it
+ * (js_prepare_fast), in the order they would run: the fused required,
+ * then the properties, then the fused additionalProperties, each member
+ * found in the table once. A reordering (by_name, a required checked
+ * last) is only done where no pattern can be searched below, since a
+ * pattern error makes the result false. */
+static bool eval_properties_fast(js_vctx *cx, const js_schema *s, const js_propmap *pm,
+                                 json_object *inst, const js_frame *fr)
+{
+    bool any_order = !s->may_search;
+    size_t n = (size_t)json_object_object_length(inst);
+    if (any_order && !pm->additional && pm->count * 3 <= n * 2)
+        return eval_properties_by_name(cx, pm, inst, fr);
+    if (!pm->additional && (any_order || !pm->required || !pm->required_next))
+        return eval_properties_walk(cx, pm, inst, fr, any_order);
+    return eval_properties_fused(cx, pm, inst, fr, n,
+                                 pm->required && (any_order || pm->required_next));
+}
+
+static bool eval_properties(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                            const js_frame *fr, js_evalset *ev)
 {
     const js_propmap *pm = &kw->u.props;
+    if (!cx->on_error && !ev)
+        return eval_properties_fast(cx, s, pm, inst, fr);
     bool ok = true;
     size_t index = 0;
     json_object_object_foreach(inst, key, val)
@@ -515,7 +628,7 @@ bool js_eval_applicator(js_vctx *cx, const js_schema *s, const js_kw *kw, json_o
     case JS_OP_DEPENDENT_SCHEMAS:
         return eval_dependent_schemas(cx, kw, inst, fr, ev);
     case JS_OP_PROPERTIES:
-        return eval_properties(cx, kw, inst, fr, ev);
+        return eval_properties(cx, s, kw, inst, fr, ev);
     case JS_OP_PATTERN_PROPERTIES:
         return eval_pattern_properties(cx, s, kw, inst, fr, ev);
     case JS_OP_ADDITIONAL_PROPERTIES:

@@ -41,14 +41,32 @@ static bool eval_const(js_vctx *cx, const js_schema *s, const js_kw *kw, json_ob
     return false;
 }
 
-static bool eval_enum(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
-                      const js_frame *fr)
+/* True when inst equals one of the enum's values: a string is compared
+ * with the string values as it is, anything else by hash first. */
+static bool in_enum(const js_kw *kw, json_object *inst, unsigned t)
 {
+    if (t == JS_T_STRING) {
+        const char *str = json_object_get_string(inst);
+        size_t n = (size_t)json_object_get_string_len(inst);
+        for (size_t i = 0; i < kw->u.enumeration.count; i++)
+            if (kw->u.enumeration.lengths[i] == n &&
+                memcmp(kw->u.enumeration.strings[i], str, n) == 0)
+                return true;
+        return false;
+    }
     uint64_t h = js_json_hash(inst);
     for (size_t i = 0; i < kw->u.enumeration.count; i++) {
         if (kw->u.enumeration.hashes[i] == h && js_json_equal(inst, kw->u.enumeration.values[i]))
             return true;
     }
+    return false;
+}
+
+static bool eval_enum(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                      unsigned t, const js_frame *fr)
+{
+    if (in_enum(kw, inst, t))
+        return true;
     if (js_reporting(cx, fr)) {
         strbuf msg = STRBUF_INIT;
         js_put_value(&msg, inst);
@@ -289,7 +307,7 @@ bool js_eval_assertion(js_vctx *cx, const js_schema *s, const js_kw *kw, json_ob
     case JS_OP_CONST:
         return eval_const(cx, s, kw, inst, fr);
     case JS_OP_ENUM:
-        return eval_enum(cx, s, kw, inst, fr);
+        return eval_enum(cx, s, kw, inst, t, fr);
     case JS_OP_MINIMUM:
     case JS_OP_MAXIMUM:
     case JS_OP_EXCL_MINIMUM:

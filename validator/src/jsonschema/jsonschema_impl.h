@@ -42,7 +42,7 @@ void js_ptrmap_put(js_ptrmap *m, const void *key, void *val);
 /* Frees the table. */
 void js_ptrmap_free(js_ptrmap *m);
 
-/* FNV-1a hash of n bytes. */
+/* Hash of n bytes (64-bit multiply-xorshift over 8-byte words). */
 uint32_t js_hash_bytes(const char *s, size_t n);
 
 /* ---- URIs (jsonschema_uri.c) --------------------------------------- */
@@ -220,6 +220,16 @@ typedef struct js_propmap {
     size_t count;
     uint32_t *slots; /* index + 1, 0 = empty */
     size_t mask;
+    /* For `properties` whose schema also has a `required` naming only
+     * these properties: per name, whether it is required, and how many
+     * are (a fast validation checks required while walking properties);
+     * required_next: that `required` is the keyword just before. */
+    unsigned char *required;
+    size_t nrequired;
+    bool required_next;
+    /* The schema of an `additionalProperties` (without patternProperties)
+     * just after, which a fast validation also applies in the same walk. */
+    const js_schema *additional;
 } js_propmap;
 
 /* Returns the index of `name` in the map, or -1. */
@@ -238,12 +248,19 @@ typedef struct js_dep_required {
 
 typedef struct js_resource js_resource;
 
+enum { JS_FUSED_ANY_ORDER = 1, JS_FUSED_IN_ORDER = 2 };
+
 /* One compiled keyword. */
 typedef struct js_kw {
     js_op op;
     unsigned types;   /* instance types it constrains; 0 = every type */
     const char *name; /* keyword as written in the schema */
     size_t name_len;
+    /* A fast validation leaves this `required` or `additionalProperties`
+     * to the sibling `properties`: JS_FUSED_ANY_ORDER only where no pattern
+     * can be searched below, JS_FUSED_IN_ORDER always (the walk keeps the
+     * order of evaluation). */
+    unsigned char fused;
     union {
         unsigned type_mask;
         json_object *value; /* const */
@@ -251,6 +268,9 @@ typedef struct js_kw {
             json_object *json; /* the enum array, for messages */
             json_object **values;
             uint64_t *hashes;
+            /* each value's text and length, SIZE_MAX when not a string */
+            const char **strings;
+            size_t *lengths;
             size_t count;
         } enumeration;
         struct {
@@ -315,6 +335,20 @@ struct js_schema {
     bool tracks_evaluated; /* has unevaluatedItems/Properties */
     js_kw *kws;
     size_t nkw;
+    /* Shortcuts set once the whole graph is compiled (js_prepare_passes,
+     * js_prepare_fast): bit json_type of `passes` is set when every
+     * instance of that json-c type is valid without evaluating anything
+     * (type-only and empty schemas, $ref/allOf of such); `ref_only` is the
+     * target when the schema is a lone $ref in a resource without dynamic
+     * anchors, so that a validation that reports nothing can go straight
+     * to it. */
+    unsigned passes;
+    unsigned passes_depth; /* nesting levels below it that `passes` skips */
+    const js_schema *ref_only;
+    /* Some pattern may be searched while evaluating it (or a $dynamicRef
+     * may lead anywhere): then a fast validation must keep the order of
+     * evaluation, since a pattern error makes the result false. */
+    bool may_search;
 };
 
 /* A schema resource as seen by $dynamicRef: its URI and the schemas of
@@ -423,6 +457,18 @@ const js_schema *js_cc_child(js_cc *c, const js_schema *parent, const js_loc *pa
  * $dynamicAnchor. NULL on error (recorded). */
 const js_schema *js_cc_reference(js_cc *c, const js_schema *s, const js_loc *loc,
                                  const char *keyword, const char *ref, bool *dynamic_anchor);
+
+/* Sets the `ref_only` shortcut of s and fuses `required` and
+ * `additionalProperties` into `properties` (jsonschema_keywords.c); run
+ * after a compile succeeded. */
+void js_prepare_fast(js_schema *s);
+/* Sets `passes` and `passes_depth` on schemas[0..n) (the ones just
+ * compiled; those they reach are among them or already set): type-only and
+ * empty schemas, and $ref/allOf of schemas that pass. */
+void js_prepare_passes(js_schema **schemas, size_t n);
+/* Sets `may_search` on schemas[0..n) (the ones just compiled; the ones
+ * they reach are either among them or already set). */
+void js_prepare_may_search(js_schema **schemas, size_t n);
 
 /* Builds the keywords of object schema s (jsonschema_keywords.c) for a
  * dialect with vocabulary bits `vocab`. Returns 0 or -1 (error recorded). */

@@ -1,7 +1,9 @@
 /* jsonschema_keywords.c - the compile-time builders that check each keyword's value and turn it
  * into a js_kw (precomputed limits, name tables, compiled patterns, resolved references). Keywords
  * outside the table are rejected unless the registry allows unknown keywords; keywords of
- * vocabularies the dialect does not enable are ignored, as the specification requires. */
+ * vocabularies the dialect does not enable are ignored, as the specification requires. Once a
+ * compile succeeds, js_prepare_fast and js_prepare_may_search derive the evaluator's shortcuts
+ * from the finished keywords. */
 #include "jsonschema_impl.h"
 #include "jsonschema_keyword_table.h"
 
@@ -137,6 +139,7 @@ static void free_propmap(js_propmap *pm)
     free(pm->names);
     free(pm->schemas);
     free(pm->slots);
+    free(pm->required);
 }
 
 /* ---- validation keywords ------------------------------------------- */
@@ -183,9 +186,16 @@ static int build_enum(kwctx *k)
     kw->u.enumeration.json = v;
     kw->u.enumeration.values = rv_xcalloc(n, sizeof(json_object *));
     kw->u.enumeration.hashes = rv_xcalloc(n, sizeof(uint64_t));
+    kw->u.enumeration.strings = rv_xcalloc(n, sizeof(const char *));
+    kw->u.enumeration.lengths = rv_xcalloc(n, sizeof(size_t));
     for (size_t i = 0; i < n; i++) {
-        kw->u.enumeration.values[i] = json_object_array_get_idx(v, i);
-        kw->u.enumeration.hashes[i] = js_json_hash(kw->u.enumeration.values[i]);
+        json_object *value = json_object_array_get_idx(v, i);
+        kw->u.enumeration.values[i] = value;
+        kw->u.enumeration.hashes[i] = js_json_hash(value);
+        bool is_string = json_object_is_type(value, json_type_string);
+        kw->u.enumeration.strings[i] = is_string ? json_object_get_string(value) : NULL;
+        kw->u.enumeration.lengths[i] =
+            is_string ? (size_t)json_object_get_string_len(value) : SIZE_MAX;
     }
     return 0;
 }
@@ -574,6 +584,8 @@ void js_kw_free(js_kw *kw)
     case JS_OP_ENUM:
         free(kw->u.enumeration.values);
         free(kw->u.enumeration.hashes);
+        free(kw->u.enumeration.strings);
+        free(kw->u.enumeration.lengths);
         break;
     case JS_OP_PATTERN:
         js_regex_free(kw->u.pattern);
@@ -614,5 +626,220 @@ void js_kw_free(js_kw *kw)
         break;
     default:
         break;
+    }
+}
+
+/* Deepest chain of $ref/allOf a `passes` shortcut may stand for. */
+#define PASSES_MAX_DEPTH 16
+
+/* True when subschema sub (reached one level below) accepts every value of
+ * json-c type jt without evaluating anything; raises *depth to the levels
+ * the shortcut stands for. */
+static bool sub_passes(const js_schema *sub, enum json_type jt, unsigned *depth)
+{
+    bool ok = sub->is_bool ? sub->bool_value : (sub->passes >> jt) & 1;
+    if (ok && *depth < 1u + sub->passes_depth)
+        *depth = 1u + sub->passes_depth;
+    return ok;
+}
+
+/* True when keyword kw accepts every instance with type bits t (of json-c
+ * type jt) without evaluating anything: it does not apply to that type, it
+ * is a type keyword allowing it, or it is a $ref / allOf of schemas that
+ * pass (those add to *depth). */
+static bool kw_passes_type(const js_kw *kw, unsigned t, enum json_type jt, unsigned *depth)
+{
+    if (kw->types && !(kw->types & t))
+        return true;
+    switch (kw->op) {
+    case JS_OP_TYPE:
+        return (kw->u.type_mask & t) != 0;
+    case JS_OP_REF:
+        return sub_passes(kw->u.schema, jt, depth);
+    case JS_OP_ALL_OF:
+        for (size_t i = 0; i < kw->u.list.count; i++)
+            if (!sub_passes(kw->u.list.schemas[i], jt, depth))
+                return false;
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* True when object schema s accepts every instance with type bits t. */
+static bool schema_passes_type(const js_schema *s, unsigned t, enum json_type jt, unsigned *depth)
+{
+    for (size_t i = 0; i < s->nkw; i++)
+        if (!kw_passes_type(&s->kws[i], t, jt, depth))
+            return false;
+    return true;
+}
+
+/* One round of js_prepare_passes on s; true if it changed. */
+static bool update_passes(js_schema *s)
+{
+    /* the type bits a value of each json-c type can have (a double may be
+     * integral or not: both must pass) */
+    static const struct {
+        enum json_type jt;
+        unsigned bits[2];
+    } kinds[] = {
+        {json_type_null, {JS_T_NULL, JS_T_NULL}},
+        {json_type_boolean, {JS_T_BOOLEAN, JS_T_BOOLEAN}},
+        {json_type_double, {JS_T_NUMBER, JS_T_INTEGER | JS_T_NUMBER}},
+        {json_type_int, {JS_T_INTEGER | JS_T_NUMBER, JS_T_INTEGER | JS_T_NUMBER}},
+        {json_type_object, {JS_T_OBJECT, JS_T_OBJECT}},
+        {json_type_array, {JS_T_ARRAY, JS_T_ARRAY}},
+        {json_type_string, {JS_T_STRING, JS_T_STRING}},
+    };
+    if (s->is_bool)
+        return false;
+    unsigned passes = 0, depth = s->passes_depth;
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        unsigned d = depth;
+        if (schema_passes_type(s, kinds[i].bits[0], kinds[i].jt, &d) &&
+            schema_passes_type(s, kinds[i].bits[1], kinds[i].jt, &d) && d <= PASSES_MAX_DEPTH) {
+            passes |= 1u << kinds[i].jt;
+            depth = d;
+        }
+    }
+    if (passes == s->passes && depth == s->passes_depth)
+        return false;
+    s->passes = passes;
+    s->passes_depth = depth;
+    return true;
+}
+
+void js_prepare_passes(js_schema **schemas, size_t n)
+{
+    /* from "nothing passes", each round only adds what the previous one
+     * proved; $ref cycles may need several */
+    for (int round = 0;; round++) {
+        bool changed = false;
+        for (size_t i = 0; i < n; i++)
+            changed |= update_passes(schemas[i]);
+        if (!changed)
+            return;
+        if (round == 64) /* not settling: no shortcut is safer than a wrong one */
+            break;
+    }
+    for (size_t i = 0; i < n; i++)
+        schemas[i]->passes = 0;
+}
+
+/* The first keyword of s with operation op, or NULL. */
+static js_kw *find_kw(js_schema *s, js_op op)
+{
+    for (size_t i = 0; i < s->nkw; i++)
+        if (s->kws[i].op == op)
+            return &s->kws[i];
+    return NULL;
+}
+
+/* When every name of s's `required` is one of its `properties`, marks
+ * them in the property table and the `required` keyword as fused; an
+ * `additionalProperties` right after `properties`, with no
+ * patternProperties, is fused too. */
+static void fuse_into_properties(js_schema *s)
+{
+    js_kw *props = find_kw(s, JS_OP_PROPERTIES);
+    if (!props || !props->u.props.count)
+        return;
+    js_propmap *pm = &props->u.props;
+    js_kw *add = props + 1 < s->kws + s->nkw ? props + 1 : NULL;
+    if (add && add->op == JS_OP_ADDITIONAL_PROPERTIES && add->types == props->types &&
+        add->u.additional.npatterns == 0 && add->u.additional.props == pm) {
+        pm->additional = add->u.additional.schema;
+        add->fused = JS_FUSED_IN_ORDER;
+    }
+    js_kw *req = find_kw(s, JS_OP_REQUIRED);
+    if (!req || req->types != props->types)
+        return;
+    unsigned char *marks = rv_xcalloc(pm->count, 1);
+    size_t n = 0;
+    for (size_t i = 0; i < req->u.required.count; i++) {
+        const js_name *name = &req->u.required.names[i];
+        long j = js_propmap_find(pm, name->str, name->len, name->hash);
+        if (j < 0) {
+            free(marks);
+            return;
+        }
+        n += !marks[j];
+        marks[j] = 1;
+    }
+    pm->required = marks;
+    pm->nrequired = n;
+    pm->required_next = req + 1 == props;
+    req->fused = pm->required_next ? JS_FUSED_IN_ORDER : JS_FUSED_ANY_ORDER;
+}
+
+void js_prepare_fast(js_schema *s)
+{
+    s->ref_only = NULL;
+    if (s->is_bool)
+        return;
+    if (s->nkw == 1 && s->kws[0].op == JS_OP_REF && s->resource->nanchors == 0)
+        s->ref_only = s->kws[0].u.schema;
+    fuse_into_properties(s);
+}
+
+/* True when kw searches a pattern itself or may reach a schema that does
+ * (a $dynamicRef may reach any). */
+static bool kw_may_search(const js_kw *kw)
+{
+    switch (kw->op) {
+    case JS_OP_PATTERN:
+    case JS_OP_PATTERN_PROPERTIES:
+    case JS_OP_DYNAMIC_REF:
+        return true;
+    case JS_OP_REF:
+    case JS_OP_NOT:
+    case JS_OP_PROPERTY_NAMES:
+    case JS_OP_UNEVALUATED_ITEMS:
+    case JS_OP_UNEVALUATED_PROPERTIES:
+        return kw->u.schema->may_search;
+    case JS_OP_ALL_OF:
+    case JS_OP_ANY_OF:
+    case JS_OP_ONE_OF:
+    case JS_OP_PREFIX_ITEMS:
+        for (size_t i = 0; i < kw->u.list.count; i++)
+            if (kw->u.list.schemas[i]->may_search)
+                return true;
+        return false;
+    case JS_OP_IF:
+        return kw->u.cond.cond->may_search ||
+               (kw->u.cond.then_s && kw->u.cond.then_s->may_search) ||
+               (kw->u.cond.else_s && kw->u.cond.else_s->may_search);
+    case JS_OP_PROPERTIES:
+    case JS_OP_DEPENDENT_SCHEMAS:
+        for (size_t i = 0; i < kw->u.props.count; i++)
+            if (kw->u.props.schemas[i]->may_search)
+                return true;
+        return false;
+    case JS_OP_ADDITIONAL_PROPERTIES:
+        return kw->u.additional.npatterns || kw->u.additional.schema->may_search;
+    case JS_OP_ITEMS:
+        return kw->u.items.schema->may_search;
+    case JS_OP_CONTAINS:
+        return kw->u.contains.schema->may_search;
+    default:
+        return false;
+    }
+}
+
+void js_prepare_may_search(js_schema **schemas, size_t n)
+{
+    /* a fixpoint: $ref cycles make a single pass insufficient */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (size_t i = 0; i < n; i++) {
+            js_schema *s = schemas[i];
+            for (size_t k = 0; !s->may_search && k < s->nkw; k++) {
+                if (kw_may_search(&s->kws[k])) {
+                    s->may_search = true;
+                    changed = true;
+                }
+            }
+        }
     }
 }

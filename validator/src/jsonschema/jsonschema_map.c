@@ -1,5 +1,6 @@
 /* jsonschema_map.c - small open-addressing hash maps (string and pointer
- * keys) used by the schema registry and compiler. Compile-time only. */
+ * keys) used by the schema registry and compiler, and the string hash
+ * that property tables (js_propmap) also use while validating. */
 #include "jsonschema_impl.h"
 
 #include <stdlib.h>
@@ -18,12 +19,23 @@ struct js_ptrent {
 
 uint32_t js_hash_bytes(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
+    /* eight bytes at a time (property names are hashed per instance
+     * member while validating); the last word may overlap the previous */
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (uint64_t)n, w = 0;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    } else {
+        for (; n > 8; s += 8, n -= 8) {
+            memcpy(&w, s, 8);
+            h = (h ^ w) * 0xff51afd7ed558ccdULL;
+            h ^= h >> 29;
+        }
+        memcpy(&w, s + n - 8, 8);
     }
-    return h;
+    h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 32;
+    return (uint32_t)h;
 }
 
 static uint32_t hash_pointer(const void *p)

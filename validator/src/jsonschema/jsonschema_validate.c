@@ -1,14 +1,12 @@
 /* jsonschema_validate.c - the evaluator core and the public validation
  * API. Read-only over the compiled graph; all state is per call (see
  * jsonschema_eval.h). Without an error callback evaluation stops at the
- * first failure and builds no message. */
+ * first failure, builds no message and takes the shortcuts the compiler
+ * prepared (js_prepare_fast), which give the same validity. */
 #include "jsonschema_eval.h"
 
 #include <stdlib.h>
 
-/* Nested schema evaluations allowed before giving up (a $ref cycle that
- * consumes no instance depth, or a pathologically deep instance). */
-#define MAX_EVAL_DEPTH 1000
 /* Longest rendering of a value inside a message. */
 #define VALUE_MAX 80
 
@@ -145,14 +143,45 @@ static bool eval_schema(js_vctx *cx, const js_schema *s, json_object *inst, cons
 bool js_eval_sub(js_vctx *cx, const js_schema *sub, json_object *inst, const js_frame *fr,
                  const js_path *ip, const js_path *kp, bool report, js_evalset *ev)
 {
+    if (js_passes(cx, sub, inst))
+        return true;
     js_frame f = {ip, kp, fr->scope, report && fr->report};
     return eval_schema(cx, sub, inst, &f, ev);
+}
+
+/* js_type_bits by table, but for doubles (integral or not). */
+static unsigned type_bits(json_object *inst)
+{
+    static const unsigned bits[] = {
+        [json_type_null] = JS_T_NULL,
+        [json_type_boolean] = JS_T_BOOLEAN,
+        [json_type_int] = JS_T_INTEGER | JS_T_NUMBER,
+        [json_type_object] = JS_T_OBJECT,
+        [json_type_array] = JS_T_ARRAY,
+        [json_type_string] = JS_T_STRING,
+    };
+    enum json_type jt = json_object_get_type(inst);
+    return jt == json_type_double ? js_type_bits(inst) : bits[jt];
+}
+
+/* Evaluates keyword kw of s (t: the instance's type bits). The commonest
+ * cases are done here: a type that holds, and, when nobody collects
+ * errors (so no evaluation path is ever rendered), a $ref. */
+static bool eval_keyword(js_vctx *cx, const js_schema *s, const js_kw *kw, json_object *inst,
+                         unsigned t, const js_frame *fr, js_evalset *use)
+{
+    if (kw->op == JS_OP_TYPE && (kw->u.type_mask & t))
+        return true;
+    if (kw->op == JS_OP_REF && !cx->on_error)
+        return js_passes(cx, kw->u.schema, inst) || eval_schema(cx, kw->u.schema, inst, fr, use);
+    return kw->op < JS_OP_REF ? js_eval_assertion(cx, s, kw, inst, t, fr, use)
+                              : js_eval_applicator(cx, s, kw, inst, t, fr, use);
 }
 
 static bool eval_keywords(js_vctx *cx, const js_schema *s, json_object *inst, const js_frame *fr,
                           js_evalset *ev)
 {
-    unsigned t = js_type_bits(inst);
+    unsigned t = type_bits(inst);
     js_evalset local;
     js_evalset *use = ev;
     if (s->tracks_evaluated) {
@@ -164,9 +193,12 @@ static bool eval_keywords(js_vctx *cx, const js_schema *s, json_object *inst, co
         const js_kw *kw = &s->kws[i];
         if (kw->types && !(kw->types & t))
             continue;
-        bool kw_ok = kw->op < JS_OP_REF ? js_eval_assertion(cx, s, kw, inst, t, fr, use)
-                                        : js_eval_applicator(cx, s, kw, inst, t, fr, use);
-        if (!kw_ok) {
+        /* the fast path of properties checks a fused required and
+         * additionalProperties */
+        if (kw->fused && !cx->on_error && !use &&
+            (kw->fused == JS_FUSED_IN_ORDER || !s->may_search))
+            continue;
+        if (!eval_keyword(cx, s, kw, inst, t, fr, use)) {
             ok = false;
             if (!fr->report || cx->stopped)
                 break;
@@ -180,6 +212,11 @@ static bool eval_keywords(js_vctx *cx, const js_schema *s, json_object *inst, co
     return ok;
 }
 
+/* Evaluates schema s on inst. Shortcuts that change nothing but the work
+ * done: schemas that pass this json-c type outright, and (when nobody
+ * collects errors, so paths are never rendered) a lone $ref goes straight
+ * to its target. The dynamic scope only records resources that have
+ * dynamic anchors: the others can never be the answer of a $dynamicRef. */
 static bool eval_schema(js_vctx *cx, const js_schema *s, json_object *inst, const js_frame *fr,
                         js_evalset *ev)
 {
@@ -189,21 +226,27 @@ static bool eval_schema(js_vctx *cx, const js_schema *s, json_object *inst, cons
                        "no value is allowed here (false schema)");
         return s->bool_value;
     }
-    if (cx->depth >= MAX_EVAL_DEPTH) {
+    if (cx->depth >= JS_MAX_EVAL_DEPTH) {
         if (js_reporting(cx, fr))
             emit_error(cx, fr->ipath, fr->kpath, s, NULL,
                        "schema evaluation nested too deeply (a $ref cycle?)");
         return false;
     }
-    js_frame f = *fr;
-    js_scope scope;
-    if (!fr->scope || fr->scope->res != s->resource) {
-        scope.res = s->resource;
-        scope.up = fr->scope;
-        f.scope = &scope;
-    }
+    if (js_passes(cx, s, inst))
+        return true;
     cx->depth++;
-    bool ok = eval_keywords(cx, s, inst, &f, ev);
+    bool ok;
+    if (s->ref_only && !cx->on_error) {
+        ok = eval_schema(cx, s->ref_only, inst, fr, ev);
+    } else if (s->resource->nanchors && (!fr->scope || fr->scope->res != s->resource)) {
+        /* only resources with dynamic anchors matter to $dynamicRef */
+        js_scope scope = {s->resource, fr->scope};
+        js_frame f = *fr;
+        f.scope = &scope;
+        ok = eval_keywords(cx, s, inst, &f, ev);
+    } else {
+        ok = eval_keywords(cx, s, inst, fr, ev);
+    }
     cx->depth--;
     return ok;
 }
