@@ -783,6 +783,15 @@ void js_prepare_fast(js_schema *s)
     fuse_into_properties(s);
 }
 
+/* True when one of the n schemas may search a pattern. */
+static bool any_may_search(const js_schema *const *schemas, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (schemas[i]->may_search)
+            return true;
+    return false;
+}
+
 /* True when kw searches a pattern itself or may reach a schema that does
  * (a $dynamicRef may reach any). */
 static bool kw_may_search(const js_kw *kw)
@@ -802,20 +811,14 @@ static bool kw_may_search(const js_kw *kw)
     case JS_OP_ANY_OF:
     case JS_OP_ONE_OF:
     case JS_OP_PREFIX_ITEMS:
-        for (size_t i = 0; i < kw->u.list.count; i++)
-            if (kw->u.list.schemas[i]->may_search)
-                return true;
-        return false;
+        return any_may_search(kw->u.list.schemas, kw->u.list.count);
     case JS_OP_IF:
         return kw->u.cond.cond->may_search ||
                (kw->u.cond.then_s && kw->u.cond.then_s->may_search) ||
                (kw->u.cond.else_s && kw->u.cond.else_s->may_search);
     case JS_OP_PROPERTIES:
     case JS_OP_DEPENDENT_SCHEMAS:
-        for (size_t i = 0; i < kw->u.props.count; i++)
-            if (kw->u.props.schemas[i]->may_search)
-                return true;
-        return false;
+        return any_may_search(kw->u.props.schemas, kw->u.props.count);
     case JS_OP_ADDITIONAL_PROPERTIES:
         return kw->u.additional.npatterns || kw->u.additional.schema->may_search;
     case JS_OP_ITEMS:
