@@ -604,103 +604,13 @@ static int on_issue(const pyjson_issue *issue, void *ud)
     return hit;
 }
 
-static size_t skip_space(const char *t, size_t n, size_t i)
-{
-    while (i < n && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n'))
-        i++;
-    return i;
-}
-
-/* The offset after the string literal that starts at t[i] (its quote),
- * or n. */
-static size_t skip_string(const char *t, size_t n, size_t i)
-{
-    for (i++; i < n;) {
-        const char *q = memchr(t + i, '"', n - i);
-        if (!q)
-            return n;
-        size_t at = (size_t)(q - t), slashes = 0;
-        while (at - slashes > i && t[at - slashes - 1] == '\\')
-            slashes++;
-        i = at + 1;
-        if (slashes % 2 == 0)
-            return i;
-    }
-    return n;
-}
-
-/* The offset after the JSON value that starts at t[i], or n. */
-static size_t skip_value(const char *t, size_t n, size_t i)
-{
-    if (i < n && t[i] == '"')
-        return skip_string(t, n, i);
-    if (i < n && t[i] != '{' && t[i] != '[') { /* a number, true, false, null */
-        while (i < n && t[i] != ',' && t[i] != '}' && t[i] != ']' && skip_space(t, n, i) == i)
-            i++;
-        return i;
-    }
-    static const unsigned char structural[256] = {
-        ['"'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1};
-    for (size_t depth = 0; i < n;) {
-        while (i < n && !structural[(unsigned char)t[i]])
-            i++;
-        if (i == n)
-            break;
-        char c = t[i];
-        if (c == '"') {
-            i = skip_string(t, n, i);
-            continue;
-        }
-        i++;
-        if (c == '{' || c == '[')
-            depth++;
-        else if ((c == '}' || c == ']') && --depth == 0)
-            return i;
-    }
-    return n;
-}
-
-/* How much of a recording's text holds its "request" and "test_id"
- * members: the offset after the last of their values (json-c keeps the
- * last of duplicate members), or len when that is not plain (a member
- * name with an escape, text that does not read as an object). The rest
- * cannot hold what the hashes read. */
-static size_t hashed_members_end(const char *t, size_t n)
-{
-    size_t i = skip_space(t, n, 0), end = 0;
-    if (i >= n || t[i] != '{')
-        return n;
-    for (i = skip_space(t, n, i + 1); i < n && t[i] == '"';) {
-        size_t key = i + 1, key_end = skip_string(t, n, i);
-        if (key_end >= n || memchr(t + key, '\\', key_end - 1 - key))
-            return n;
-        size_t key_len = key_end - 1 - key;
-        i = skip_space(t, n, key_end);
-        if (i >= n || t[i] != ':')
-            return n;
-        i = skip_value(t, n, skip_space(t, n, i + 1));
-        if (i >= n)
-            return n;
-        if (key_len == 7 &&
-            (memcmp(t + key, "request", 7) == 0 || memcmp(t + key, "test_id", 7) == 0))
-            end = i;
-        i = skip_space(t, n, i);
-        if (i < n && t[i] == '}')
-            return end ? end : n;
-        if (i >= n || t[i] != ',')
-            return n;
-        i = skip_space(t, n, i + 1);
-    }
-    return n;
-}
-
 void rv_reqhash_scan_unreproducible(const char *text, size_t len, int whole_recording,
                                     reqhash_result *out)
 {
     if (out->unreproducible)
         return;
     scan_ctx c = {text, len, whole_recording, out};
-    rv_pyjson_scan(text, whole_recording ? hashed_members_end(text, len) : len, on_issue, &c);
+    rv_pyjson_scan(text, len, on_issue, &c);
 }
 
 /* The request and test_id of a recording, or -1 when it is no object. */
