@@ -170,6 +170,10 @@ const char *rv_base_name(const char *path);
 /* util.c: the first out_len - 1 hex digits (at most 64) of the SHA-256 of
  * n bytes at data, NUL-terminated. */
 void rv_sha256_hex(const void *data, size_t n, char *out, size_t out_len);
+/* util.c: finishes the SHA-256 digest being computed in ctx (OpenSSL's
+ * EVP_MD_CTX) and writes it like rv_sha256_hex. */
+struct evp_md_ctx_st;
+void rv_sha256_final_hex(struct evp_md_ctx_st *ctx, char *out, size_t out_len);
 /* util.c: SHA-256 fetched from OpenSSL's default provider once per process
  * (thread-safe; EVP_sha256() would be fetched again at every digest
  * init), for the EVP_Digest* calls. */

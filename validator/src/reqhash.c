@@ -393,16 +393,8 @@ static void put_member(strbuf *doc, const char *name, const strbuf *json)
 /* Finishes the SHA-256 of ctx with data[0..n) as lower-case hex. */
 static void finish_hex(EVP_MD_CTX *ctx, const char *data, size_t n, char hex[65])
 {
-    static const char digits[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
     EVP_DigestUpdate(ctx, data, n);
-    EVP_DigestFinal_ex(ctx, md, &len);
-    for (unsigned i = 0; i < 32 && i < len; i++) {
-        hex[2 * i] = digits[md[i] >> 4];
-        hex[2 * i + 1] = digits[md[i] & 0xF];
-    }
-    hex[64] = '\0';
+    rv_sha256_final_hex(ctx, hex, 65);
 }
 
 static EVP_MD_CTX *new_sha256(void)

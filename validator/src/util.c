@@ -187,14 +187,29 @@ const EVP_MD *rv_sha256_md(void)
     return sha256_fetched ? sha256_fetched : EVP_sha256();
 }
 
-void rv_sha256_hex(const void *data, size_t n, char *out, size_t out_len)
+/* md[0..len) as lower-case hex into out (out_len bytes with the NUL; cut
+ * to fit). */
+static void put_digest_hex(const unsigned char *md, unsigned len, char *out, size_t out_len)
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_Digest(data, n, md, &len, rv_sha256_md(), NULL);
     size_t i = 0;
     for (; i + 1 < out_len && i / 2 < len; i++)
         out[i] = hex[(md[i / 2] >> (i % 2 ? 0 : 4)) & 0xF];
     out[i] = '\0';
+}
+
+void rv_sha256_hex(const void *data, size_t n, char *out, size_t out_len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(data, n, md, &len, rv_sha256_md(), NULL);
+    put_digest_hex(md, len, out, out_len);
+}
+
+void rv_sha256_final_hex(struct evp_md_ctx_st *ctx, char *out, size_t out_len)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx, md, &len);
+    put_digest_hex(md, len, out, out_len);
 }
