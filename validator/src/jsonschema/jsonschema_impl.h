@@ -73,8 +73,23 @@ enum {
     JS_T_OBJECT = 1u << 6,
 };
 
-/* Type bits of a value (NULL is JSON null). */
-unsigned js_type_bits(json_object *v);
+/* Type bits of a json-c double: JS_T_INTEGER too when it is integral. */
+unsigned js_double_type_bits(json_object *v);
+/* Type bits of a value (NULL is JSON null); inline, as every keyword
+ * evaluation asks. */
+static inline unsigned js_type_bits(json_object *v)
+{
+    static const unsigned bits[] = {
+        [json_type_null] = JS_T_NULL,
+        [json_type_boolean] = JS_T_BOOLEAN,
+        [json_type_int] = JS_T_INTEGER | JS_T_NUMBER,
+        [json_type_object] = JS_T_OBJECT,
+        [json_type_array] = JS_T_ARRAY,
+        [json_type_string] = JS_T_STRING,
+    };
+    enum json_type jt = json_object_get_type(v);
+    return jt == json_type_double ? js_double_type_bits(v) : bits[jt];
+}
 /* Name of the most specific type in `bits` ("integer" before "number"). */
 const char *js_type_name(unsigned bits);
 

@@ -149,21 +149,6 @@ bool js_eval_sub(js_vctx *cx, const js_schema *sub, json_object *inst, const js_
     return eval_schema(cx, sub, inst, &f, ev);
 }
 
-/* js_type_bits by table, but for doubles (integral or not). */
-static unsigned type_bits(json_object *inst)
-{
-    static const unsigned bits[] = {
-        [json_type_null] = JS_T_NULL,
-        [json_type_boolean] = JS_T_BOOLEAN,
-        [json_type_int] = JS_T_INTEGER | JS_T_NUMBER,
-        [json_type_object] = JS_T_OBJECT,
-        [json_type_array] = JS_T_ARRAY,
-        [json_type_string] = JS_T_STRING,
-    };
-    enum json_type jt = json_object_get_type(inst);
-    return jt == json_type_double ? js_type_bits(inst) : bits[jt];
-}
-
 /* Evaluates keyword kw of s (t: the instance's type bits). The commonest
  * cases are done here: a type that holds, and, when nobody collects
  * errors (so no evaluation path is ever rendered), a $ref. */
@@ -181,7 +166,7 @@ static bool eval_keyword(js_vctx *cx, const js_schema *s, const js_kw *kw, json_
 static bool eval_keywords(js_vctx *cx, const js_schema *s, json_object *inst, const js_frame *fr,
                           js_evalset *ev)
 {
-    unsigned t = type_bits(inst);
+    unsigned t = js_type_bits(inst);
     js_evalset local;
     js_evalset *use = ev;
     if (s->tracks_evaluated) {

@@ -17,26 +17,9 @@ static bool double_is_integral(double d)
     return isfinite(d) && d == trunc(d);
 }
 
-unsigned js_type_bits(json_object *v)
+unsigned js_double_type_bits(json_object *v)
 {
-    switch (json_object_get_type(v)) {
-    case json_type_null:
-        return JS_T_NULL;
-    case json_type_boolean:
-        return JS_T_BOOLEAN;
-    case json_type_int:
-        return JS_T_INTEGER | JS_T_NUMBER;
-    case json_type_double:
-        return double_is_integral(json_object_get_double(v)) ? JS_T_INTEGER | JS_T_NUMBER
-                                                             : JS_T_NUMBER;
-    case json_type_string:
-        return JS_T_STRING;
-    case json_type_array:
-        return JS_T_ARRAY;
-    case json_type_object:
-        return JS_T_OBJECT;
-    }
-    return 0;
+    return double_is_integral(json_object_get_double(v)) ? JS_T_INTEGER | JS_T_NUMBER : JS_T_NUMBER;
 }
 
 const char *js_type_name(unsigned bits)
