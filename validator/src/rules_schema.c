@@ -505,35 +505,11 @@ static const js_schema *type_schema(const recval_validator *v, const char *type_
 /* Checks one body item when it is an envelope of a known __type__:
  * item `index` of a list body, or the body itself when `list` is false.
  * Pointers are only made for data that fails. */
-/* The string __type__ and object __data__ of a body item (NULL when
- * missing or of another type). An envelope has two members: reading them
- * in order is cheaper than two hashed lookups. */
-static void envelope_parts(json_object *item, const char **type_name, json_object **data)
-{
-    *type_name = NULL;
-    *data = NULL;
-    if (!json_object_is_type(item, json_type_object))
-        return;
-    if (json_object_object_length(item) > 4) {
-        *type_name = rv_get_string(item, "__type__");
-        *data = rv_get_object(item, "__data__");
-        return;
-    }
-    json_object_object_foreach(item, key, val)
-    {
-        if (strcmp(key, "__type__") == 0 && json_object_is_type(val, json_type_string))
-            *type_name = json_object_get_string(val);
-        else if (strcmp(key, "__data__") == 0 && json_object_is_type(val, json_type_object))
-            *data = val;
-    }
-}
-
 static void check_item(rv_file *f, pending_list *l, size_t *last_type, json_object *item, bool list,
                        size_t index)
 {
-    const char *type_name;
-    json_object *data;
-    envelope_parts(item, &type_name, &data);
+    const char *type_name = rv_get_string(item, "__type__");
+    json_object *data = rv_get_object(item, "__data__");
     if (!type_name || !data)
         return;
     const js_schema *schema = type_schema(f->validator, type_name, last_type);
