@@ -2,8 +2,8 @@
  * into a js_kw (precomputed limits, name tables, compiled patterns, resolved references). Keywords
  * outside the table are rejected unless the registry allows unknown keywords; keywords of
  * vocabularies the dialect does not enable are ignored, as the specification requires. Once a
- * compile succeeds, js_prepare_fast and js_prepare_may_search derive the evaluator's shortcuts
- * from the finished keywords. */
+ * compile succeeds, js_prepare_fast, js_prepare_passes and js_prepare_may_search derive the
+ * evaluator's shortcuts from the finished keywords. */
 #include "jsonschema_impl.h"
 #include "jsonschema_keyword_table.h"
 
