@@ -10,10 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 /* --- floats ---------------------------------------------------------- */
 
 /* A decimal significand as digit characters and the power of ten of the
@@ -175,7 +171,6 @@ double rv_pyjson_round(double x, int ndigits)
 /* Appends the escape Python's ensure_ascii encoder uses for cp. */
 static void put_escape(strbuf *out, uint32_t cp)
 {
-    static const char hex[] = "0123456789abcdef";
     char buf[12], *p = buf;
     switch (cp) {
     case '"':
@@ -215,49 +210,17 @@ static void put_escape(strbuf *out, uint32_t cp)
             *p++ = '\\';
             *p++ = 'u';
             for (int shift = 12; shift >= 0; shift -= 4)
-                *p++ = hex[(units[i] >> shift) & 0xF];
+                *p++ = rv_hex_lower[(units[i] >> shift) & 0xF];
         }
     }
     }
     rv_sb_put(out, buf, (size_t)(p - buf));
 }
 
-/* True for a byte ensure_ascii writes as is: printable ASCII other than
- * '"' and '\\'. */
-static int is_plain(unsigned char c)
-{
-    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
-}
-
-/* Length of the leading run of s[0..n) that is written as is (is_plain),
- * sixteen bytes at a time where SSE2 is there, the rest byte by byte. */
-static size_t plain_run(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-#ifdef __SSE2__
-    const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7F);
-    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
-    for (; i + 16 <= n; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        /* Signed: bytes >= 0x80 are negative, so below ' ' as well. */
-        __m128i special =
-            _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)),
-                         _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
-        int mask = _mm_movemask_epi8(special);
-        if (mask)
-            return i + (size_t)__builtin_ctz((unsigned)mask);
-    }
-#endif
-    while (i < n && is_plain(s[i]))
-        i++;
-    return i;
-}
-
 int rv_pyjson_put_string(strbuf *out, const char *s, size_t n)
 {
-    const unsigned char *u = (const unsigned char *)s;
     int rc = 0;
-    size_t i = plain_run(u, n);
+    size_t i = rv_plain_ascii_run(s, n);
     rv_sb_reserve(out, n + 2);
     if (i == n) { /* most strings: nothing to escape */
         char *p = out->data + out->len;
@@ -281,7 +244,7 @@ int rv_pyjson_put_string(strbuf *out, const char *s, size_t n)
         }
         put_escape(out, cp);
         i += len;
-        size_t run = plain_run(u + i, n - i);
+        size_t run = rv_plain_ascii_run(s + i, n - i);
         rv_sb_put(out, s + i, run);
         i += run;
     }

@@ -191,10 +191,9 @@ const EVP_MD *rv_sha256_md(void)
  * to fit). */
 static void put_digest_hex(const unsigned char *md, unsigned len, char *out, size_t out_len)
 {
-    static const char hex[] = "0123456789abcdef";
     size_t i = 0;
     for (; i + 1 < out_len && i / 2 < len; i++)
-        out[i] = hex[(md[i / 2] >> (i % 2 ? 0 : 4)) & 0xF];
+        out[i] = rv_hex_lower[(md[i / 2] >> (i % 2 ? 0 : 4)) & 0xF];
     out[i] = '\0';
 }
 

@@ -356,40 +356,6 @@ static bool skip_string(scan *s, span *body)
     }
 }
 
-/* The high bit of each byte of w that a string body needs a closer look
- * at: '"', '\\', a control character, or a byte from 0x80 (UTF-8 to check).
- * A byte of x is zero iff (x - 0x01) & ~x sets its high bit, and below
- * 0x20 iff (x - 0x20) & ~x does; a borrow can only mark bytes above a
- * marked one, so the lowest mark is exact. */
-static uint64_t needs_look(uint64_t w)
-{
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
-    uint64_t has_quote = (quote - ones) & ~quote;
-    uint64_t has_bslash = (bslash - ones) & ~bslash;
-    uint64_t has_control = (w - ones * 0x20) & ~w;
-    return (has_quote | has_bslash | has_control | w) & highs;
-}
-
-/* The first byte of [p, end) needing a look (see needs_look), or end:
- * plain printable ASCII, nearly every byte, goes a word at a time. */
-static const unsigned char *next_look(const unsigned char *p, const unsigned char *end)
-{
-#if SCAN_WORDS
-    while (end - p >= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        uint64_t m = needs_look(w);
-        if (m)
-            return p + FIRST_MARKED_BYTE(m);
-        p += 8;
-    }
-#endif
-    while (p < end && *p != '"' && *p != '\\' && *p >= 0x20 && *p < 0x80)
-        p++;
-    return p;
-}
-
 /* Like skip_string, but rejects raw control characters (RFC 8259 7) and
  * ill-formed UTF-8 that json-c lets through (encoded surrogates): on the
  * first, s->pos is set to it with s->error. An unterminated string is
@@ -402,7 +368,7 @@ static bool skip_string_checked(scan *s, span *body)
     const char *why = NULL;
     bool bad_utf8 = false;
     for (;;) {
-        p = next_look(p, end);
+        p += rv_plain_ascii_run((const char *)p, (size_t)(end - p));
         if (p >= end)
             return false;
         unsigned char c = *p;

@@ -3,6 +3,8 @@
  * CLI. */
 #include "textutil.h"
 
+const char rv_hex_lower[17] = "0123456789abcdef";
+
 int rv_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
