@@ -368,6 +368,8 @@ static bool skip_string_checked(scan *s, span *body)
     const char *why = NULL;
     bool bad_utf8 = false;
     for (;;) {
+        if (p >= end) /* an escape may have stepped one past the end */
+            return false;
         p += rv_plain_ascii_run((const char *)p, (size_t)(end - p));
         if (p >= end)
             return false;
